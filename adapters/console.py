@@ -1,0 +1,144 @@
+"""The console adapter: a scripted or interactive chat in a terminal.
+
+Line syntax (stdin, one event per line, works without a tty):
+  @handle text      speak as that person (created on first use); later lines without
+                    @handle speak as the same person
+  @handle /cmd args a command;  #N presses button N of that person's latest buttons
+  /time +3d         advance the simulated clock (with --clock simulated) and deliver what
+                    became due
+  # comment         ignored (a space after #), as are blank lines
+Every bot message is printed as `→ @handle: text` with its numbered buttons below. The
+next line is read only once the bot is idle (replies printed, due messages delivered).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import App, save_simulated_clock
+from bot.clock import SimulatedClock, parse_duration
+from bot.events import Action, Address, Button, Command, Message, Reply
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "console"
+WORKSPACE = "local"
+DEFAULT_HANDLE = "me"
+_HANDLE = re.compile(r"^@([A-Za-z0-9][\w.-]{0,39})(?:\s+(.*))?$", re.DOTALL)
+_PRESS = re.compile(r"^#(\d{1,3})$")
+
+
+def console_address(handle: str) -> Address:
+    return Address(PLATFORM, WORKSPACE, handle.lower(), display_name=handle)
+
+
+def render_reply(reply: Reply) -> str:
+    """`→ @handle: text` then `   [N] label` for each button and choice."""
+    lines = [f"→ @{reply.to.user_id}: {reply.text}"]
+    for number, button in enumerate((*reply.buttons, *reply.choices), start=1):
+        lines.append(f"   [{number}] {button.label}")
+    if reply.file is not None:
+        lines.append(f"   📎 {reply.file.filename} ({len(reply.file.content)} bytes)")
+    return "\n".join(lines)
+
+
+class ConsoleTransport:
+    """Prints replies and remembers each person's latest buttons for `#N`."""
+
+    platform = PLATFORM
+
+    def __init__(self, out: TextIO, files_dir: Path | None = None) -> None:
+        self.out = out
+        self.files_dir = files_dir
+        self.latest_buttons: dict[str, tuple[Button, ...]] = {}
+
+    async def send(self, address: Address, reply: Reply) -> None:
+        self.show(reply)
+
+    def show(self, reply: Reply) -> None:
+        buttons = (*reply.buttons, *reply.choices)
+        if buttons:
+            self.latest_buttons[reply.to.user_id] = buttons
+        if reply.file is not None and self.files_dir is not None:
+            self.files_dir.mkdir(parents=True, exist_ok=True)
+            (self.files_dir / Path(reply.file.filename).name).write_bytes(reply.file.content)
+        print(render_reply(reply), file=self.out, flush=True)
+
+
+class Console:
+    def __init__(self, app: App, out: TextIO = sys.stdout, files_dir: Path | None = None) -> None:
+        self.app = app
+        self.out = out
+        self.transport = ConsoleTransport(out, files_dir)
+        self.dispatcher = app.dispatcher({PLATFORM: self.transport})
+        self.speaker = DEFAULT_HANDLE
+
+    async def run(self, source: TextIO = sys.stdin) -> None:
+        await self.dispatcher.recover()
+        await self.deliver_due()
+        loop = asyncio.get_running_loop()
+        while True:
+            line = await loop.run_in_executor(None, source.readline)
+            if not line:
+                break  # EOF: leave cleanly
+            await self.feed(line.rstrip("\n"))
+
+    async def feed(self, line: str) -> None:
+        """Handle one input line completely (replies and due messages) before returning."""
+        line = line.strip()
+        if not line or line.startswith("# "):
+            return
+        match = _HANDLE.match(line)
+        if match:
+            self.speaker = match.group(1).lower()
+            line = (match.group(2) or "").strip()
+            if not line:
+                return
+        address = console_address(self.speaker)
+        if line.startswith("/time"):
+            await self.advance_clock(line.removeprefix("/time").strip())
+            return
+        event = self.parse(address, line)
+        if event is None:
+            return
+        for reply in await self.app.bot.handle(event):
+            self.transport.show(reply)
+        await self.deliver_due()
+
+    def parse(self, address: Address, line: str) -> Message | Command | Action | None:
+        press = _PRESS.match(line)
+        if press:
+            buttons = self.transport.latest_buttons.get(address.user_id, ())
+            index = int(press.group(1)) - 1
+            if not 0 <= index < len(buttons):
+                print(f"(no button {press.group(1)} for @{address.user_id})", file=self.out)
+                return None
+            button = buttons[index]
+            return Action(address, button.action_id, button.value)
+        if line.startswith("/") and len(line) > 1:
+            name, _, args = line[1:].partition(" ")
+            return Command(address, name, args.strip())
+        return Message(address, line)
+
+    async def advance_clock(self, amount: str) -> None:
+        clock = self.app.services.clock
+        delta = parse_duration(amount)
+        if not isinstance(clock, SimulatedClock):
+            print("(/time needs --clock simulated)", file=self.out)
+            return
+        if delta is None:
+            print("(usage: /time +3d, +2h, +30m or +1w)", file=self.out)
+            return
+        clock.advance(delta)
+        await save_simulated_clock(self.app.db, clock)
+        print(f"(clock: {clock.now():%Y-%m-%d %H:%M} UTC)", file=self.out, flush=True)
+        await self.deliver_due()
+
+    async def deliver_due(self) -> None:
+        while (await self.dispatcher.run_once()).sent:
+            pass

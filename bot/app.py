@@ -1,0 +1,94 @@
+"""The composition root: read the config, open the store, wire services and features.
+
+Nothing else in the code base builds long-lived objects or reads configuration; every
+adapter receives an `App` from here (shared/STYLE.md, "One composition root").
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot import basics
+from bot.clock import Clock, SimulatedClock, parse_duration, to_iso
+from bot.config import Config
+from bot.context import Services
+from bot.core import Bot
+from bot.dispatcher import Dispatcher
+from bot.i18n import Catalogue
+from bot.router import Router
+from bot.store.db import Database
+from bot.store.state import get_meta, set_meta
+from bot.transport import Transport
+from matching.topics import Taxonomy
+
+log = logging.getLogger(__name__)
+
+SIMULATED_OFFSET_KEY = "simulated_clock_offset_seconds"
+
+
+@dataclass
+class App:
+    config: Config
+    db: Database
+    services: Services
+    router: Router
+    bot: Bot
+
+    def dispatcher(self, transports: dict[str, Transport]) -> Dispatcher:
+        grace = parse_duration(self.config.scheduler.grace_period)
+        return Dispatcher(self.db, self.services.catalogue, self.services.clock, transports,
+                          grace=grace if grace is not None else parse_duration("6h"),
+                          late_policy=self.config.scheduler.late_policy)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+def build_router() -> Router:
+    router = Router()
+    basics.register(router)
+    return router
+
+
+async def build_app(config: Config, clock: Clock, database: str | Path | None = None) -> App:
+    db = await Database.open(database or config.bot.database)
+    content = config.content_path()
+    catalogue = Catalogue.load(content / "i18n")
+    taxonomy = Taxonomy.load(content / "topics.toml")
+    programme_ids = await sync_programmes(db, config, clock)
+    if isinstance(clock, SimulatedClock):
+        await restore_simulated_clock(db, clock)
+    services = Services(config, catalogue, clock, taxonomy, programme_ids)
+    router = build_router()
+    return App(config, db, services, router, Bot(db, services, router))
+
+
+async def sync_programmes(db: Database, config: Config, clock: Clock) -> dict[str, int]:
+    """Make sure every configured programme has a row; returns code -> id."""
+    ids: dict[str, int] = {}
+    async with db.transaction() as tx:
+        for code, settings in config.programmes.items():
+            await tx.execute(
+                "INSERT INTO programmes (code, name, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(code) DO UPDATE SET name = excluded.name",
+                (code, settings.name, to_iso(clock.now())),
+            )
+            ids[code] = await tx.value("SELECT id FROM programmes WHERE code = ?", (code,))
+    return ids
+
+
+async def restore_simulated_clock(db: Database, clock: SimulatedClock) -> None:
+    """A restarted console goes on at the simulated time it had reached."""
+    from datetime import timedelta
+
+    async with db.read() as tx:
+        stored = await get_meta(tx, SIMULATED_OFFSET_KEY)
+    if stored is not None:
+        clock.offset = max(clock.offset, timedelta(seconds=float(stored)))
+
+
+async def save_simulated_clock(db: Database, clock: SimulatedClock) -> None:
+    async with db.transaction() as tx:
+        await set_meta(tx, SIMULATED_OFFSET_KEY, str(clock.offset.total_seconds()))

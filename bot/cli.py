@@ -1,0 +1,152 @@
+"""The `mentorbot` command: console, run, export, check-config."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot import __version__
+from bot.config import Config, ConfigError, load_config
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", help="TOML config file (default: none, "
+                        "or ./config.toml when it exists)")
+    parser.add_argument("--db", metavar="FILE", help="SQLite database file "
+                        "(default: [bot] database of the config)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mentorbot",
+        description="A self-hosted, chat-first mentoring bot (Slack, Telegram, console).")
+    parser.add_argument("--version", action="version", version=f"mentorbot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    console = sub.add_parser("console", help="chat with the bot in this terminal",
+                             description="Chat with the bot in this terminal. Type "
+                             "'@handle text' to speak as someone, '#N' to press a button.")
+    _add_common(console)
+    console.add_argument("--clock", choices=("real", "simulated"), default="real",
+                         help="'simulated' enables /time +3d to move time forward")
+    console.add_argument("--demo", action="store_true",
+                         help="seed a fictional demo programme (about 60 people) when the "
+                         "database has nobody yet")
+
+    run = sub.add_parser("run", help="start every adapter whose credentials are configured "
+                         "(the console when none is)")
+    _add_common(run)
+    run.add_argument("--demo", action="store_true", help="as for console")
+    run.add_argument("--clock", choices=("real", "simulated"), default="real",
+                     help="console only: as for console")
+
+    export = sub.add_parser("export", help="dump the programme's data as JSON or CSV",
+                            description="Dump people (and, as features land, requests, "
+                            "matches, meetings, lessons, feedback, points) following "
+                            "docs/export-schema.md.")
+    _add_common(export)
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--out", metavar="PATH", help="json: a file (default stdout); "
+                        "csv: a directory (default stdout, one table, see --table)")
+    export.add_argument("--table", help="only this table (csv to stdout needs one)")
+    export.add_argument("--programme", help="only this programme code")
+
+    check = sub.add_parser("check-config", help="validate a config file and say what would start")
+    _add_common(check)
+    return parser
+
+
+def _load(args: argparse.Namespace) -> Config:
+    path = args.config
+    if path is None and Path("config.toml").exists():
+        path = "config.toml"
+    config = load_config(path)
+    if getattr(args, "db", None):
+        config.bot.database = args.db
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        config = _load(args)
+    except ConfigError as exc:
+        print(f"mentorbot: {exc}", file=sys.stderr)
+        return 2
+    from bot.logs import setup_logging
+
+    adapters_configured = config.slack_enabled or config.telegram_enabled
+    quiet = args.command in ("console", "export") or (args.command == "run"
+                                                       and not adapters_configured)
+    setup_logging(config.bot.log_level, quiet=quiet)
+    try:
+        match args.command:
+            case "check-config":
+                return check_config(config)
+            case "export":
+                return asyncio.run(export(config, args))
+            case "console" | "run":
+                from bot.runner import run
+
+                return asyncio.run(run(config, console_only=args.command == "console",
+                                       demo=args.demo, simulated=args.clock == "simulated"))
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def check_config(config: Config) -> int:
+    print(f"config: {config.source} is valid")
+    print(f"database: {config.bot.database}")
+    for code, programme in config.programmes.items():
+        print(f"programme {code}: {programme.name} "
+              f"({len(programme.coordinators)} coordinator(s))")
+    adapters = [name for name, on in (("slack", config.slack_enabled),
+                                      ("telegram", config.telegram_enabled)) if on]
+    print(f"would start: {', '.join(adapters) if adapters else 'console'}")
+    return 0
+
+
+async def export(config: Config, args: argparse.Namespace) -> int:
+    from bot.app import build_app
+    from bot.clock import SystemClock
+    from bot.export import TABLES, collect, to_csv, to_json
+
+    if args.table and args.table not in TABLES:
+        print(f"mentorbot: unknown table {args.table!r} (known: {', '.join(TABLES)})",
+              file=sys.stderr)
+        return 2
+    clock = SystemClock()
+    app = await build_app(config, clock)
+    try:
+        data = await collect(app.db, args.programme, [args.table] if args.table else None)
+    finally:
+        await app.close()
+    if args.format == "json":
+        text = to_json(data, clock.now())
+        if args.out:
+            Path(args.out).write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+        return 0
+    if not args.out:
+        print(to_csv(data[args.table or "people"]), end="")
+        return 0
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, rows in data.items():
+        (out / f"{name}.csv").write_text(to_csv(rows), encoding="utf-8")
+        print(out / f"{name}.csv")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

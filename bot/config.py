@@ -1,0 +1,295 @@
+"""Configuration: a TOML file, environment overrides for secrets, defaults that just work.
+
+Every section is a dataclass; the file is validated against those dataclasses so that an
+unknown key or a wrong type stops the start with a message naming the key and its line
+("config.toml:12: [slack] port must be an integer, not a string"). Environment variables
+`MENTORBOT_<SECTION>_<KEY>` override scalar keys, which is how secrets are meant to be given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "MENTORBOT_"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file, line and key."""
+
+
+@dataclass
+class BotSettings:
+    database: str = "mentorbot.sqlite3"
+    language: str = "en"
+    content_dir: str = ""
+    log_level: str = "INFO"
+
+
+@dataclass
+class ProgrammeSettings:
+    """One mentoring programme. A Slack team or a Telegram deep-link code maps to it."""
+
+    name: str = "Mentoring programme"
+    coordinators: list[str] = field(default_factory=list)  # "platform:workspace:user_id"
+    slack_team: str = ""
+    join_code: str = ""
+    relay_mode: bool = False
+    relationship_months: int = 6
+
+
+@dataclass
+class MatchingWeights:
+    topics: float = 3.0
+    availability: float = 1.5
+    seniority: float = 1.0
+    department: float = 0.5
+    goals: float = 1.0
+    load: float = 0.5
+    language: float = 1.0
+
+
+@dataclass
+class MatchingSettings:
+    suggestions: int = 3
+    department_mode: str = "diverse"
+    request_expiry_days: int = 7
+    weights: MatchingWeights = field(default_factory=MatchingWeights)
+
+
+@dataclass
+class MeetingSettings:
+    length_minutes: int = 45
+    horizon_days: int = 14
+    reminders: list[str] = field(default_factory=lambda: ["24h", "1h"])
+    video_link: str = ""
+    quiet_weeks: int = 3
+
+
+@dataclass
+class SchedulerSettings:
+    grace_period: str = "6h"
+    late_policy: str = "skip"  # "skip" | "send": late perishable rows (reminders)
+    tick_seconds: float = 5.0
+
+
+@dataclass
+class SlackSettings:
+    bot_token: str = ""
+    signing_secret: str = ""
+    app_token: str = ""
+    mode: str = "http"  # "http" | "socket"
+    host: str = "0.0.0.0"
+    port: int = 3000
+    api_url: str = "https://slack.com/api/"
+
+
+@dataclass
+class TelegramSettings:
+    token: str = ""
+    mode: str = "polling"  # "polling" | "webhook"
+    webhook_url: str = ""
+    host: str = "0.0.0.0"
+    port: int = 8443
+    secret_token: str = ""
+    base_url: str = "https://api.telegram.org/bot"
+
+
+@dataclass
+class Config:
+    bot: BotSettings = field(default_factory=BotSettings)
+    programmes: dict[str, ProgrammeSettings] = field(
+        default_factory=lambda: {"main": ProgrammeSettings()}
+    )
+    matching: MatchingSettings = field(default_factory=MatchingSettings)
+    meetings: MeetingSettings = field(default_factory=MeetingSettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    slack: SlackSettings = field(default_factory=SlackSettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    source: str = field(default="(defaults)", compare=False)
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack.bot_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram.token)
+
+    def content_path(self) -> Path:
+        if self.bot.content_dir:
+            return Path(self.bot.content_dir)
+        return Path(__file__).resolve().parent.parent / "content"
+
+
+_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("bot", "language"): ("en", "fr"),
+    ("bot", "log_level"): ("DEBUG", "INFO", "WARNING", "ERROR"),
+    ("matching", "department_mode"): ("diverse", "same", "indifferent"),
+    ("scheduler", "late_policy"): ("send", "skip"),
+    ("slack", "mode"): ("http", "socket"),
+    ("telegram", "mode"): ("polling", "webhook"),
+}
+
+
+def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read `path` (or only defaults when None), then apply environment overrides."""
+    env = os.environ if env is None else env
+    if path is None:
+        data: dict[str, Any] = {}
+        text, source = "", "(defaults)"
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{source}: cannot read the file ({exc.strerror})") from exc
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    builder = _Builder(source, text)
+    config = builder.build(data)
+    _apply_env(config, env)
+    config.source = source
+    return config
+
+
+class _Builder:
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.lines = text.splitlines()
+
+    def fail(self, path: list[str], message: str) -> typing.NoReturn:
+        line = _line_of(self.lines, path)
+        where = f"{self.source}:{line}" if line else self.source
+        section = ".".join(path[:-1])
+        key = f"[{section}] {path[-1]}" if section else path[-1]
+        raise ConfigError(f"{where}: {key} {message}")
+
+    def build(self, data: dict[str, Any]) -> Config:
+        config = Config()
+        for name, value in data.items():
+            if name == "programmes":
+                config.programmes = self._programmes(value)
+            elif name in {f.name for f in dataclasses.fields(Config)} - {"source"}:
+                setattr(config, name, self._section(type(getattr(config, name)), value, [name]))
+            else:
+                self.fail([name], "is not a known section (known: bot, programmes, matching, "
+                                  "meetings, scheduler, slack, telegram)")
+        return config
+
+    def _programmes(self, value: Any) -> dict[str, ProgrammeSettings]:
+        if not isinstance(value, dict) or not value:
+            self.fail(["programmes"], "must hold at least one [programmes.<code>] table")
+        programmes = {}
+        for code, table in value.items():
+            if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,31}", code):
+                self.fail(["programmes", code], "is not a valid programme code "
+                                                "(lowercase letters, digits, - and _)")
+            programmes[code] = self._section(ProgrammeSettings, table, ["programmes", code])
+        return programmes
+
+    def _section(self, cls: type, value: Any, path: list[str]) -> Any:
+        if not isinstance(value, dict):
+            self.fail(path, "must be a table")
+        hints = typing.get_type_hints(cls)
+        instance = cls()
+        for key, item in value.items():
+            if key not in hints:
+                known = ", ".join(f.name for f in dataclasses.fields(cls))
+                self.fail([*path, key], f"is not a known setting (known: {known})")
+            expected = hints[key]
+            if dataclasses.is_dataclass(expected):
+                setattr(instance, key, self._section(expected, item, [*path, key]))
+                continue
+            setattr(instance, key, self._check(expected, item, [*path, key]))
+        return instance
+
+    def _check(self, expected: Any, value: Any, path: list[str]) -> Any:
+        origin = typing.get_origin(expected)
+        if origin is list:
+            (inner,) = typing.get_args(expected)
+            if not isinstance(value, list):
+                self.fail(path, f"must be a list, not {_kind(value)}")
+            return [self._check(inner, v, path) for v in value]
+        if isinstance(expected, types.UnionType):
+            expected = typing.get_args(expected)[0]
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if expected is int and isinstance(value, bool):
+            self.fail(path, "must be an integer, not a boolean")
+        if not isinstance(value, expected):
+            self.fail(path, f"must be {_article(expected)}, not {_kind(value)}")
+        choices = _CHOICES.get((path[0], path[-1])) if len(path) == 2 else None
+        if choices and value not in choices:
+            self.fail(path, f"must be one of {', '.join(choices)} (got {value!r})")
+        if expected in (int, float) and value < 0:
+            self.fail(path, "must not be negative")
+        return value
+
+
+def _apply_env(config: Config, env: Mapping[str, str]) -> None:
+    """MENTORBOT_SLACK_BOT_TOKEN=... overrides [slack] bot_token, and so on for scalar keys."""
+    for section in ("bot", "matching", "meetings", "scheduler", "slack", "telegram"):
+        settings = getattr(config, section)
+        for f in dataclasses.fields(settings):
+            name = f"{ENV_PREFIX}{section}_{f.name}".upper()
+            if name not in env:
+                continue
+            raw = env[name]
+            current = getattr(settings, f.name)
+            try:
+                if isinstance(current, bool):
+                    value: Any = raw.strip().lower() in {"1", "true", "yes", "on"}
+                elif isinstance(current, int):
+                    value = int(raw)
+                elif isinstance(current, float):
+                    value = float(raw)
+                elif isinstance(current, str):
+                    value = raw
+                else:
+                    continue
+            except ValueError as exc:
+                raise ConfigError(f"environment {name} must be a number") from exc
+            choices = _CHOICES.get((section, f.name))
+            if choices and value not in choices:
+                raise ConfigError(f"environment {name} must be one of {', '.join(choices)}")
+            setattr(settings, f.name, value)
+
+
+def _line_of(lines: list[str], path: list[str]) -> int | None:
+    """Best-effort line number of `key` inside table `path[:-1]` (tomllib keeps no positions)."""
+    table, key = path[:-1], path[-1]
+    in_table = not table
+    header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$")
+    key_re = re.compile(rf"^\s*(\"?){re.escape(key)}\1\s*=")
+    for number, line in enumerate(lines, start=1):
+        match = header.match(line)
+        if match:
+            name = [part.strip().strip('"') for part in match.group(1).split(".")]
+            if name == path:
+                return number
+            in_table = name == table
+            continue
+        if in_table and key_re.match(line):
+            return number
+    return None
+
+
+def _kind(value: Any) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _article(expected: Any) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(
+        expected, getattr(expected, "__name__", str(expected)))

@@ -1,0 +1,68 @@
+"""What a handler gets: the open transaction, the person, their language, and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot import outbox
+from bot.events import Address, Button, Reply
+from bot.i18n import Catalogue
+from bot.people import Person
+from bot.store.db import Tx
+
+if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.clock import Clock
+    from matching.topics import Taxonomy
+
+
+@dataclass
+class Services:
+    """Everything built once at start-up by the composition root (bot/app.py)."""
+
+    config: Config
+    catalogue: Catalogue
+    clock: Clock
+    taxonomy: Taxonomy
+    programme_ids: dict[str, int]  # programme code -> row id
+
+    def programme_name(self, programme_id: int) -> str:
+        for code, pid in self.programme_ids.items():
+            if pid == programme_id:
+                return self.config.programmes[code].name
+        return ""
+
+
+@dataclass
+class Context:
+    tx: Tx
+    services: Services
+    address: Address
+    person: Person
+    now: datetime
+
+    @property
+    def lang(self) -> str:
+        return self.person.language
+
+    def t(self, key: str, /, **params: Any) -> str:
+        return self.services.catalogue.text(self.lang, key, **params)
+
+    def join(self, items: list[str]) -> str:
+        return self.services.catalogue.join(self.lang, items)
+
+    def reply(self, text: str, buttons: list[Button] | tuple[Button, ...] = (),
+              choices: list[Button] | tuple[Button, ...] = ()) -> Reply:
+        return Reply(self.address, text, tuple(buttons), tuple(choices))
+
+    def say(self, key: str, /, buttons: list[Button] | tuple[Button, ...] = (),
+            **params: Any) -> Reply:
+        return self.reply(self.t(key, **params), buttons)
+
+    async def notify(self, person_id: int, message: outbox.Outgoing, *, key: str,
+                     delay: timedelta = timedelta(0), kind: str = "message") -> bool:
+        """Queue a message to another person, committed with this event's changes."""
+        return await outbox.enqueue(self.tx, person_id, message, due_at=self.now + delay,
+                                    key=key, kind=kind)

@@ -1,0 +1,95 @@
+"""The core contract: what adapters hand to the bot and what the bot hands back.
+
+Adapters translate platform payloads into these frozen dataclasses and render
+`Reply` objects; nothing else crosses the boundary, so the core never sees a
+Slack or Telegram object (see shared/DESIGN.md, "The core contract").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Where a person is reachable: an immutable platform identity plus what the platform knows.
+
+    Identity is (platform, workspace, user_id) only; display name, locale and time zone are
+    hints that may change and never take part in equality or authorisation.
+    """
+
+    platform: str
+    workspace: str
+    user_id: str
+    display_name: str = field(default="", compare=False)
+    locale: str = field(default="", compare=False)
+    timezone: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.platform, self.workspace, self.user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """Free text in a direct conversation with the bot."""
+
+    user: Address
+    text: str
+    event_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """`/name args` — a slash command (Slack sub-command, Telegram or console command)."""
+
+    user: Address
+    name: str
+    args: str = ""
+    event_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button or menu press. `value` comes from the platform and is never trusted."""
+
+    user: Address
+    action_id: str
+    value: str = ""
+    event_id: str = ""
+
+
+Event = Message | Command | Action
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action_id: str
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (an .ics invitation, a CSV export, a PNG chart)."""
+
+    filename: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One outbound message. `to` is the address it is delivered to.
+
+    `text` uses the restricted markup of the catalogues (`*bold*`, `_italic_`, `- ` bullets);
+    each adapter renders it for its platform. `buttons` are rendered as Block Kit buttons,
+    inline keyboards or numbered console options; `choices` is a longer list of options that
+    Slack shows as a select menu and the other platforms as more buttons.
+    """
+
+    to: Address
+    text: str
+    buttons: tuple[Button, ...] = ()
+    choices: tuple[Button, ...] = ()
+    file: Attachment | None = None

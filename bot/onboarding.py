@@ -1,0 +1,443 @@
+"""Onboarding: the questions that build a profile, one at a time, resumable after a restart.
+
+Each question is a `Step` that knows when it applies, how to ask, and how to turn an
+answer (typed text or a button value) into profile changes. The same steps serve the
+"edit one field" flow of /profile. Where the person is lives in the conversations table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot import people
+from bot.availability import format_availability, parse_availability, weekly_hours
+from bot.context import Context
+from bot.events import Button, Reply
+from bot.i18n import LANGUAGES
+from bot.languages import language_name, parse_languages
+from bot.parse_errors import ParseError
+from bot.store.state import Conversation, clear_conversation, get_conversation, set_conversation
+from bot.timezones import format_timezone, resolve_timezone
+
+FLOW = "onboarding"
+EDIT_FLOW = "edit"
+ACTION = "onb"  # button action id; the value is "<step>|<option>"
+MAX_TOPICS = 10
+MAX_GOALS = 1000
+MIN_GOALS = 10
+MAX_DEPARTMENT = 100
+MAX_CAPACITY = 10
+
+
+class Invalid(Exception):
+    """The answer cannot be used; carries the replies that explain why."""
+
+    def __init__(self, *replies: Reply) -> None:
+        super().__init__("invalid answer")
+        self.replies = list(replies)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    changes: dict[str, Any]
+    note: str = ""  # what was understood, said back to the person
+
+
+Ask = Callable[[Context], Reply]
+Parse = Callable[[Context, str], Awaitable[Accepted]]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    ask: Ask
+    parse: Parse
+    applies: Callable[[people.Person], bool] = lambda person: True
+    optional: bool = False
+
+
+def _button(ctx: Context, step: str, option: str, label_key: str, **params: Any) -> Button:
+    return Button(ctx.t(label_key, **params), ACTION, f"{step}|{option}")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in text if not unicodedata.combining(c)).strip()
+
+
+# --- language ---------------------------------------------------------------------------
+
+def ask_language(ctx: Context) -> Reply:
+    return ctx.reply(ctx.t("language.ask"), [
+        _button(ctx, "language", "en", "language.english"),
+        _button(ctx, "language", "fr", "language.french"),
+    ])
+
+
+def parse_language_choice(text: str) -> str | None:
+    folded = _fold(text)
+    for lang, words in {"en": ("en", "english", "anglais"),
+                        "fr": ("fr", "francais", "french")}.items():
+        if folded in words:
+            return lang
+    return None
+
+
+async def parse_language(ctx: Context, text: str) -> Accepted:
+    lang = parse_language_choice(text)
+    if lang is None:
+        raise Invalid(ctx.say("language.invalid"))
+    return Accepted({"language": lang})
+
+
+# --- consent ----------------------------------------------------------------------------
+
+def ask_consent(ctx: Context) -> Reply:
+    return ctx.reply(ctx.t("onboarding.consent"), [
+        _button(ctx, "consent", "yes", "onboarding.consent_yes"),
+        _button(ctx, "consent", "no", "onboarding.consent_no"),
+    ])
+
+
+_YES = {"yes", "y", "oui", "o", "ok", "d'accord", "daccord", "j'accepte", "i agree", "agree"}
+_NO = {"no", "n", "non", "no thanks", "non merci", "refuse"}
+
+
+async def parse_consent(ctx: Context, text: str) -> Accepted:
+    folded = _fold(text)
+    if folded in _YES or folded == _fold(ctx.t("onboarding.consent_yes")):
+        return Accepted({"consent_at": ctx.now.isoformat(timespec="seconds"),
+                         "status": "onboarding"})
+    if folded in _NO or folded == _fold(ctx.t("onboarding.consent_no")):
+        return Accepted({"status": "no_consent"})
+    raise Invalid(ctx.say("onboarding.consent_invalid"))
+
+
+# --- role -------------------------------------------------------------------------------
+
+def ask_role(ctx: Context) -> Reply:
+    return ctx.reply(ctx.t("onboarding.ask_role"), [
+        _button(ctx, "role", role, f"onboarding.role_{role}") for role in people.ROLES
+    ])
+
+
+_ROLE_WORDS = {
+    "mentee": ("mentee", "mentore", "mentoree", "1"),
+    "mentor": ("mentor", "mentore(e)", "mentor(e)", "2"),
+    "both": ("both", "les deux", "deux", "peer", "3"),
+}
+
+
+async def parse_role(ctx: Context, text: str) -> Accepted:
+    folded = _fold(text)
+    for role, words in _ROLE_WORDS.items():
+        if folded in words or folded == _fold(ctx.t(f"onboarding.role_{role}")):
+            changes: dict[str, Any] = {"role": role}
+            if role == "mentee":
+                changes["capacity"] = 0
+            return Accepted(changes)
+    raise Invalid(ctx.say("onboarding.role_invalid"))
+
+
+# --- topics -----------------------------------------------------------------------------
+
+def _topics_parser(field: str) -> Parse:
+    async def parse(ctx: Context, text: str) -> Accepted:
+        matches = ctx.services.taxonomy.normalise(text)
+        ids = list(dict.fromkeys(m.id for m in matches))
+        if not ids:
+            raise Invalid(ctx.say("onboarding.topics_invalid"))
+        labels = [ctx.services.taxonomy.label(i, ctx.lang) for i in ids[:MAX_TOPICS]]
+        if len(ids) > MAX_TOPICS:
+            note = ctx.t("onboarding.topics_too_many", count=MAX_TOPICS, topics=ctx.join(labels))
+        else:
+            note = ctx.t("onboarding.topics_understood", topics=ctx.join(labels))
+        return Accepted({field: ids[:MAX_TOPICS]}, note)
+    return parse
+
+
+# --- goals ------------------------------------------------------------------------------
+
+def ask_goals(ctx: Context) -> Reply:
+    key = "onboarding.ask_goals_mentee" if ctx.person.role == "mentee" else \
+        "onboarding.ask_goals_mentor"
+    return ctx.say(key)
+
+
+async def parse_goals(ctx: Context, text: str) -> Accepted:
+    if len(text) > MAX_GOALS:
+        raise Invalid(ctx.say("common.too_long", length=len(text), limit=MAX_GOALS))
+    if len(text) < MIN_GOALS:
+        raise Invalid(ctx.say("onboarding.goals_too_short", min=MIN_GOALS))
+    return Accepted({"goals": text})
+
+
+# --- languages --------------------------------------------------------------------------
+
+async def parse_spoken(ctx: Context, text: str) -> Accepted:
+    try:
+        codes = parse_languages(text, ctx.lang)
+    except ParseError as err:
+        raise Invalid(ctx.say(err.key, **err.params)) from None
+    names = [language_name(code, ctx.lang) for code in codes]
+    return Accepted({"languages": list(codes)},
+                    ctx.t("onboarding.languages_understood", languages=ctx.join(names)))
+
+
+# --- time zone --------------------------------------------------------------------------
+
+def ask_timezone(ctx: Context) -> Reply:
+    known = ctx.address.timezone
+    if known and resolve_timezone(known).exact:
+        return ctx.reply(ctx.t("onboarding.ask_timezone_known", timezone=known), [
+            Button(ctx.t("onboarding.timezone_use", timezone=known), ACTION, f"timezone|{known}")
+        ])
+    return ctx.say("onboarding.ask_timezone")
+
+
+async def parse_timezone(ctx: Context, text: str) -> Accepted:
+    guess = resolve_timezone(text, ctx.lang)
+    if guess.exact:
+        return Accepted({"timezone": guess.exact}, ctx.t(
+            "onboarding.timezone_understood", timezone=format_timezone(guess.exact, ctx.lang)))
+    shown = text[:40]
+    if guess.suggestions:
+        raise Invalid(ctx.reply(ctx.t("onboarding.timezone_suggest", text=shown), [
+            Button(format_timezone(name, ctx.lang), ACTION, f"timezone|{name}")
+            for name in guess.suggestions
+        ]))
+    raise Invalid(ctx.say("onboarding.timezone_invalid", text=shown))
+
+
+# --- availability -----------------------------------------------------------------------
+
+async def parse_weekly(ctx: Context, text: str) -> Accepted:
+    try:
+        slots = parse_availability(text, ctx.lang)
+    except ParseError as err:
+        raise Invalid(ctx.say(err.key, **err.params)) from None
+    hours = weekly_hours(slots)
+    note = ctx.t("onboarding.availability_understood",
+                 availability=format_availability(slots, ctx.lang),
+                 hours=f"{hours:g}")
+    return Accepted({"availability": [list(s) for s in slots]}, note)
+
+
+# --- seniority, department, capacity ----------------------------------------------------
+
+def ask_seniority(ctx: Context) -> Reply:
+    return ctx.reply(ctx.t("onboarding.ask_seniority"), [
+        _button(ctx, "seniority", str(level), f"onboarding.seniority_{level}")
+        for level in range(1, 6)
+    ])
+
+
+async def parse_seniority(ctx: Context, text: str) -> Accepted:
+    folded = _fold(text)
+    if folded in {"1", "2", "3", "4", "5"}:
+        return Accepted({"seniority": int(folded)})
+    for level in range(1, 6):
+        if folded == _fold(ctx.t(f"onboarding.seniority_{level}")):
+            return Accepted({"seniority": level})
+    raise Invalid(ctx.say("onboarding.seniority_invalid"))
+
+
+async def parse_department(ctx: Context, text: str) -> Accepted:
+    if len(text) > MAX_DEPARTMENT:
+        raise Invalid(ctx.say("onboarding.department_too_long", limit=MAX_DEPARTMENT))
+    return Accepted({"department": text})
+
+
+def ask_capacity(ctx: Context) -> Reply:
+    return ctx.reply(ctx.t("onboarding.ask_capacity"), [
+        Button(str(n), ACTION, f"capacity|{n}") for n in (1, 2, 3, 4)
+    ])
+
+
+async def parse_capacity(ctx: Context, text: str) -> Accepted:
+    match = re.fullmatch(r"\s*(\d{1,3})\s*", text)
+    if not match or not 1 <= int(match.group(1)) <= MAX_CAPACITY:
+        raise Invalid(ctx.say("onboarding.capacity_invalid", max=MAX_CAPACITY))
+    return Accepted({"capacity": int(match.group(1))})
+
+
+STEPS: tuple[Step, ...] = (
+    Step("language", ask_language, parse_language),
+    Step("consent", ask_consent, parse_consent),
+    Step("role", ask_role, parse_role),
+    Step("topics_sought", lambda ctx: ctx.say("onboarding.ask_topics_sought"),
+         _topics_parser("topics_sought"), applies=lambda p: p.is_mentee),
+    Step("topics_offered", lambda ctx: ctx.say("onboarding.ask_topics_offered"),
+         _topics_parser("topics_offered"), applies=lambda p: p.is_mentor),
+    Step("goals", ask_goals, parse_goals),
+    Step("languages", lambda ctx: ctx.say("onboarding.ask_languages"), parse_spoken),
+    Step("timezone", ask_timezone, parse_timezone),
+    Step("availability", lambda ctx: ctx.say("onboarding.ask_availability"), parse_weekly),
+    Step("seniority", ask_seniority, parse_seniority),
+    Step("department", lambda ctx: ctx.say("onboarding.ask_department"), parse_department,
+         optional=True),
+    Step("capacity", ask_capacity, parse_capacity, applies=lambda p: p.is_mentor),
+)
+STEP_BY_NAME = {step.name: step for step in STEPS}
+EDITABLE = tuple(name for name in people.PROFILE_FIELDS if name in STEP_BY_NAME)
+
+
+def _next_step(person: people.Person, after: str | None) -> Step | None:
+    names = [s.name for s in STEPS]
+    start = 0 if after is None else names.index(after) + 1
+    for step in STEPS[start:]:
+        if step.applies(person):
+            return step
+    return None
+
+
+def _previous_step(person: people.Person, before: str) -> Step | None:
+    names = [s.name for s in STEPS]
+    for step in reversed(STEPS[: names.index(before)]):
+        if step.applies(person) and step.name != "consent":
+            return step
+    return None
+
+
+def _first_unanswered(person: people.Person) -> Step | None:
+    """Where to resume when a person types /start again after /cancel."""
+    answered = {
+        "language": True, "consent": person.consent_at is not None, "role": bool(person.role),
+        "topics_sought": bool(person.topics_sought), "topics_offered": bool(person.topics_offered),
+        "goals": bool(person.goals), "languages": bool(person.languages),
+        "timezone": bool(person.timezone), "availability": bool(person.availability),
+        "seniority": person.seniority > 0, "department": False,
+        "capacity": person.capacity > 0,
+    }
+    for step in STEPS[1:]:
+        if step.applies(person) and not answered[step.name]:
+            return step
+    return None
+
+
+# --- the flow ---------------------------------------------------------------------------
+
+async def start(ctx: Context) -> list[Reply]:
+    """/start: begin, resume, or say the profile is complete."""
+    conv = await get_conversation(ctx.tx, ctx.person.id)
+    if conv and conv.flow == FLOW:
+        return [ctx.say("onboarding.resume"), STEP_BY_NAME[conv.step].ask(ctx)]
+    if ctx.person.status == "active":
+        return [ctx.say("onboarding.already_done")]
+    if ctx.person.status in ("new", "no_consent"):
+        ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, status="new")
+        await _goto(ctx, "language")
+        return [STEP_BY_NAME["language"].ask(ctx)]
+    step = _first_unanswered(ctx.person) or STEP_BY_NAME["department"]
+    await _goto(ctx, step.name)
+    return [ctx.say("onboarding.resume"), step.ask(ctx)]
+
+
+async def answer(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
+    """An answer (typed or pressed) to the current question of the onboarding or edit flow."""
+    step = STEP_BY_NAME[conv.step]
+    try:
+        accepted = await step.parse(ctx, text)
+    except Invalid as invalid:
+        return [*invalid.replies, step.ask(ctx)] if _reask(invalid) else invalid.replies
+    ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, **accepted.changes)
+    replies = [ctx.reply(accepted.note)] if accepted.note else []
+    if conv.flow == EDIT_FLOW:
+        missing = _first_unanswered(ctx.person)
+        if missing is not None and missing.name != "department":
+            # A new role needs answers the old one did not (a mentee becoming a mentor).
+            await _goto(ctx, missing.name)
+            return [*replies, missing.ask(ctx)]
+        await clear_conversation(ctx.tx, ctx.person.id)
+        from bot.profile import show_profile  # the profile card closes an edit
+
+        return [*replies, ctx.say("profile.updated"), *show_profile(ctx)]
+    return replies + await _advance(ctx, step.name)
+
+
+def _reask(invalid: Invalid) -> bool:
+    # Suggestions come with their own buttons; repeating the question would bury them.
+    return not any(reply.buttons for reply in invalid.replies)
+
+
+async def _advance(ctx: Context, after: str) -> list[Reply]:
+    if ctx.person.status == "no_consent":
+        await clear_conversation(ctx.tx, ctx.person.id)
+        return [ctx.say("onboarding.consent_declined")]
+    if after == "language":
+        programme = ctx.services.programme_name(ctx.person.programme_id)
+        welcome = [ctx.say("onboarding.welcome", programme=programme)]
+    else:
+        welcome = []
+    step = _next_step(ctx.person, after)
+    if step is None:
+        return await _finish(ctx)
+    await _goto(ctx, step.name)
+    return [*welcome, step.ask(ctx)]
+
+
+async def _finish(ctx: Context) -> list[Reply]:
+    await clear_conversation(ctx.tx, ctx.person.id)
+    ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, status="active",
+                                     onboarded_at=ctx.now.isoformat(timespec="seconds"))
+    return [ctx.say(f"onboarding.done_{ctx.person.role}", name=ctx.person.name)]
+
+
+async def _goto(ctx: Context, step: str, flow: str = FLOW) -> None:
+    await set_conversation(ctx.tx, ctx.person.id, Conversation(flow, step), ctx.now)
+
+
+async def back(ctx: Context, conv: Conversation | None) -> list[Reply]:
+    if conv is None or conv.flow != FLOW:
+        return [ctx.say("onboarding.nothing_back")]
+    previous = _previous_step(ctx.person, conv.step)
+    if previous is None:
+        return [ctx.say("onboarding.at_first"), STEP_BY_NAME[conv.step].ask(ctx)]
+    await _goto(ctx, previous.name)
+    return [previous.ask(ctx)]
+
+
+async def skip(ctx: Context, conv: Conversation | None) -> list[Reply]:
+    if conv is None or conv.flow not in (FLOW, EDIT_FLOW):
+        return [ctx.say("onboarding.nothing_to_skip")]
+    step = STEP_BY_NAME[conv.step]
+    if not step.optional:
+        return [ctx.say("onboarding.cannot_skip"), step.ask(ctx)]
+    if conv.flow == EDIT_FLOW:
+        await clear_conversation(ctx.tx, ctx.person.id)
+        return [ctx.say("common.skipped")]
+    return [ctx.say("common.skipped"), *await _advance(ctx, step.name)]
+
+
+async def cancel(ctx: Context, conv: Conversation | None) -> list[Reply]:
+    if conv is None:
+        return [ctx.say("onboarding.nothing_to_cancel")]
+    await clear_conversation(ctx.tx, ctx.person.id)
+    return [ctx.say("onboarding.cancelled")]
+
+
+async def press(ctx: Context, conv: Conversation | None, value: str) -> list[Reply]:
+    """A button of a question: accepted only if it belongs to the current question."""
+    step_name, _, option = value.partition("|")
+    if conv is None or conv.flow not in (FLOW, EDIT_FLOW):
+        return [ctx.say("common.unknown_button")]
+    if step_name != conv.step:
+        return [ctx.say("common.stale_button"), STEP_BY_NAME[conv.step].ask(ctx)]
+    return await answer(ctx, conv, option)
+
+
+async def edit(ctx: Context, field: str) -> list[Reply]:
+    """Start editing one field of the profile (from a /profile button)."""
+    step = STEP_BY_NAME.get(field)
+    if step is None or field not in EDITABLE or not step.applies(ctx.person):
+        return [ctx.say("common.unknown_button")]
+    await _goto(ctx, field, EDIT_FLOW)
+    return [step.ask(ctx)]
+
+
+def supported_language(code: str) -> bool:
+    return code in LANGUAGES

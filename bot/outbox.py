@@ -1,0 +1,86 @@
+"""Proactive and scheduled messages: written in the event's transaction, sent by the dispatcher.
+
+A row holds a message *key* and its params, not a rendered text: it is rendered when sent,
+in the recipient's language at that moment. A param may itself be a message
+(`{"key": ..., "params": ...}`) so that e.g. a reason is translated too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.clock import to_iso
+from bot.store.db import Tx
+
+
+@dataclass(frozen=True)
+class OutButton:
+    label_key: str
+    action_id: str
+    value: str = ""
+    label_params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to render later: catalogue key + params, or a ready `text` (relayed words)."""
+
+    key: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    buttons: tuple[OutButton, ...] = ()
+    text: str = ""
+    parts: tuple[Outgoing, ...] = ()  # several messages joined by blank lines
+
+    def to_json(self) -> str:
+        return json.dumps(_encode(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Outgoing:
+        return _decode(json.loads(text))
+
+
+def _encode(out: Outgoing) -> dict[str, Any]:
+    return {
+        "key": out.key, "params": out.params, "text": out.text,
+        "buttons": [[b.label_key, b.action_id, b.value, b.label_params] for b in out.buttons],
+        "parts": [_encode(p) for p in out.parts],
+    }
+
+
+def _decode(data: dict[str, Any]) -> Outgoing:
+    return Outgoing(
+        key=data.get("key", ""), params=data.get("params", {}), text=data.get("text", ""),
+        buttons=tuple(OutButton(b[0], b[1], b[2], b[3] if len(b) > 3 else {})
+                      for b in data.get("buttons", [])),
+        parts=tuple(_decode(p) for p in data.get("parts", [])),
+    )
+
+
+async def enqueue(
+    tx: Tx,
+    person_id: int,
+    message: Outgoing,
+    *,
+    due_at: datetime,
+    key: str,
+    kind: str = "message",
+) -> bool:
+    """Add a message for `person_id`; False when a row with this idempotency key exists."""
+    inserted = await tx.execute(
+        "INSERT INTO outbox (person_id, kind, payload, due_at, idempotency_key, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING",
+        (person_id, kind, message.to_json(), to_iso(due_at), key, to_iso(due_at)),
+    )
+    return inserted > 0
+
+
+async def cancel(tx: Tx, key_prefix: str) -> int:
+    """Cancel pending rows whose idempotency key starts with `key_prefix`."""
+    return await tx.execute(
+        "UPDATE outbox SET status = 'cancelled' WHERE status = 'pending'"
+        " AND idempotency_key LIKE ? ESCAPE '\\'",
+        (key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+    )

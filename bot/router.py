@@ -1,0 +1,53 @@
+"""Where an event goes: commands by name, buttons by action id, free text by conversation flow.
+
+Feature modules expose `register(router)`; the composition root calls them, so adding a
+feature never means editing a central switch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.context import Context
+from bot.events import Reply
+from bot.store.state import Conversation
+
+CommandHandler = Callable[[Context, str], Awaitable[list[Reply]]]
+ActionHandler = Callable[[Context, str], Awaitable[list[Reply]]]
+FlowHandler = Callable[[Context, Conversation, str], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    handler: CommandHandler
+    needs_profile: bool = False   # refuse politely until onboarding is complete
+    help_key: str = ""            # catalogue key of its /help line ("" = not listed)
+    admin: bool = False
+
+
+@dataclass
+class Router:
+    commands: dict[str, CommandSpec] = field(default_factory=dict)
+    actions: dict[str, ActionHandler] = field(default_factory=dict)
+    flows: dict[str, FlowHandler] = field(default_factory=dict)
+    help_order: list[str] = field(default_factory=list)
+
+    def command(self, name: str, handler: CommandHandler, *, aliases: tuple[str, ...] = (),
+                needs_profile: bool = False, help_key: str = "", admin: bool = False) -> None:
+        spec = CommandSpec(name, handler, needs_profile, help_key, admin)
+        for alias in (name, *aliases):
+            if alias in self.commands:
+                raise ValueError(f"command /{alias} registered twice")
+            self.commands[alias] = spec
+        if help_key:
+            self.help_order.append(name)
+
+    def action(self, action_id: str, handler: ActionHandler) -> None:
+        if action_id in self.actions:
+            raise ValueError(f"action {action_id} registered twice")
+        self.actions[action_id] = handler
+
+    def flow(self, name: str, handler: FlowHandler) -> None:
+        self.flows[name] = handler

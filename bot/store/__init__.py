@@ -1,0 +1,1 @@
+"""Persistence: one SQLite database through aiosqlite (see shared/DESIGN.md, "Store")."""

@@ -1,0 +1,100 @@
+"""Weekly availability in UTC, so that people in different time zones can be compared.
+
+A person gives weekly slots in their own local time. We place those slots on the real
+calendar week that contains a reference date (so daylight saving time is applied exactly as
+it will be that week), convert them to UTC and keep a 168-bit mask: bit `h` is UTC hour `h`
+of the week, counted from Monday 00:00 UTC. An hour cell counts as available when its
+midpoint (hh:30 UTC) lies inside a slot, so a slot in a zone with a half-hour offset rounds
+to whole hours the same way for everyone. The overlap of two people is the number of bits
+both masks share: hours per week in common.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+
+from matching.model import Slot
+
+HOURS_PER_WEEK = 168
+WORDS = 3
+"""A mask is stored as 3 unsigned 64-bit words in the vectorised paths (168 <= 192 bits)."""
+
+_WORD_MASK = (1 << 64) - 1
+
+
+def reference_monday(reference: date | None = None) -> date:
+    """The Monday of the week that contains `reference` (today in UTC when None)."""
+    day = reference if reference is not None else datetime.now(UTC).date()
+    return day - timedelta(days=day.weekday())
+
+
+@lru_cache(maxsize=1024)
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone `name`; an unknown or malformed name is treated as UTC.
+
+    The bot validates time zones at onboarding, so this only protects the library
+    from a bad row: one wrong zone must not stop a whole cohort run.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        return ZoneInfo("UTC")
+
+
+def _valid(slot: Slot) -> bool:
+    try:
+        weekday, start, end = slot
+    except (TypeError, ValueError):
+        return False
+    return (
+        all(isinstance(v, int) and not isinstance(v, bool) for v in (weekday, start, end))
+        and 0 <= weekday <= 6
+        and 0 <= start < end <= 1440
+    )
+
+
+@lru_cache(maxsize=65536)
+def week_mask(slots: tuple[Slot, ...], timezone: str, monday: date) -> int:
+    """The UTC hour mask of local weekly `slots` in `timezone`, for the week starting `monday`.
+
+    Malformed slots are ignored. The result is an int with at most 168 bits set.
+    """
+    tz = zone(timezone)
+    week_start_utc = datetime.combine(monday, time(), tzinfo=UTC)
+    mask = 0
+    for slot in slots:
+        if not _valid(slot):
+            continue
+        weekday, start, end = slot
+        day = monday + timedelta(days=weekday)
+        midnight = datetime.combine(day, time(), tzinfo=tz)
+        # Aware datetime + timedelta is wall-clock arithmetic; zoneinfo then applies the
+        # offset in force at that wall time (DST included).
+        start_utc = ((midnight + timedelta(minutes=start)) - week_start_utc) / timedelta(minutes=1)
+        end_utc = ((midnight + timedelta(minutes=end)) - week_start_utc) / timedelta(minutes=1)
+        first = math.ceil((start_utc - 30) / 60)
+        stop = math.ceil((end_utc - 30) / 60)
+        for cell in range(first, stop):
+            mask |= 1 << (cell % HOURS_PER_WEEK)
+    return mask
+
+
+def hours(mask: int) -> int:
+    """Available hours per week in a mask."""
+    return mask.bit_count()
+
+
+def to_words(mask: int) -> tuple[int, int, int]:
+    """The mask as three 64-bit words (low bits first), for numpy uint64 arrays."""
+    return (mask & _WORD_MASK, (mask >> 64) & _WORD_MASK, (mask >> 128) & _WORD_MASK)
+
+
+def to_vector(mask: int) -> np.ndarray:
+    """The mask as a 0/1 float32 vector of length 168 (for matrix products)."""
+    bits = np.frombuffer(mask.to_bytes(24, "little"), dtype=np.uint8)
+    return np.unpackbits(bits, bitorder="little")[:HOURS_PER_WEEK].astype(np.float32)

@@ -1,0 +1,87 @@
+"""Shared fixtures: a real SQLite file per test, a simulated clock, and no network."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import App, build_app
+from bot.clock import SimulatedClock
+from bot.config import Config, ProgrammeSettings
+from bot.events import Action, Address, Command, Message, Reply
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> object:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and self.family in (socket.AF_INET, socket.AF_INET6) and not (
+        host.startswith("127.") or host in ("::1", "localhost")
+    ):
+        raise RuntimeError(f"tests may not reach the network ({host})")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+def make_config(tmp_path: Path) -> Config:
+    config = Config()
+    config.bot.database = str(tmp_path / "test.sqlite3")
+    config.programmes = {"main": ProgrammeSettings(name="Programme Test",
+                                                   coordinators=["console:local:coord"])}
+    return config
+
+
+@pytest.fixture
+async def app(tmp_path: Path) -> AsyncIterator[App]:
+    application = await build_app(make_config(tmp_path), SimulatedClock())
+    yield application
+    await application.close()
+
+
+def who(handle: str, locale: str = "", timezone: str = "") -> Address:
+    return Address("console", "local", handle, display_name=handle.title(), locale=locale,
+                   timezone=timezone)
+
+
+class Chat:
+    """Talk to the bot as one person, the way an adapter would, and keep the last buttons."""
+
+    def __init__(self, app: App, handle: str, locale: str = "", timezone: str = "") -> None:
+        self.app = app
+        self.address = who(handle, locale, timezone)
+        self.last: list[Reply] = []
+        self.buttons: list = []
+
+    async def _send(self, event: Message | Command | Action) -> list[Reply]:
+        self.last = await self.app.bot.handle(event)
+        for reply in self.last:
+            if reply.buttons or reply.choices:
+                self.buttons = [*reply.buttons, *reply.choices]
+        return self.last
+
+    async def say(self, text: str, event_id: str = "") -> list[Reply]:
+        if text.startswith("/"):
+            name, _, args = text[1:].partition(" ")
+            return await self._send(Command(self.address, name, args, event_id))
+        return await self._send(Message(self.address, text, event_id))
+
+    async def press(self, number: int) -> list[Reply]:
+        button = self.buttons[number - 1]
+        return await self._send(Action(self.address, button.action_id, button.value))
+
+    async def press_label(self, fragment: str) -> list[Reply]:
+        for button in self.buttons:
+            if fragment.lower() in button.label.lower():
+                return await self._send(Action(self.address, button.action_id, button.value))
+        raise AssertionError(f"no button {fragment!r} in {[b.label for b in self.buttons]}")
+
+    @property
+    def text(self) -> str:
+        return "\n".join(reply.text for reply in self.last)
