@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from bot import basics
+from bot import basics, mentoring
 from bot.clock import Clock, SimulatedClock, parse_duration, to_iso
 from bot.config import Config
 from bot.context import Services
 from bot.core import Bot
 from bot.dispatcher import Dispatcher
 from bot.i18n import Catalogue
+from bot.matchmaking import Matchmaker, weights_from
 from bot.router import Router
 from bot.store.db import Database
 from bot.store.state import get_meta, set_meta
@@ -38,9 +40,11 @@ class App:
 
     def dispatcher(self, transports: dict[str, Transport]) -> Dispatcher:
         grace = parse_duration(self.config.scheduler.grace_period)
+        jobs = {name: partial(handler, services=self.services)
+                for name, handler in self.router.jobs.items()}
         return Dispatcher(self.db, self.services.catalogue, self.services.clock, transports,
                           grace=grace if grace is not None else parse_duration("6h"),
-                          late_policy=self.config.scheduler.late_policy)
+                          late_policy=self.config.scheduler.late_policy, jobs=jobs)
 
     async def close(self) -> None:
         await self.db.close()
@@ -49,6 +53,7 @@ class App:
 def build_router() -> Router:
     router = Router()
     basics.register(router)
+    mentoring.register(router)
     return router
 
 
@@ -60,7 +65,8 @@ async def build_app(config: Config, clock: Clock, database: str | Path | None = 
     programme_ids = await sync_programmes(db, config, clock)
     if isinstance(clock, SimulatedClock):
         await restore_simulated_clock(db, clock)
-    services = Services(config, catalogue, clock, taxonomy, programme_ids)
+    matchmaker = Matchmaker(taxonomy, weights_from(config))
+    services = Services(config, catalogue, clock, taxonomy, programme_ids, matchmaker)
     router = build_router()
     return App(config, db, services, router, Bot(db, services, router))
 

@@ -86,7 +86,7 @@ _PHRASES: dict[str, tuple[str, object]] = {
 _WORDS: dict[str, tuple[str, object]] = {
     **dict.fromkeys(("to", "a", "au", "till", "til", "until", "through", "thru", "jusqu"),
                     ("to", None)),
-    **dict.fromkeys(("and", "et", "plus"), ("and", None)),
+    **dict.fromkeys(("and", "et", "plus", "or", "ou"), ("and", None)),
     **dict.fromkeys(("between", "entre"), ("between", None)),
     **dict.fromkeys(("from", "de", "des", "du", "d"), ("skip", None)),
     **dict.fromkeys(
@@ -346,16 +346,20 @@ def _range_at(
 
 
 def _resolve(first: _Token, last: _Token, fragment: str) -> tuple[int, int]:
-    """Minutes of both ends, sharing am/pm between them ("5-7pm", "11-1pm", "10am-2")."""
-    start_options = _candidates(first, fragment, last.meridiem)
-    end_options = _candidates(last, fragment, first.meridiem)
-    for start in start_options:
-        for end in end_options:
-            end = DAY_MINUTES if end == 0 else end
-            if start < end:
-                return start, end
-    end = end_options[0]
-    return start_options[0], DAY_MINUTES if end == 0 else end
+    """Minutes of both ends, sharing am/pm between them ("5-7pm", "11-1pm", "10am-2").
+
+    When am/pm is written on one end only, the reading with the shortest forward range
+    wins: "9am-12" is 09:00-12:00, "11-1pm" is 11:00-13:00.
+    """
+    pairs = [
+        (start, DAY_MINUTES if end == 0 else end)
+        for start in _candidates(first, fragment, last.meridiem)
+        for end in _candidates(last, fragment, first.meridiem)
+    ]
+    forward = [pair for pair in pairs if pair[0] < pair[1]]
+    if not forward:
+        return pairs[0]
+    return min(forward, key=lambda pair: pair[1] - pair[0])
 
 
 def _candidates(token: _Token, fragment: str, other_meridiem: str | None) -> list[int]:

@@ -13,8 +13,9 @@ from bot.people import Person
 from bot.store.db import Tx
 
 if TYPE_CHECKING:
-    from bot.config import Config
     from bot.clock import Clock
+    from bot.config import Config
+    from bot.matchmaking import Matchmaker
     from matching.topics import Taxonomy
 
 
@@ -27,6 +28,7 @@ class Services:
     clock: Clock
     taxonomy: Taxonomy
     programme_ids: dict[str, int]  # programme code -> row id
+    matchmaker: Matchmaker
 
     def programme_name(self, programme_id: int) -> str:
         for code, pid in self.programme_ids.items():

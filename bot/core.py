@@ -26,13 +26,15 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 4000       # longer inbound texts are refused before any parsing
 MAX_VALUE = 200       # a button value longer than this is forged
+_ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _COMMAND_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
 def clean_text(text: str) -> str:
-    """Unicode NFC, no control or bidi-override characters, trimmed."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+    """Unicode NFC, no terminal escapes, control or bidi-override characters, trimmed."""
+    text = _ANSI.sub("", unicodedata.normalize("NFC", text))
+    return _CONTROL.sub("", text).strip()
 
 
 class Bot:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -25,6 +26,8 @@ from bot.outbox import Outgoing
 from bot.store.db import Database, Tx
 from bot.store.state import get_meta, set_meta
 from bot.transport import RetryLater, Transport, Unreachable
+
+JobHandler = Callable[[Tx, dict[str, Any]], Awaitable[None]]  # services already bound
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +81,8 @@ def _params(catalogue: Catalogue, lang: str, params: dict[str, Any]) -> dict[str
 class Dispatcher:
     def __init__(self, db: Database, catalogue: Catalogue, clock: Clock,
                  transports: dict[str, Transport], *, grace: timedelta = timedelta(hours=6),
-                 late_policy: str = "skip", batch: int = 200) -> None:
+                 late_policy: str = "skip", batch: int = 200,
+                 jobs: dict[str, JobHandler] | None = None) -> None:
         self.db = db
         self.catalogue = catalogue
         self.clock = clock
@@ -86,6 +90,7 @@ class Dispatcher:
         self.grace = grace
         self.late_policy = late_policy
         self.batch = batch
+        self.jobs = jobs or {}
         self.owner = uuid.uuid4().hex
         self._running = asyncio.Lock()
 
@@ -120,7 +125,8 @@ class Dispatcher:
             owner, _, until = current.partition("|")
             if owner != self.owner and from_iso(until) > now:
                 return False
-        await set_meta(tx, LEASE_KEY, f"{self.owner}|{to_iso(now + timedelta(seconds=LEASE_SECONDS))}")
+        until = to_iso(now + timedelta(seconds=LEASE_SECONDS))
+        await set_meta(tx, LEASE_KEY, f"{self.owner}|{until}")
         return True
 
     async def _claim(self) -> list[Any]:
@@ -144,6 +150,9 @@ class Dispatcher:
             return sorted(rows, key=lambda r: r["id"])
 
     async def _deliver(self, row: Any, report: DispatchReport) -> None:
+        if row["kind"] == "job":
+            await self._run_job(row, report)
+            return
         async with self.db.read() as tx:
             person = await people.get(tx, row["person_id"]) if row["person_id"] else None
             reachable = await people.addresses_of(tx, person.id, reachable_only=True) \
@@ -178,6 +187,28 @@ class Dispatcher:
             report.failed += 1
         else:
             await self._finish(row["id"], "sent", None)
+            report.sent += 1
+
+    async def _run_job(self, row: Any, report: DispatchReport) -> None:
+        """A scheduled change (a request expiring...): its effects and "sent" commit together."""
+        message = Outgoing.from_json(row["payload"])
+        handler = self.jobs.get(message.key)
+        if handler is None:
+            await self._finish(row["id"], "failed", f"unknown job {message.key}")
+            report.failed += 1
+            return
+        try:
+            async with self.db.transaction() as tx:
+                await handler(tx, message.params)
+                await tx.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?",
+                                 (to_iso(self.clock.now()), row["id"]))
+        except Exception:
+            log.exception("outbox.job_failed", extra={"outbox_id": row["id"], "job": message.key})
+            status = "failed" if row["attempts"] >= MAX_ATTEMPTS else "pending"
+            await self._finish(row["id"], status, "job failed",
+                               retry_in=timedelta(minutes=row["attempts"]))
+            report.failed += 1
+        else:
             report.sent += 1
 
     async def _finish(self, outbox_id: int, status: str, error: str | None,

@@ -37,7 +37,10 @@ def normalise_language(value: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str | dict[str, str]]) -> None:
+Entry = str | dict[str, str]  # a message, or a plural table
+
+
+def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, Entry]) -> None:
     for key, value in table.items():
         path = f"{prefix}.{key}" if prefix else key
         if isinstance(value, str):
@@ -47,7 +50,8 @@ def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str | dict[st
         elif isinstance(value, dict):
             _flatten(path, value, out)
         else:
-            raise CatalogueError(f"{path}: expected a string or a table, got {type(value).__name__}")
+            kind = type(value).__name__
+            raise CatalogueError(f"{path}: expected a string or a table, got {kind}")
 
 
 def _placeholders(text: str) -> set[str]:

@@ -103,7 +103,8 @@ PROBLEM_TEXTS: dict[str, str] = {
     "not_for_trigger": "{field} only applies to the {trigger} trigger",
     "needed_for_trigger": "the {trigger} trigger needs {field}",
     "audience_mismatch": (
-        "lesson {lesson} is written for {lesson_audience}, but this rule sends it to {audience}"
+        "lesson {lesson} is for audience '{lesson_audience}', but this rule sends it to "
+        "'{audience}'"
     ),
     "rules_not_list": "each rule must start with a [[rule]] line",
     "duplicate_rule": "this rule repeats the rule on line {other_line}",

@@ -303,8 +303,8 @@ def _previous_step(person: people.Person, before: str) -> Step | None:
     return None
 
 
-def _first_unanswered(person: people.Person) -> Step | None:
-    """Where to resume when a person types /start again after /cancel."""
+def _first_unanswered(person: people.Person, optional: bool = True) -> Step | None:
+    """Where to resume after /cancel; with optional=False only required questions count."""
     answered = {
         "language": True, "consent": person.consent_at is not None, "role": bool(person.role),
         "topics_sought": bool(person.topics_sought), "topics_offered": bool(person.topics_offered),
@@ -314,7 +314,7 @@ def _first_unanswered(person: people.Person) -> Step | None:
         "capacity": person.capacity > 0,
     }
     for step in STEPS[1:]:
-        if step.applies(person) and not answered[step.name]:
+        if step.applies(person) and not answered[step.name] and (optional or not step.optional):
             return step
     return None
 
@@ -347,8 +347,8 @@ async def answer(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
     ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, **accepted.changes)
     replies = [ctx.reply(accepted.note)] if accepted.note else []
     if conv.flow == EDIT_FLOW:
-        missing = _first_unanswered(ctx.person)
-        if missing is not None and missing.name != "department":
+        missing = _first_unanswered(ctx.person, optional=False)
+        if missing is not None:
             # A new role needs answers the old one did not (a mentee becoming a mentor).
             await _goto(ctx, missing.name)
             return [*replies, missing.ask(ctx)]
@@ -374,6 +374,9 @@ async def _advance(ctx: Context, after: str) -> list[Reply]:
     else:
         welcome = []
     step = _next_step(ctx.person, after)
+    if ctx.person.onboarded_at is not None:
+        # Completing answers after a role change: only what is still missing.
+        step = _first_unanswered(ctx.person, optional=False)
     if step is None:
         return await _finish(ctx)
     await _goto(ctx, step.name)

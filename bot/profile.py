@@ -36,7 +36,7 @@ def _value(ctx: Context, field: str) -> str:
 
 
 def visible_fields(ctx: Context) -> list[str]:
-    from bot.onboarding import STEP_BY_NAME, EDITABLE
+    from bot.onboarding import EDITABLE, STEP_BY_NAME
 
     return [f for f in EDITABLE if STEP_BY_NAME[f].applies(ctx.person)]
 

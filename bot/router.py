@@ -16,6 +16,9 @@ from bot.store.state import Conversation
 CommandHandler = Callable[[Context, str], Awaitable[list[Reply]]]
 ActionHandler = Callable[[Context, str], Awaitable[list[Reply]]]
 FlowHandler = Callable[[Context, Conversation, str], Awaitable[list[Reply]]]
+# A scheduled change run by the dispatcher when due (a request expiring, a check-in...).
+# Called as handler(tx, params, services=...).
+JobHandler = Callable[..., Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Router:
     commands: dict[str, CommandSpec] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     flows: dict[str, FlowHandler] = field(default_factory=dict)
+    jobs: dict[str, JobHandler] = field(default_factory=dict)
     help_order: list[str] = field(default_factory=list)
 
     def command(self, name: str, handler: CommandHandler, *, aliases: tuple[str, ...] = (),
@@ -51,3 +55,8 @@ class Router:
 
     def flow(self, name: str, handler: FlowHandler) -> None:
         self.flows[name] = handler
+
+    def job(self, name: str, handler: JobHandler) -> None:
+        if name in self.jobs:
+            raise ValueError(f"job {name} registered twice")
+        self.jobs[name] = handler

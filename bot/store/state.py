@@ -21,7 +21,8 @@ class Conversation:
 
 
 async def get_conversation(tx: Tx, person_id: int) -> Conversation | None:
-    row = await tx.one("SELECT flow, step, data FROM conversations WHERE person_id = ?", (person_id,))
+    row = await tx.one(
+        "SELECT flow, step, data FROM conversations WHERE person_id = ?", (person_id,))
     if row is None:
         return None
     return Conversation(row["flow"], row["step"], json.loads(row["data"] or "{}"))

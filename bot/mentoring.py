@@ -1,0 +1,572 @@
+"""Finding a mentor: /find, requests, accept / decline / ask for more info, introductions,
+expiry with re-routing, and /pause for mentors.
+
+Everything a mentor or mentee is told proactively goes through the outbox in the same
+transaction as the change that caused it; button values are ids that are re-checked
+against the database on every press (a forged or stale value gets a polite answer).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from bot import people
+from bot.clock import from_iso, to_iso
+from bot.contact import contact_of
+from bot.context import Context, Services
+from bot.events import Button, Reply
+from bot.languages import language_name
+from bot.matchmaking import active_mentees, in_every_language, render_reason
+from bot.outbox import OutButton, Outgoing
+from bot.people import Person
+from bot.router import Router
+from bot.store.db import Tx
+from bot.store.state import Conversation, clear_conversation, set_conversation
+from matching.model import Suggestion
+
+MAX_PENDING = 3
+MAX_NOTE = 500
+MORE_LIMIT = 30
+
+A_REQUEST = "req.new"        # value: mentor id
+A_SEND = "req.send"          # value: mentor id (send without a message)
+A_DISMISS = "find.dismiss"   # value: mentor id
+A_MORE = "find.more"         # value: how many were shown already
+A_ACCEPT = "req.accept"      # value: request id
+A_DECLINE = "req.decline"    # value: request id
+A_INFO = "req.info"          # value: request id
+A_ANSWER = "req.answer"      # value: request id
+
+F_NOTE = "request_note"
+F_QUESTION = "request_question"
+F_ANSWER = "request_answer"
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+# --- rendering --------------------------------------------------------------------------
+
+def _reasons(services: Services, lang: str, suggestion: Suggestion) -> list[str]:
+    return [render_reason(services.catalogue, services.taxonomy, lang, r)
+            for r in suggestion.reasons[:3]]
+
+
+def _seniority(services: Services, lang: str, level: int) -> str:
+    return services.catalogue.text(lang, f"onboarding.seniority_{level}") if level else ""
+
+
+def _topics(services: Services, lang: str, ids: list[str]) -> str:
+    return services.catalogue.join(lang, [services.taxonomy.label(i, lang) for i in ids]) or "—"
+
+
+def mentor_card(ctx: Context, mentor: Person, suggestion: Suggestion) -> Reply:
+    s = ctx.services
+    bio = mentor.goals if len(mentor.goals) <= 280 else mentor.goals[:277] + "…"
+    text = ctx.t(
+        "find.card", name=mentor.name, seniority=_seniority(s, ctx.lang, mentor.seniority),
+        department=f" · {mentor.department}" if mentor.department else "",
+        topics=_topics(s, ctx.lang, mentor.topics_offered), bio=bio,
+        reasons="\n".join(f"- {r}" for r in _reasons(s, ctx.lang, suggestion)),
+    )
+    text += "\n" + ctx.t("find.score", score=round(suggestion.score * 100))
+    return ctx.reply(text, [
+        Button(ctx.t("find.request", name=mentor.name)[:75], A_REQUEST, str(mentor.id)),
+        Button(ctx.t("find.dismiss"), A_DISMISS, str(mentor.id)),
+    ])
+
+
+# --- /find ------------------------------------------------------------------------------
+
+async def cmd_find(ctx: Context, args: str) -> list[Reply]:
+    return await _suggestions(ctx, shown=0)
+
+
+async def _current_mentor(tx: Tx, mentee_id: int) -> Person | None:
+    mentor_id = await tx.value(
+        "SELECT mentor_id FROM matches WHERE mentee_id = ? AND status = 'active' LIMIT 1",
+        (mentee_id,))
+    return await people.get(tx, mentor_id) if mentor_id else None
+
+
+async def _suggestions(ctx: Context, shown: int) -> list[Reply]:
+    if not ctx.person.is_mentee:
+        return [ctx.say("find.not_mentee")]
+    mentor = await _current_mentor(ctx.tx, ctx.person.id)
+    if mentor is not None:
+        return [ctx.say("find.has_mentor", name=mentor.name)]
+    per_page = max(1, ctx.services.config.matching.suggestions)
+    found = await ctx.services.matchmaker.suggest(ctx.tx, ctx.person, to_iso(ctx.now),
+                                                  k=shown + per_page)
+    page = found[shown:shown + per_page]
+    if not page:
+        return [ctx.say("find.none" if shown == 0 else "find.no_more")]
+    replies = [ctx.say("find.intro" if shown == 0 else "find.more_intro")]
+    for suggestion in page:
+        mentor = await people.get(ctx.tx, suggestion.mentor_id)
+        if mentor is not None:
+            replies.append(mentor_card(ctx, mentor, suggestion))
+    if len(found) == shown + per_page and shown + per_page < MORE_LIMIT:
+        replies.append(ctx.reply("…", [Button(ctx.t("find.more"), A_MORE,
+                                              str(shown + per_page))]))
+    return replies
+
+
+async def press_more(ctx: Context, value: str) -> list[Reply]:
+    shown = _int(value)
+    if shown is None or shown > MORE_LIMIT:
+        return [ctx.say("common.unknown_button")]
+    return await _suggestions(ctx, shown)
+
+
+async def press_dismiss(ctx: Context, value: str) -> list[Reply]:
+    mentor = await _mentor_from(ctx, value)
+    if mentor is None:
+        return [ctx.say("request.unknown_mentor")]
+    await ctx.tx.execute(
+        "INSERT INTO dismissals (mentee_id, mentor_id, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT DO NOTHING", (ctx.person.id, mentor.id, to_iso(ctx.now)))
+    return [ctx.say("find.dismissed", name=mentor.name)]
+
+
+async def _mentor_from(ctx: Context, value: str) -> Person | None:
+    mentor_id = _int(value)
+    mentor = await people.get(ctx.tx, mentor_id) if mentor_id else None
+    if mentor is None or mentor.programme_id != ctx.person.programme_id or not mentor.is_mentor:
+        return None
+    return mentor
+
+
+# --- sending a request ------------------------------------------------------------------
+
+async def press_request(ctx: Context, value: str) -> list[Reply]:
+    mentor = await _mentor_from(ctx, value)
+    if mentor is None or not ctx.person.is_mentee or mentor.id == ctx.person.id:
+        return [ctx.say("request.unknown_mentor")]
+    problem = await _cannot_request(ctx, mentor)
+    if problem:
+        return [problem]
+    await set_conversation(ctx.tx, ctx.person.id,
+                           Conversation(F_NOTE, "note", {"mentor_id": mentor.id}), ctx.now)
+    return [ctx.reply(ctx.t("request.ask_note", name=mentor.name),
+                      [Button(ctx.t("request.send_plain"), A_SEND, str(mentor.id))])]
+
+
+async def _cannot_request(ctx: Context, mentor: Person) -> Reply | None:
+    current = await _current_mentor(ctx.tx, ctx.person.id)
+    if current is not None:
+        return ctx.say("find.has_mentor", name=current.name)
+    pending = await ctx.tx.all(
+        "SELECT mentor_id FROM requests WHERE mentee_id = ? AND status = 'pending'",
+        (ctx.person.id,))
+    if any(row["mentor_id"] == mentor.id for row in pending):
+        return ctx.say("request.already", name=mentor.name)
+    if len(pending) >= MAX_PENDING:
+        return ctx.say("request.too_many", count=len(pending))
+    if await ctx.services.matchmaker.score(ctx.tx, ctx.person, mentor) is None:
+        return ctx.say("request.not_possible", name=mentor.name)
+    return None
+
+
+async def press_send(ctx: Context, value: str) -> list[Reply]:
+    mentor = await _mentor_from(ctx, value)
+    if mentor is None:
+        return [ctx.say("request.unknown_mentor")]
+    return await _send_request(ctx, mentor, note="")
+
+
+async def flow_note(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
+    if len(text) > MAX_NOTE:
+        return [ctx.say("request.note_too_long", limit=MAX_NOTE)]
+    mentor = await _mentor_from(ctx, str(conv.data.get("mentor_id", "")))
+    if mentor is None:
+        await clear_conversation(ctx.tx, ctx.person.id)
+        return [ctx.say("request.unknown_mentor")]
+    return await _send_request(ctx, mentor, note=text)
+
+
+async def _send_request(ctx: Context, mentor: Person, note: str) -> list[Reply]:
+    await clear_conversation(ctx.tx, ctx.person.id)
+    if not ctx.person.is_mentee or mentor.id == ctx.person.id:
+        return [ctx.say("request.unknown_mentor")]
+    problem = await _cannot_request(ctx, mentor)
+    if problem:
+        return [problem]
+    suggestion = await ctx.services.matchmaker.score(ctx.tx, ctx.person, mentor)
+    assert suggestion is not None  # checked by _cannot_request in this same transaction
+    days = ctx.services.config.matching.request_expiry_days
+    expires = ctx.now + timedelta(days=days)
+    request_id = await ctx.tx.insert(
+        "INSERT INTO requests (programme_id, mentee_id, mentor_id, message, score, reasons,"
+        " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (ctx.person.programme_id, ctx.person.id, mentor.id, note, suggestion.score,
+         json.dumps([[r.code, _jsonable(r.params)] for r in suggestion.reasons]),
+         to_iso(ctx.now), to_iso(expires)))
+    await ctx.notify(mentor.id, _request_message(ctx.services, ctx.person, suggestion, note,
+                                                 request_id),
+                     key=f"request:{request_id}:to-mentor")
+    await ctx.notify(mentor.id, Outgoing(
+        key="request.reminder_mentor",
+        params={"mentee": ctx.person.name, "days": days - days // 2},
+        buttons=_answer_buttons(request_id)),
+        key=f"request:{request_id}:reminder", delay=timedelta(days=days / 2), kind="reminder")
+    await ctx.notify(mentor.id, Outgoing(key="expire_request", params={"request_id": request_id}),
+                     key=f"request:{request_id}:expire", delay=timedelta(days=days), kind="job")
+    return [ctx.say("request.sent", name=mentor.name, days=days)]
+
+
+def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+
+
+def _answer_buttons(request_id: int) -> tuple[OutButton, ...]:
+    return (OutButton("request.accept", A_ACCEPT, str(request_id)),
+            OutButton("request.decline", A_DECLINE, str(request_id)),
+            OutButton("request.ask_info", A_INFO, str(request_id)))
+
+
+def _request_message(services: Services, mentee: Person, suggestion: Suggestion, note: str,
+                     request_id: int) -> Outgoing:
+    def reasons(lang: str) -> str:
+        return services.catalogue.join(lang, _reasons(services, lang, suggestion))
+
+    def note_line(lang: str) -> str:
+        return services.catalogue.text(lang, "request.note_line", note=note) if note else ""
+
+    return Outgoing(
+        key="request.to_mentor",
+        params={
+            "mentee": mentee.name,
+            "topics": in_every_language(lambda lang: _topics(services, lang,
+                                                             mentee.topics_sought)),
+            "goals": mentee.goals[:400],
+            "languages": in_every_language(lambda lang: services.catalogue.join(
+                lang, [language_name(c, lang) for c in mentee.languages])),
+            "timezone": mentee.timezone,
+            "seniority": in_every_language(lambda lang: _seniority(services, lang,
+                                                                   mentee.seniority)),
+            "department": f" · {mentee.department}" if mentee.department else "",
+            "reasons": in_every_language(reasons),
+            "note": in_every_language(note_line),
+        },
+        buttons=_answer_buttons(request_id),
+    )
+
+
+# --- the mentor answers -----------------------------------------------------------------
+
+async def _own_pending_request(ctx: Context, value: str, as_role: str = "mentor"
+                               ) -> tuple[Any, list[Reply]]:
+    request_id = _int(value)
+    row = await ctx.tx.one("SELECT * FROM requests WHERE id = ?", (request_id,)) \
+        if request_id else None
+    if row is None:
+        return None, [ctx.say("common.unknown_button")]
+    if row[f"{as_role}_id"] != ctx.person.id:
+        return None, [ctx.say("request.not_yours")]
+    if row["status"] != "pending":
+        return None, [ctx.say("request.answered_already", status=row["status"])]
+    return row, []
+
+
+async def _contact_for(tx: Tx, person: Person, reader: Person) -> str:
+    addresses = await people.addresses_of(tx, person.id)
+    reader_addresses = await people.addresses_of(tx, reader.id)
+    reader_platform = reader_addresses[0].platform if reader_addresses else ""
+    return contact_of(addresses[0], person.name, reader_platform) if addresses else person.name
+
+
+async def press_accept(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _own_pending_request(ctx, value)
+    if refusal:
+        return refusal
+    mentee = await people.get(ctx.tx, row["mentee_id"])
+    if mentee is None:
+        return [ctx.say("common.unknown_button")]
+    if await _current_mentor(ctx.tx, mentee.id) is not None:
+        await _close(ctx.tx, row["id"], "withdrawn", ctx)
+        return [ctx.say("request.answered_already", status="withdrawn")]
+    months = _relationship_months(ctx.services, ctx.person.programme_id)
+    await ctx.tx.execute("UPDATE requests SET status = 'accepted', answered_at = ? WHERE id = ?",
+                         (to_iso(ctx.now), row["id"]))
+    await ctx.tx.insert(
+        "INSERT INTO matches (programme_id, mentee_id, mentor_id, request_id, source, score,"
+        " started_at, ends_at) VALUES (?, ?, ?, ?, 'request', ?, ?, ?)",
+        (row["programme_id"], mentee.id, ctx.person.id, row["id"], row["score"],
+         to_iso(ctx.now), to_iso(ctx.now + timedelta(days=30 * months))))
+    await introduce(ctx.tx, ctx.services, mentee, ctx.person, ctx.now, row["id"])
+    replies = [ctx.say("request.accepted_mentor", mentee=mentee.name,
+                       contact=await _contact_for(ctx.tx, mentee, ctx.person))]
+    replies += await _after_match(ctx, mentee)
+    return replies
+
+
+def _relationship_months(services: Services, programme_id: int) -> int:
+    for code, pid in services.programme_ids.items():
+        if pid == programme_id:
+            return services.config.programmes[code].relationship_months
+    return 6
+
+
+async def introduce(tx: Tx, services: Services, mentee: Person, mentor: Person, now: Any,
+                    ref: int | str) -> None:
+    """Both sides get each other's contact, on their own platform, in their own language."""
+    await _enqueue(tx, mentee.id, Outgoing(key="intro.mentee", params={
+        "mentor": mentor.name, "contact": await _contact_for(tx, mentor, mentee)}),
+        now, f"intro:{ref}:mentee")
+    await _enqueue(tx, mentor.id, Outgoing(key="intro.mentor", params={
+        "mentee": mentee.name, "contact": await _contact_for(tx, mentee, mentor)}),
+        now, f"intro:{ref}:mentor")
+
+
+async def _enqueue(tx: Tx, person_id: int, message: Outgoing, now: Any, key: str,
+                   kind: str = "message") -> None:
+    from bot import outbox
+
+    await outbox.enqueue(tx, person_id, message, due_at=now, key=key, kind=kind)
+
+
+async def _after_match(ctx: Context, mentee: Person) -> list[Reply]:
+    """Close the mentee's other requests, and the mentor's when they are now full."""
+    others = await ctx.tx.all(
+        "SELECT id FROM requests WHERE mentee_id = ? AND status = 'pending'", (mentee.id,))
+    for other in others:
+        await _close(ctx.tx, other["id"], "withdrawn", ctx)
+    mentor = ctx.person
+    count = await active_mentees(ctx.tx, mentor.id)
+    if count < mentor.capacity:
+        return []
+    waiting = await ctx.tx.all(
+        "SELECT id FROM requests WHERE mentor_id = ? AND status = 'pending'", (mentor.id,))
+    for request in waiting:
+        await _close(ctx.tx, request["id"], "full", ctx)
+    return [ctx.say("request.full", count=count)] if waiting else []
+
+
+async def _close(tx: Tx, request_id: int, why: str, ctx: Context) -> None:
+    """Close a pending request for a reason and tell whoever needs to know."""
+    row = await tx.one("SELECT * FROM requests WHERE id = ?", (request_id,))
+    if row is None or row["status"] != "pending":
+        return
+    status = "withdrawn" if why == "withdrawn" else "closed"
+    await tx.execute("UPDATE requests SET status = ?, answered_at = ? WHERE id = ?",
+                     (status, to_iso(ctx.now), request_id))
+    from bot import outbox
+
+    await outbox.cancel(tx, f"request:{request_id}:")
+    mentee = await people.get(tx, row["mentee_id"])
+    mentor = await people.get(tx, row["mentor_id"])
+    if mentee is None or mentor is None:
+        return
+    if why == "withdrawn":
+        await _enqueue(tx, mentor.id, Outgoing(key="request.withdrawn_mentor",
+                                               params={"mentee": mentee.name}),
+                       ctx.now, f"request:{request_id}:withdrawn")
+    else:
+        await _enqueue(tx, mentee.id, Outgoing(key=f"request.closed_{why}",
+                                               params={"mentor": mentor.name}),
+                       ctx.now, f"request:{request_id}:closed")
+
+
+async def press_decline(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _own_pending_request(ctx, value)
+    if refusal:
+        return refusal
+    await ctx.tx.execute("UPDATE requests SET status = 'declined', answered_at = ? WHERE id = ?",
+                         (to_iso(ctx.now), row["id"]))
+    from bot import outbox
+
+    await outbox.cancel(ctx.tx, f"request:{row['id']}:")
+    mentee = await people.get(ctx.tx, row["mentee_id"])
+    if mentee is None:
+        return [ctx.say("common.unknown_button")]
+    await ctx.notify(mentee.id, Outgoing(
+        key="request.declined_mentee", params={"mentor": ctx.person.name},
+        buttons=(OutButton("request.see_others", A_MORE, "0"),)),
+        key=f"request:{row['id']}:declined")
+    return [ctx.say("request.declined_mentor", mentee=mentee.name)]
+
+
+# --- ask for more info ------------------------------------------------------------------
+
+async def press_info(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _own_pending_request(ctx, value)
+    if refusal:
+        return refusal
+    mentee = await people.get(ctx.tx, row["mentee_id"])
+    await set_conversation(ctx.tx, ctx.person.id,
+                           Conversation(F_QUESTION, "question", {"request_id": row["id"]}),
+                           ctx.now)
+    return [ctx.say("request.ask_question", mentee=mentee.name if mentee else "?")]
+
+
+async def flow_question(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
+    await clear_conversation(ctx.tx, ctx.person.id)
+    if len(text) > MAX_NOTE:
+        return [ctx.say("request.note_too_long", limit=MAX_NOTE)]
+    row, refusal = await _own_pending_request(ctx, str(conv.data.get("request_id", "")))
+    if refusal:
+        return refusal
+    asked = await ctx.tx.value(
+        "SELECT count(*) FROM outbox WHERE idempotency_key LIKE ?", (f"request:{row['id']}:q%",))
+    await ctx.notify(row["mentee_id"], Outgoing(
+        key="request.question_to_mentee", params={"mentor": ctx.person.name, "question": text},
+        buttons=(OutButton("request.answer", A_ANSWER, str(row["id"])),)),
+        key=f"request:{row['id']}:q{asked + 1}")
+    mentee = await people.get(ctx.tx, row["mentee_id"])
+    return [ctx.say("request.question_sent", mentee=mentee.name if mentee else "?")]
+
+
+async def press_answer(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _own_pending_request(ctx, value, as_role="mentee")
+    if refusal:
+        return refusal
+    mentor = await people.get(ctx.tx, row["mentor_id"])
+    await set_conversation(ctx.tx, ctx.person.id,
+                           Conversation(F_ANSWER, "answer", {"request_id": row["id"]}), ctx.now)
+    return [ctx.say("request.ask_answer", mentor=mentor.name if mentor else "?")]
+
+
+async def flow_answer(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
+    await clear_conversation(ctx.tx, ctx.person.id)
+    if len(text) > MAX_NOTE:
+        return [ctx.say("request.note_too_long", limit=MAX_NOTE)]
+    row, refusal = await _own_pending_request(ctx, str(conv.data.get("request_id", "")),
+                                              as_role="mentee")
+    if refusal:
+        return refusal
+    answered = await ctx.tx.value(
+        "SELECT count(*) FROM outbox WHERE idempotency_key LIKE ?", (f"request:{row['id']}:a%",))
+    await ctx.notify(row["mentor_id"], Outgoing(
+        key="request.answer_to_mentor", params={"mentee": ctx.person.name, "answer": text},
+        buttons=_answer_buttons(row["id"])), key=f"request:{row['id']}:a{answered + 1}")
+    mentor = await people.get(ctx.tx, row["mentor_id"])
+    return [ctx.say("request.answer_sent", mentor=mentor.name if mentor else "?")]
+
+
+# --- expiry (a scheduled job) -------------------------------------------------------------
+
+async def job_expire_request(tx: Tx, params: dict[str, Any], *, services: Services) -> None:
+    row = await tx.one("SELECT * FROM requests WHERE id = ?", (params.get("request_id"),))
+    if row is None or row["status"] != "pending":
+        return
+    now = services.clock.now()
+    if from_iso(row["expires_at"]) > now:
+        return
+    await tx.execute("UPDATE requests SET status = 'expired', answered_at = ? WHERE id = ?",
+                     (to_iso(now), row["id"]))
+    mentee = await people.get(tx, row["mentee_id"])
+    mentor = await people.get(tx, row["mentor_id"])
+    if mentee is None or mentor is None:
+        return
+    await _enqueue(tx, mentor.id, Outgoing(key="request.expired_mentor",
+                                           params={"mentee": mentee.name}),
+                   now, f"request:{row['id']}:expired-mentor")
+    # Re-route: the next best mentor, one tap away.
+    found = await services.matchmaker.suggest(tx, mentee, to_iso(now), k=1,
+                                              extra_exclude={mentor.id})
+    if not found:
+        await _enqueue(tx, mentee.id, Outgoing(key="request.expired_none",
+                                               params={"mentor": mentor.name}),
+                       now, f"request:{row['id']}:expired-mentee")
+        return
+    nxt = await people.get(tx, found[0].mentor_id)
+    assert nxt is not None
+    card = Outgoing(key="find.card", params={
+        "name": nxt.name,
+        "seniority": in_every_language(lambda lang: _seniority(services, lang, nxt.seniority)),
+        "department": f" · {nxt.department}" if nxt.department else "",
+        "topics": in_every_language(lambda lang: _topics(services, lang, nxt.topics_offered)),
+        "bio": nxt.goals[:280],
+        "reasons": in_every_language(
+            lambda lang: "\n".join(f"- {r}" for r in _reasons(services, lang, found[0]))),
+    }, buttons=(OutButton("find.request", A_REQUEST, str(nxt.id), {"name": nxt.name}),
+                OutButton("find.dismiss", A_DISMISS, str(nxt.id))))
+    await _enqueue(tx, mentee.id, Outgoing(parts=(
+        Outgoing(key="request.expired_mentee", params={"mentor": mentor.name}), card)),
+        now, f"request:{row['id']}:expired-mentee")
+
+
+# --- pause / resume / my relationships ------------------------------------------------------
+
+async def cmd_pause(ctx: Context, args: str) -> list[Reply]:
+    if not ctx.person.is_mentor:
+        return [ctx.say("pause.not_mentor")]
+    if ctx.person.paused:
+        return [ctx.say("pause.already_paused")]
+    ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, paused=True)
+    waiting = await ctx.tx.all(
+        "SELECT id FROM requests WHERE mentor_id = ? AND status = 'pending'", (ctx.person.id,))
+    for request in waiting:
+        await _close(ctx.tx, request["id"], "paused", ctx)
+    return [ctx.say("pause.paused", count=len(waiting))]
+
+
+async def cmd_resume(ctx: Context, args: str) -> list[Reply]:
+    if not ctx.person.is_mentor:
+        return [ctx.say("pause.not_mentor")]
+    if not ctx.person.paused:
+        return [ctx.say("pause.not_paused")]
+    ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, paused=False)
+    return [ctx.say("pause.resumed")]
+
+
+async def cmd_mentors(ctx: Context, args: str) -> list[Reply]:
+    from babel.dates import format_date
+
+    lines = [ctx.t("mentors.title")]
+
+    def since(iso: str) -> str:
+        return format_date(from_iso(iso), format="medium", locale=ctx.lang)
+
+    for row in await ctx.tx.all(
+            "SELECT * FROM matches WHERE status = 'active' AND (mentee_id = ? OR mentor_id = ?)"
+            " ORDER BY started_at", (ctx.person.id, ctx.person.id)):
+        as_mentee = row["mentee_id"] == ctx.person.id
+        other = await people.get(ctx.tx, row["mentor_id" if as_mentee else "mentee_id"])
+        if other is None:
+            continue
+        lines.append(ctx.t("mentors.as_mentee" if as_mentee else "mentors.as_mentor",
+                           name=other.name, since=since(row["started_at"]),
+                           contact=await _contact_for(ctx.tx, other, ctx.person)))
+    for row in await ctx.tx.all(
+            "SELECT * FROM requests WHERE status = 'pending' AND (mentee_id = ? OR mentor_id = ?)"
+            " ORDER BY created_at", (ctx.person.id, ctx.person.id)):
+        outgoing = row["mentee_id"] == ctx.person.id
+        other = await people.get(ctx.tx, row["mentor_id" if outgoing else "mentee_id"])
+        if other is not None:
+            lines.append(ctx.t("mentors.pending_out" if outgoing else "mentors.pending_in",
+                               name=other.name, since=since(row["created_at"])))
+    if len(lines) == 1:
+        return [ctx.say("mentors.none")]
+    return [ctx.reply("\n".join(lines))]
+
+
+def register(router: Router) -> None:
+    router.command("find", cmd_find, aliases=("trouver",), needs_profile=True,
+                   help_key="help.find")
+    router.command("mentors", cmd_mentors, aliases=("mentorat",), needs_profile=True,
+                   help_key="help.mentors")
+    router.command("pause", cmd_pause, needs_profile=True, help_key="help.pause")
+    router.command("resume", cmd_resume, aliases=("reprendre",), needs_profile=True)
+    for action_id, handler in [(A_REQUEST, press_request), (A_SEND, press_send),
+                               (A_DISMISS, press_dismiss), (A_MORE, press_more),
+                               (A_ACCEPT, press_accept), (A_DECLINE, press_decline),
+                               (A_INFO, press_info), (A_ANSWER, press_answer)]:
+        router.action(action_id, _active_only(handler))
+    router.flow(F_NOTE, flow_note)
+    router.flow(F_QUESTION, flow_question)
+    router.flow(F_ANSWER, flow_answer)
+    router.job("expire_request", job_expire_request)
+
+
+def _active_only(handler: Any) -> Any:
+    async def guarded(ctx: Context, value: str) -> list[Reply]:
+        if not ctx.person.active:
+            return [ctx.say("common.needs_profile")]
+        return await handler(ctx, value)
+    return guarded
+

@@ -1,0 +1,132 @@
+"""The console as a newcomer uses it: a real `mentorbot` subprocess fed through stdin."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def mentorbot(*args: str, stdin: str = "", cwd: Path | None = None,
+              timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
+        text=True, timeout=timeout, cwd=cwd or ROOT, env={**os.environ, "PYTHONUTF8": "1"},
+    )
+
+
+MENTEE_FR = """\
+@amelie /start
+#2
+#1
+#1
+gestion de projet, prise de parole
+Je veux devenir cheffe de projet d'ici un an.
+français, anglais
+Europe/Paris
+mardi 17h-19h, jeudi 12h-13h
+#2
+/skip
+"""
+
+MENTOR_EN = """\
+@bob /start
+#1
+#1
+#2
+project management, public speaking, python
+I have led software projects for fifteen years and enjoy coaching new leads.
+English, French
+America/Toronto
+Tue 5-7pm, Thu noon-1pm
+#4
+Engineering
+3
+"""
+
+
+def test_scripted_console_onboards_both_roles_then_export(tmp_path: Path) -> None:
+    db = tmp_path / "console.sqlite3"
+    result = mentorbot("console", "--db", str(db), stdin=MENTEE_FR + MENTOR_EN)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "→ @amelie: Bienvenue" in out
+    assert "   [1] English" in out and "   [2] Français" in out
+    assert "→ @amelie: Votre profil est prêt" in out
+    assert "→ @bob: Your profile is ready" in out
+    assert "Traceback" not in out + result.stderr
+
+    exported = mentorbot("export", "--db", str(db), "--format", "json")
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(exported.stdout)
+    by_handle = {p["handle"]: p for p in data["people"]}
+    amelie, bob = by_handle["amelie"], by_handle["bob"]
+    assert amelie["language"] == "fr" and amelie["role"] == "mentee"
+    assert amelie["status"] == "active" and amelie["timezone"] == "Europe/Paris"
+    assert "project-management" in amelie["topics_sought"]
+    assert amelie["availability"] == [[1, 1020, 1140], [3, 720, 780]]
+    assert bob["language"] == "en" and bob["role"] == "mentor" and bob["capacity"] == 3
+    assert bob["languages"] == ["en", "fr"] and bob["department"] == "Engineering"
+    assert bob["addresses"] == ["console:local:bob"]
+
+    csv_out = mentorbot("export", "--db", str(db), "--format", "csv")
+    assert csv_out.returncode == 0
+    header, *rows = csv_out.stdout.strip().splitlines()
+    assert header.startswith("id,programme,display_name,handle,language,status")
+    assert len(rows) == 2
+
+
+def test_killed_mid_onboarding_resumes_at_the_same_step(tmp_path: Path) -> None:
+    db = tmp_path / "kill.sqlite3"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "console", "--db", str(db)], cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert proc.stdin and proc.stdout
+    for line in ["@zoe /start", "#1", "#1", "#1"]:
+        proc.stdin.write(line + "\n")
+        proc.stdin.flush()
+    deadline = time.monotonic() + 30
+    seen = ""
+    while "What would you like help with" not in seen and time.monotonic() < deadline:
+        seen += proc.stdout.readline()
+    assert "What would you like help with" in seen
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    result = mentorbot("console", "--db", str(db),
+                       stdin="@zoe project management, UX design\n")
+    assert result.returncode == 0, result.stderr
+    assert "Noted: " in result.stdout
+    assert "In one or two sentences, what would you like to achieve" in result.stdout
+
+
+def test_cli_help_version_and_check_config(tmp_path: Path) -> None:
+    assert "mentorbot 0.1.0" in mentorbot("--version").stdout
+    for command in ("console", "run", "export", "check-config"):
+        result = mentorbot(command, "--help")
+        assert result.returncode == 0 and "usage: mentorbot" in result.stdout
+    ok = mentorbot("check-config", "--config", str(ROOT / "config.example.toml"))
+    assert ok.returncode == 0 and "would start: console" in ok.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[bot]\ndatabse = 'x'\n")
+    failed = mentorbot("check-config", "--config", str(bad))
+    assert failed.returncode == 2 and f"{bad}:2: [bot] databse" in failed.stderr
+
+
+def test_simulated_clock_moves_and_survives_restart(tmp_path: Path) -> None:
+    db = tmp_path / "clock.sqlite3"
+    first = mentorbot("console", "--db", str(db), "--clock", "simulated", stdin="/time +3d\n")
+    assert first.returncode == 0 and "(clock: " in first.stdout
+    shown = first.stdout.split("(clock: ")[1][:16]
+    second = mentorbot("console", "--db", str(db), "--clock", "simulated", stdin="/time +1h\n")
+    later = second.stdout.split("(clock: ")[1][:16]
+    assert later > shown
+    bad = mentorbot("console", "--db", str(db), "--clock", "simulated", stdin="/time soon\n")
+    assert "usage: /time +3d" in bad.stdout
