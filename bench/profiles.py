@@ -16,6 +16,7 @@ What makes them realistic enough to measure with:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 from pathlib import Path
 
@@ -83,20 +84,31 @@ class PeopleFactory:
         self.by_category: dict[str, list[str]] = {}
         for topic in taxonomy.topics:
             self.by_category.setdefault(topic.category, []).append(topic.id)
-        self.category_weight = {
-            cat: sum(self.popularity[t] for t in topics) for cat, topics in self.by_category.items()
+        self.categories = list(self.by_category)
+        self.category_cumulative = list(
+            itertools.accumulate(
+                sum(self.popularity[t] for t in self.by_category[c]) for c in self.categories
+            )
+        )
+        self.cumulative = {
+            cat: list(itertools.accumulate(self.popularity[t] for t in topics))
+            for cat, topics in self.by_category.items()
         }
+        self.all_topics = list(self.popularity)
+        self.all_cumulative = list(itertools.accumulate(self.popularity.values()))
 
     def topics(self, count: int) -> tuple[str, ...]:
         rng = self.rng
-        categories = list(self.category_weight)
-        favourite = rng.choices(categories, weights=[self.category_weight[c] for c in categories])[0]
+        favourite = rng.choices(self.categories, cum_weights=self.category_cumulative)[0]
         chosen: list[str] = []
         for _ in range(count * 3):
             if len(chosen) == count:
                 break
-            pool = self.by_category[favourite] if rng.random() < 0.7 else list(self.popularity)
-            topic = rng.choices(pool, weights=[self.popularity[t] for t in pool])[0]
+            if rng.random() < 0.7:
+                pool, cumulative = self.by_category[favourite], self.cumulative[favourite]
+            else:
+                pool, cumulative = self.all_topics, self.all_cumulative
+            topic = rng.choices(pool, cum_weights=cumulative)[0]
             if topic not in chosen:
                 chosen.append(topic)
         if rng.random() < 0.04:

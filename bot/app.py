@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from bot import basics, mentoring
+from bot import admin, basics, mentoring
 from bot.clock import Clock, SimulatedClock, parse_duration, to_iso
 from bot.config import Config
 from bot.context import Services
@@ -52,8 +52,10 @@ class App:
 
 def build_router() -> Router:
     router = Router()
+    registry = admin.AdminRegistry()
     basics.register(router)
     mentoring.register(router)
+    admin.register(router, registry)
     return router
 
 

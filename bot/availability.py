@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from rapidfuzz import fuzz, process
@@ -122,8 +123,8 @@ _TIME_KINDS = ("clock", "number", "noon", "midnight")
 
 @dataclass(frozen=True, slots=True)
 class _Token:
-    kind: str  # days, clock, number, period, noon, midnight, to, and, between, unit
-    value: object
+    kind: str  # days, clock, number, period, noon, midnight, to, and, between, unit, skip
+    value: Any  # days: frozenset of weekdays; clock, number: (h, min); period: (start, end)
     start: int
     end: int
     meridiem: str | None = None  # "a" or "p" when the person wrote am/pm
@@ -150,8 +151,8 @@ def parse_availability(text: str, lang: str) -> tuple[Slot, ...]:
     if not text or not text.strip():
         raise ParseError("parsing.availability.empty")
     if len(text) > MAX_LENGTH:
-        raise ParseError("parsing.availability.too_long", {"fragment": quote(text),
-                                                           "max": MAX_LENGTH})
+        params = {"fragment": quote(text), "max": MAX_LENGTH}
+        raise ParseError("parsing.availability.too_long", params)
     folded, origin = fold_with_offsets(text)
     tokens = _lex(text, folded, origin)
     groups = _group(text, origin, tokens)
@@ -173,7 +174,7 @@ def parse_availability(text: str, lang: str) -> tuple[Slot, ...]:
 
 
 def format_availability(slots: tuple[Slot, ...] | list[Slot], lang: str) -> str:
-    """"Tue 17:00–19:00, Thu 12:00–13:00" / "mar. 17 h – 19 h, jeu. 12 h – 13 h"."""
+    """Slots as text: "Tue 17:00–19:00, Thu 12:00–13:00" / "mar. 17 h – 19 h, jeu. 12 h – 13 h"."""
     names = _locale(lang).days["format"]["abbreviated"]
     dash = " – " if _is_french(lang) else "–"
     return ", ".join(
@@ -183,8 +184,12 @@ def format_availability(slots: tuple[Slot, ...] | list[Slot], lang: str) -> str:
 
 
 def weekly_hours(slots: tuple[Slot, ...] | list[Slot]) -> float:
-    """Hours available per week (slots are assumed merged, as `parse_availability` returns)."""
-    return sum(end - start for _day, start, end in slots) / 60
+    """Hours available per week; overlapping slots count once."""
+    by_day: dict[int, list[tuple[int, int]]] = {}
+    for day, start, end in slots:
+        by_day.setdefault(day, []).append((start, end))
+    minutes = sum(end - start for ranges in by_day.values() for start, end in _merge(ranges))
+    return minutes / 60
 
 
 def format_clock(minutes: int, lang: str) -> str:
@@ -205,7 +210,7 @@ def _lex(text: str, folded: str, origin: list[int]) -> list[_Token]:
         start, end = match.span()
         if kind == "skip":
             continue
-        if kind == "clock" or match.group("clock") is not None:
+        if match.group("clock") is not None:
             minutes = int(match.group("minutes") or 0)
             hours = int(match.group("clock"))
             meridiem = match.group("mer")
@@ -277,6 +282,7 @@ def _group(text: str, origin: list[int], tokens: list[_Token]) -> list[_Group]:
             if current.days and current.ranges and not current.times_first:
                 groups.append(current)  # "mardi 17-19, jeudi ...": a new group starts
                 current = _Group()
+            current.days |= days
         elif token.kind in _TIME_KINDS or token.kind == "period":
             span, following = _range_at(text, origin, tokens, i, between)
             between = False
@@ -287,11 +293,10 @@ def _group(text: str, origin: list[int], tokens: list[_Token]) -> list[_Group]:
                 current.times_first = True
             current.ranges.append(span)
         else:
-            between = token.kind == "between" or (between and token.kind != "to")
+            # "between" holds until the next range, across "and", commas and fillers.
+            between = token.kind == "between" or between
             i += 1
             continue
-        if token.kind == "days":
-            current.days |= days
         current.cover(token, tokens[following - 1])
         i = following
     if current.days or current.ranges:
@@ -302,16 +307,16 @@ def _group(text: str, origin: list[int], tokens: list[_Token]) -> list[_Group]:
 def _days_at(tokens: list[_Token], i: int) -> tuple[set[int], int]:
     """Days at tokens[i], reading a range "Mon-Fri" / "lundi au vendredi" as one."""
     first = tokens[i]
-    days = set(first.value)  # type: ignore[call-overload]
+    days = set(first.value)
     if (
         len(days) == 1
         and i + 2 < len(tokens)
         and tokens[i + 1].kind == "to"
         and tokens[i + 2].kind == "days"
-        and len(tokens[i + 2].value) == 1  # type: ignore[arg-type]
+        and len(tokens[i + 2].value) == 1
     ):
         start = next(iter(days))
-        stop = next(iter(tokens[i + 2].value))  # type: ignore[call-overload]
+        stop = next(iter(tokens[i + 2].value))
         return {(start + k) % 7 for k in range((stop - start) % 7 + 1)}, i + 3
     return days, i + 1
 
@@ -323,7 +328,7 @@ def _range_at(
     first = tokens[i]
     fragment_end = first.end
     if first.kind == "period":
-        return first.value, i + 1  # type: ignore[return-value]
+        return first.value, i + 1
     joins = ("to", "and") if between else ("to",)
     has_end = (
         i + 2 < len(tokens)
@@ -368,7 +373,7 @@ def _candidates(token: _Token, fragment: str, other_meridiem: str | None) -> lis
         return [12 * 60]
     if token.kind == "midnight":
         return [0]
-    hours, minutes = token.value  # type: ignore[misc]
+    hours, minutes = token.value
     if minutes > 59 or hours > 24 or (hours == 24 and minutes):
         raise ParseError("parsing.availability.bad_time", {"fragment": fragment})
     if token.meridiem:

@@ -301,16 +301,20 @@ class _Source:
 
 
 def _lesson_files(directory: Path) -> list[Path]:
+    """Candidate lesson files, sorted so that "the first of two duplicates" is well defined."""
+    found: list[Path] = []
     try:
-        found = [
-            path
-            for path in directory.rglob("*.md")
-            if path.is_file()
-            and path.name.lower() != "readme.md"
-            and not any(part.startswith(".") for part in path.relative_to(directory).parts)
-        ]
+        for path in directory.rglob("*.md"):
+            relative = path.relative_to(directory)
+            if path.name.lower() == "readme.md" or any(p.startswith(".") for p in relative.parts):
+                continue
+            try:
+                if path.is_file():
+                    found.append(path)
+            except OSError:  # unreadable entries are reported when they are opened
+                found.append(path)
     except OSError:
-        return []
+        pass  # a folder vanished while walking: keep what was found
     return sorted(found, key=lambda path: path.relative_to(directory).as_posix())
 
 
@@ -344,7 +348,7 @@ def _read_lesson(path: Path, checker: _Checker) -> tuple[Lesson, _Source] | None
     if header is None:
         return None
     body_lines = [line.rstrip() for line in lines[close + 1 :]]
-    leading = next((i for i, line in enumerate(body_lines) if line), len(body_lines))
+    leading = next((i for i, line in enumerate(body_lines) if line), 0)
     body_start = close + 2 + leading  # 1-based line of the first line of text
     body = "\n".join(body_lines[leading:]).rstrip("\n")
     lesson = _build_lesson(header, body, body_start, name["id"], name["language"], checker)
@@ -398,10 +402,17 @@ def _build_lesson(
     order = top.integer("order", low=0, high=9999)
     quiz = _build_quiz(header["quiz"], checker) if "quiz" in header else None
     _check_body(body, body_start, checker)
-    if checker.problems:
+    if (
+        checker.problems
+        or lesson_id is None
+        or language is None
+        or audience is None
+        or stage is None
+        or title is None
+        or minutes is None
+        or order is None
+    ):
         return None
-    assert lesson_id and language and audience and stage and title  # checked above
-    assert minutes is not None and order is not None
     return Lesson(lesson_id, language, audience, stage, title, minutes, order, body, quiz)
 
 
@@ -585,8 +596,9 @@ class NudgePlan:
         local time, and so is the answer.
 
         Day-counted nudges go out at the preferred hour of their day. A nudge that lands in
-        quiet hours waits for their end, except before a first meeting, when waiting could
-        make it late: it then goes out an hour before the quiet hours begin.
+        quiet hours waits for their end, except a reminder before a first meeting, which
+        waiting could make late: it goes out an hour before the quiet hours begin instead
+        (possibly a moment already past, which the scheduler then sends at once).
         """
         when = rule.due(anchor)
         if rule.day_granular:
@@ -594,7 +606,7 @@ class NudgePlan:
         if not self.quiet_hours.contains(when.time()):
             return when
         quiet_start, quiet_end = self.quiet_hours.span_around(when)
-        if rule.trigger == "before_first_meeting" and quiet_end >= anchor:
+        if rule.trigger == "before_first_meeting":
             return quiet_start - timedelta(hours=1)
         return quiet_end
 

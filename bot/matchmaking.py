@@ -102,24 +102,33 @@ class _ProgrammeIndex:
 
 @dataclass
 class Matchmaker:
-    """Suggestions for mentees, kept fast by an incremental index per programme."""
+    """Suggestions for mentees, kept fast by an incremental index per programme.
+
+    Weights are per programme: the config's by default, a coordinator's after
+    `/admin weights` (stored in programme_settings, loaded at start-up).
+    """
 
     taxonomy: Taxonomy
-    weights: Weights
+    default_weights: Weights
+    _weights: dict[int, Weights] = field(default_factory=dict)
     _indexes: dict[int, _ProgrammeIndex] = field(default_factory=dict)
 
-    def set_weights(self, weights: Weights) -> None:
-        self.weights = weights
-        for entry in self._indexes.values():
+    def weights(self, programme_id: int) -> Weights:
+        return self._weights.get(programme_id, self.default_weights)
+
+    def set_weights(self, programme_id: int, weights: Weights) -> None:
+        self._weights[programme_id] = weights
+        entry = self._indexes.get(programme_id)
+        if entry is not None:
             entry.index.set_weights(weights)
 
     async def index(self, tx: Tx, programme_id: int, now_iso: str) -> MentorIndex:
         entry = self._indexes.get(programme_id)
         if entry is None:
             mentors = await _mentor_profiles(tx, programme_id, None)
-            entry = _ProgrammeIndex(MentorIndex(mentors, self.weights, self.taxonomy), now_iso)
-            self._indexes[programme_id] = entry
-            return entry.index
+            index = MentorIndex(mentors, self.weights(programme_id), self.taxonomy)
+            self._indexes[programme_id] = _ProgrammeIndex(index, now_iso)
+            return index
         changed = await _mentor_profiles(tx, programme_id, entry.synced_at, include_all=True)
         for profile in changed:
             if profile.is_mentor:
@@ -136,10 +145,12 @@ class Matchmaker:
         constraints = await constraints_for(tx, mentee.id)
         return index.suggest(to_profile(mentee), k=k, constraints=constraints, exclude=exclude)
 
-    async def score(self, tx: Tx, mentee: Person, mentor: Person) -> Suggestion | None:
+    async def score(self, tx: Tx, mentee: Person, mentor: Person,
+                    weights: Weights | None = None) -> Suggestion | None:
         """The reference score of one pair, None when a hard constraint forbids it."""
         load = (await mentor_loads(tx, [mentor.id]))[mentor.id]
-        return score_pair(to_profile(mentee), to_profile(mentor, load), self.weights,
+        return score_pair(to_profile(mentee), to_profile(mentor, load),
+                          weights or self.weights(mentee.programme_id),
                           await constraints_for(tx, mentee.id), self.taxonomy)
 
 

@@ -25,8 +25,9 @@ bad_time ("25h"), impossible_date ("31 février", "2027-02-31"), weekday_mismatc
 ("mardi 14 janvier" when that is a Thursday), no_time (a day without an hour), past,
 too_far (more than a year ahead), ambiguous_time: the local time is skipped or happens
 twice because of a daylight-saving change; its params carry both real instants
-(`choices`, chronological) and their display (`first`, `second`), and `kind` says
-"skipped" or "repeated".
+(`choices`, chronological, aware in the person's zone with the right `fold`: compare or
+store them through `.astimezone(UTC)`, as Python compares datetimes of one zone by wall
+time) and their display (`first`, `second`), and `kind` says "skipped" or "repeated".
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
@@ -54,6 +56,7 @@ _UNITS = {
     "day": 1440, "days": 1440, "jour": 1440, "jours": 1440,
     "week": 10080, "weeks": 10080, "semaine": 10080, "semaines": 10080,
 }  # fmt: skip
+_CALENDAR_UNITS = {unit for unit, minutes in _UNITS.items() if minutes >= 1440}
 
 _WORDS: dict[str, tuple[str, object]] = {
     **dict.fromkeys(("today", "auj"), ("day", 0)),
@@ -79,7 +82,7 @@ _WORDS: dict[str, tuple[str, object]] = {
 @dataclass(frozen=True, slots=True)
 class _Token:
     kind: str
-    value: object
+    value: Any  # day: offset; weekday: 0-6; date: (y|None, m, d); clock: (h, min, a|p|None)
     start: int
     end: int
 
@@ -148,10 +151,10 @@ def _lex(text: str, folded: str, origin: list[int], lang: str) -> list[_Token]:
             continue
         if groups["rel"] is not None:
             delta = _delta(groups)
-            if delta % timedelta(days=1):
-                tokens.append(_Token("delta", delta, start, end))
-            else:  # "dans 3 jours": a day, which still needs a time
+            if groups["unit"] in _CALENDAR_UNITS:  # "dans 3 jours": a day, still needing a time
                 tokens.append(_Token("day", delta.days, start, end))
+            else:
+                tokens.append(_Token("delta", delta, start, end))
         elif groups["iso"] is not None:
             value = (int(groups["iy"]), int(groups["im"]), int(groups["id"]))
             tokens.append(_Token("date", value, start, end))
@@ -205,22 +208,22 @@ def _apply(reading: _Reading, token: _Token, text: str, origin: list[int]) -> No
         if taken or reading.delta is not None:
             raise _not_understood(text, origin, *span)
         if token.kind == "day":
-            reading.day_offset = token.value  # type: ignore[assignment]
+            reading.day_offset = token.value
         elif token.kind == "weekday":
-            reading.weekday = token.value  # type: ignore[assignment]
+            reading.weekday = token.value
         else:
-            reading.ymd = token.value  # type: ignore[assignment]
+            reading.ymd = token.value
         reading.date_span = _widen(reading.date_span, span)
     elif token.kind in ("clock", "noon"):
         if reading.clock is not None or reading.delta is not None:
             raise _not_understood(text, origin, *span)
-        reading.clock = (12, 0, None) if token.kind == "noon" else token.value  # type: ignore[assignment]
+        reading.clock = (12, 0, None) if token.kind == "noon" else token.value
         reading.time_span = span
     elif token.kind == "tonight":
         _apply(reading, _Token("day", 0, *span), text, origin)
         reading.half = "p"
     elif token.kind == "half":
-        reading.half = token.value  # type: ignore[assignment]
+        reading.half = token.value
     elif token.kind == "next":
         reading.next_week = True
         reading.date_span = _widen(reading.date_span, span)
@@ -228,7 +231,7 @@ def _apply(reading: _Reading, token: _Token, text: str, origin: list[int]) -> No
         has_day = reading.day_offset is not None or reading.weekday is not None
         if reading.delta is not None or reading.clock is not None or reading.ymd or has_day:
             raise _not_understood(text, origin, *span)
-        reading.delta = token.value  # type: ignore[assignment]
+        reading.delta = token.value
         reading.date_span = _widen(reading.date_span, span)
 
 
@@ -344,15 +347,21 @@ def _on_calendar(
         day = today + timedelta(days=ahead)
     else:  # a time alone: today if still ahead, else tomorrow
         day = today if datetime.combine(today, at) > local_now else today + timedelta(days=1)
+    # Out-of-range days are refused before any zone arithmetic (year 9999 overflows).
+    if day < today:
+        raise _past(text, datetime.combine(day, at), lang)
+    if day > _add_years(now, MAX_AHEAD_YEARS).date():
+        raise _too_far(text, now, lang)
     return _localise(datetime.combine(day, at), zone, lang, text)
 
 
 def _clock(reading: _Reading, fragment: str) -> tuple[int, int]:
     assert reading.clock is not None
-    hours, minutes, meridiem = reading.clock
-    meridiem = meridiem or (reading.half if hours <= 12 else None)
-    if minutes > 59 or hours > 23 or (reading.clock[2] and not 1 <= hours <= 12):
+    hours, minutes, written = reading.clock
+    if minutes > 59 or hours > 23 or (written and not 1 <= hours <= 12):
         raise ParseError("parsing.when.bad_time", {"fragment": fragment})
+    # "8h du soir": a part of the day acts as am/pm on a 12-hour clock.
+    meridiem = written or (reading.half if hours <= 12 else None)
     if meridiem == "p" and hours < 12:
         hours += 12
     elif meridiem == "a" and hours == 12:
@@ -415,14 +424,23 @@ def _with_offset(moment: datetime, lang: str) -> str:
 
 
 def _check_range(moment: datetime, text: str, lang: str, now: datetime) -> None:
-    if moment < now:
-        raise ParseError(
-            "parsing.when.past", {"fragment": quote(text), "when": format_when(moment, lang)}
-        )
+    # In UTC: Python compares two datetimes of one zone by wall time, ignoring `fold`.
+    if moment.astimezone(UTC) < now.astimezone(UTC):
+        raise _past(text, moment, lang)
+    if moment.astimezone(UTC) > _add_years(now, MAX_AHEAD_YEARS).astimezone(UTC):
+        raise _too_far(text, now, lang)
+
+
+def _past(text: str, moment: datetime, lang: str) -> ParseError:
+    return ParseError(
+        "parsing.when.past", {"fragment": quote(text), "when": format_when(moment, lang)}
+    )
+
+
+def _too_far(text: str, now: datetime, lang: str) -> ParseError:
     limit = _add_years(now, MAX_AHEAD_YEARS)
-    if moment > limit:
-        shown = format_date(limit.date(), "long", locale=_locale(lang))
-        raise ParseError("parsing.when.too_far", {"fragment": quote(text), "limit": shown})
+    shown = format_date(limit.date(), "long", locale=_locale(lang))
+    return ParseError("parsing.when.too_far", {"fragment": quote(text), "limit": shown})
 
 
 def _add_years(moment: datetime, years: int) -> datetime:

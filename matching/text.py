@@ -71,18 +71,26 @@ def _stem(token: str) -> str:
 def tokens(text: str) -> list[tuple[str, str]]:
     """(stem, surface word) pairs of the content words of `text`, in order."""
     out: list[tuple[str, str]] = []
-    lowered = text[: MAX_TOKENS * 30].lower()
-    for match in _TOKEN.finditer(lowered):
+    for match in _TOKEN.finditer(text[: MAX_TOKENS * 30].lower()):
         surface = match.group()
-        folded = strip_accents(surface)
-        if len(folded) < 2 or folded in _STOP_FOLDED or folded.isdigit():
-            continue
-        out.append((_stem(folded), surface))
-        if len(out) >= MAX_TOKENS:
-            break
+        stem = _stem_of(surface)
+        if stem is not None:
+            out.append((stem, surface))
+            if len(out) >= MAX_TOKENS:
+                break
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _stem_of(word: str) -> str | None:
+    """The stem of a lower-cased word, or None for a stop word, a number or a single letter."""
+    folded = word if word.isascii() else strip_accents(word)
+    if len(folded) < 2 or folded in _STOP_FOLDED or folded.isdigit():
+        return None
+    return _stem(folded)
+
+
+@lru_cache(maxsize=200_000)
 def feature(stem: str) -> int:
     return zlib.crc32(stem.encode("utf-8")) & (FEATURES - 1)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -138,8 +140,25 @@ def test_any_text_gives_valid_slots_or_a_parse_error(text: str) -> None:
     for day, start, end in slots:
         assert 0 <= day <= 6
         assert 0 <= start < end <= 1440
-    for (day1, _, end1), (day2, start2, _) in zip(slots, slots[1:], strict=False):
+    for (day1, _, end1), (day2, start2, _) in pairwise(slots):
         assert day1 != day2 or end1 < start2  # merged: no overlap, no contact
+
+
+WORDS = ["mardi", "Tue", "jeudi", "lun", "weekend", "en semaine", "du", "au", "à", "-", "to",
+         "et", "and", ",", "entre", "between", "17", "19", "5", "7pm", "12am", "noon", "midi",
+         "minuit", "matin", "soir", "17h30", "9:00", "24h", "25h", "heures", "le"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=8).map(" ".join))
+def test_any_mix_of_schedule_words_gives_valid_slots_or_a_parse_error(text: str) -> None:
+    try:
+        slots = parse_availability(text, "en")
+    except ParseError as err:
+        assert err.key.startswith("parsing.availability.")
+        return
+    assert all(0 <= day <= 6 and 0 <= start < end <= 1440 for day, start, end in slots)
+    assert weekly_hours(slots) <= 7 * 24
 
 
 @settings(max_examples=200, deadline=None)

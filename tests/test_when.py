@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from string import Formatter
 from zoneinfo import ZoneInfo
@@ -67,6 +67,8 @@ def error(text: str, lang: str = "fr", now: datetime = NOW) -> ParseError:
         ("dans 2 heures", "fr", at(2027, 1, 11, 12, 15)),
         ("dans 1h30", "fr", at(2027, 1, 11, 11, 45)),
         ("in an hour", "en", at(2027, 1, 11, 11, 15)),
+        ("dans 24 heures", "fr", at(2027, 1, 12, 10, 15)),
+        ("in 2 weeks 10am", "en", at(2027, 1, 25, 10)),
         ("JEUDI 14H", "fr", at(2027, 1, 14, 14)),
     ],
 )
@@ -179,8 +181,9 @@ def test_toronto_fall_back_repeats_half_past_one() -> None:
     assert err.key == "parsing.when.ambiguous_time"
     assert err.params["kind"] == "repeated"
     first, second = err.params["choices"]
-    assert first < second
-    assert second - first == timedelta(hours=1)  # one real hour apart, same wall time
+    # Same wall time, one real hour apart (aware datetimes sharing a zone compare by wall
+    # time in Python, so compare in UTC).
+    assert second.astimezone(UTC) - first.astimezone(UTC) == timedelta(hours=1)
     assert (first.hour, first.minute) == (second.hour, second.minute) == (1, 30)
     assert err.params["first"] == "1 h 30 (UTC-04:00)"
     assert err.params["second"] == "1 h 30 (UTC-05:00)"
@@ -212,7 +215,14 @@ def test_in_two_hours_counts_real_time_across_the_change() -> None:
     before = at(2027, 3, 14, 1, 30)  # EST, half an hour before clocks jump to 03:00
     result = parse_when("in 2 hours", "en", before)
     assert (result.hour, result.minute) == (4, 30)
-    assert result - before == timedelta(hours=2)
+    assert result.astimezone(UTC) - before.astimezone(UTC) == timedelta(hours=2)
+
+
+def test_in_half_an_hour_during_the_repeated_hour_is_not_in_the_past() -> None:
+    before = at(2027, 11, 7, 1, 45)  # first 01:45 (EDT); 30 minutes later is 01:15 EST
+    result = parse_when("in 30 minutes", "en", before)
+    assert (result.hour, result.minute, result.fold) == (1, 15, 1)
+    assert result.utcoffset() == timedelta(hours=-5)
 
 
 def test_daylight_saving_is_ignored_in_a_zone_without_it() -> None:
@@ -235,6 +245,28 @@ def test_any_text_gives_a_future_time_or_a_parse_error(text: str, lang: str) -> 
         return
     assert result.tzinfo is TORONTO
     assert NOW <= result <= NOW.replace(year=2028)
+
+
+WORDS = ["jeudi", "Tue", "lundi", "prochain", "next", "demain", "tomorrow", "après-demain",
+         "le", "à", "at", "in", "dans", "2", "12", "31", "heures", "hours", "jours", "14h",
+         "9:30", "2pm", "12am", "midi", "noon", "soir", "matin", "janvier", "février", "March",
+         "1er", "2027-03-14", "2027-11-07", "02:30", "01:30", "12/01/2027", "30/02", "/", "-"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join), st.sampled_from(["en", "fr"]))
+def test_any_mix_of_date_words_gives_a_future_time_or_a_parse_error(text: str, lang: str) -> None:
+    now = at(2027, 3, 13, 23, 45)  # the night before the spring change
+    try:
+        result = parse_when(text, lang, now)
+    except ParseError as err:
+        assert err.key.startswith("parsing.when.")
+        return
+    assert now.astimezone(UTC) <= result.astimezone(UTC) <= at(2028, 3, 13, 23, 45)
+    # The wall time read is one that exists, exactly once, in the person's zone.
+    assert result.astimezone(UTC).astimezone(TORONTO).replace(tzinfo=None) == result.replace(
+        tzinfo=None
+    )
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,0 +1,131 @@
+"""`/admin <sub-command>` for coordinators (Slack: `/mentor-admin <sub-command>`).
+
+Every sub-command and every admin button goes through `_guarded`: the person must be a
+coordinator of their own programme (bot/roles.py), and the attempt is audited either way.
+Sub-commands live in their own modules and register here with `AdminRegistry.add`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot import people
+from bot.clock import from_iso, to_iso
+from bot.context import Context
+from bot.events import Reply
+from bot.roles import audit, is_coordinator
+from bot.router import Router
+
+AdminHandler = Callable[[Context, str], Awaitable[list[Reply]]]
+
+
+@dataclass
+class AdminRegistry:
+    handlers: dict[str, AdminHandler] = field(default_factory=dict)
+    help_keys: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, handler: AdminHandler, help_key: str) -> None:
+        self.handlers[name] = handler
+        self.help_keys[name] = help_key
+
+
+def _guarded(name: str, handler: AdminHandler) -> AdminHandler:
+    async def guarded(ctx: Context, args: str) -> list[Reply]:
+        allowed = ctx.person.active and await is_coordinator(ctx)
+        await audit(ctx, name, allowed)
+        if not allowed:
+            return [ctx.say("admin.refused")]
+        return await handler(ctx, args)
+    return guarded
+
+
+def register(router: Router, registry: AdminRegistry) -> None:
+    registry.add("help", _admin_help(registry), "admin.help.help")
+    registry.add("grant", cmd_grant, "admin.help.grant")
+    registry.add("revoke", cmd_revoke, "admin.help.revoke")
+    registry.add("audit", cmd_audit, "admin.help.audit")
+
+    async def dispatch(ctx: Context, args: str) -> list[Reply]:
+        name, _, rest = args.partition(" ")
+        name = name.lower() or "help"
+        handler = registry.handlers.get(name)
+        if handler is None:
+            allowed = await is_coordinator(ctx)
+            await audit(ctx, f"unknown {name[:30]}", allowed)
+            if not allowed:
+                return [ctx.say("admin.refused")]
+            return [ctx.say("admin.unknown", name=name[:30])]
+        return await _guarded(name, handler)(ctx, rest.strip())
+
+    router.command("admin", dispatch, admin=True)
+
+
+def admin_action(router: Router, action_id: str, handler: AdminHandler) -> None:
+    """An admin button: the coordinator check is repeated on every press."""
+    router.action(action_id, _guarded(f"button {action_id}", handler))
+
+
+def _admin_help(registry: AdminRegistry) -> AdminHandler:
+    async def cmd_help(ctx: Context, args: str) -> list[Reply]:
+        lines = [ctx.t("admin.help.title")]
+        lines += [ctx.t(key) for key in registry.help_keys.values()]
+        return [ctx.reply("\n".join(lines))]
+    return cmd_help
+
+
+async def _target(ctx: Context, args: str) -> people.Person | None:
+    handle = args.strip().split(" ")[0] if args.strip() else ""
+    if not handle:
+        return None
+    return await people.find_by_handle(ctx.tx, ctx.person.programme_id, handle)
+
+
+async def cmd_grant(ctx: Context, args: str) -> list[Reply]:
+    target = await _target(ctx, args)
+    if target is None:
+        return [ctx.say("admin.no_person", name=args[:40])]
+    for address in await people.addresses_of(ctx.tx, target.id):
+        await ctx.tx.execute(
+            "INSERT INTO coordinators (programme_id, platform, workspace, user_id, granted_by,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (target.programme_id, *address.key, ctx.person.id, to_iso(ctx.now)))
+    return [ctx.say("admin.granted", name=target.name)]
+
+
+async def cmd_revoke(ctx: Context, args: str) -> list[Reply]:
+    target = await _target(ctx, args)
+    if target is None:
+        return [ctx.say("admin.no_person", name=args[:40])]
+    removed = 0
+    for address in await people.addresses_of(ctx.tx, target.id):
+        removed += await ctx.tx.execute(
+            "DELETE FROM coordinators WHERE programme_id = ? AND platform = ? AND workspace = ?"
+            " AND user_id = ?", (target.programme_id, *address.key))
+    return [ctx.say("admin.revoked" if removed else "admin.not_granted", name=target.name)]
+
+
+async def cmd_audit(ctx: Context, args: str) -> list[Reply]:
+    from babel.dates import format_datetime
+
+    rows = await ctx.tx.all(
+        "SELECT a.*, p.display_name, p.handle FROM audit_log a"
+        " LEFT JOIN people p ON p.id = a.person_id"
+        " WHERE a.programme_id = ? ORDER BY a.id DESC LIMIT 20", (ctx.person.programme_id,))
+    lines = [ctx.t("admin.audit.title")]
+    for row in rows:
+        when = format_datetime(from_iso(row["created_at"]), format="short", locale=ctx.lang,
+                               tzinfo=_zone(ctx.person.timezone))
+        who = row["display_name"] or row["handle"] or row["actor"]
+        lines.append(ctx.t("admin.audit.allowed" if row["allowed"] else "admin.audit.refused",
+                           when=when, who=who, action=row["action"]))
+    return [ctx.reply("\n".join(lines))]
+
+
+def _zone(name: str):  # noqa: ANN202 - a tzinfo
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(name) if name else ZoneInfo("UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
