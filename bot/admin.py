@@ -122,7 +122,7 @@ async def cmd_audit(ctx: Context, args: str) -> list[Reply]:
     return [ctx.reply("\n".join(lines))]
 
 
-def _zone(name: str):  # noqa: ANN202 - a tzinfo
+def _zone(name: str):
     from zoneinfo import ZoneInfo
 
     try:

@@ -6,12 +6,13 @@ adapter receives an `App` from here (shared/STYLE.md, "One composition root").
 
 from __future__ import annotations
 
+import importlib
 import logging
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from bot import admin, basics, mentoring
+from bot import admin, admin_matching
 from bot.clock import Clock, SimulatedClock, parse_duration, to_iso
 from bot.config import Config
 from bot.context import Services
@@ -50,12 +51,15 @@ class App:
         await self.db.close()
 
 
+# Feature modules, each with `register(router, registry)`; /help lists commands in this order.
+FEATURES = ("bot.basics", "bot.mentoring", "bot.admin", "bot.admin_matching")
+
+
 def build_router() -> Router:
     router = Router()
     registry = admin.AdminRegistry()
-    basics.register(router)
-    mentoring.register(router)
-    admin.register(router, registry)
+    for name in FEATURES:
+        importlib.import_module(name).register(router, registry)
     return router
 
 
@@ -68,8 +72,11 @@ async def build_app(config: Config, clock: Clock, database: str | Path | None = 
     if isinstance(clock, SimulatedClock):
         await restore_simulated_clock(db, clock)
     matchmaker = Matchmaker(taxonomy, weights_from(config))
-    services = Services(config, catalogue, clock, taxonomy, programme_ids, matchmaker)
     router = build_router()
+    services = Services(config, catalogue, clock, taxonomy, programme_ids, matchmaker,
+                        router.hooks)
+    async with db.read() as tx:
+        await admin_matching.load_saved_weights(tx, services)
     return App(config, db, services, router, Bot(db, services, router))
 
 

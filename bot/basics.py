@@ -3,11 +3,16 @@ the conversation controls back / skip / cancel."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot import onboarding, people
 from bot.context import Context
 from bot.events import Button, Reply
 from bot.profile import ACTION_EDIT, show_profile
 from bot.router import Router
+
+if TYPE_CHECKING:
+    from bot.admin import AdminRegistry
 from bot.store.state import get_conversation
 
 ACTION_LANGUAGE = "language"
@@ -71,7 +76,7 @@ async def press_edit(ctx: Context, value: str) -> list[Reply]:
     return await onboarding.edit(ctx, value)
 
 
-def register(router: Router) -> None:
+def register(router: Router, registry: AdminRegistry) -> None:
     async def help_handler(ctx: Context, args: str) -> list[Reply]:
         return await cmd_help(ctx, args, router=router)
 

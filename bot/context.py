@@ -15,6 +15,7 @@ from bot.store.db import Tx
 if TYPE_CHECKING:
     from bot.clock import Clock
     from bot.config import Config
+    from bot.hooks import Hooks
     from bot.matchmaking import Matchmaker
     from matching.topics import Taxonomy
 
@@ -29,6 +30,7 @@ class Services:
     taxonomy: Taxonomy
     programme_ids: dict[str, int]  # programme code -> row id
     matchmaker: Matchmaker
+    hooks: Hooks
 
     def programme_name(self, programme_id: int) -> str:
         for code, pid in self.programme_ids.items():
@@ -62,6 +64,10 @@ class Context:
     def say(self, key: str, /, buttons: list[Button] | tuple[Button, ...] = (),
             **params: Any) -> Reply:
         return self.reply(self.t(key, **params), buttons)
+
+    async def emit(self, event: str, /, **data: Any) -> None:
+        """Tell subscribers (nudges, points...) about a change, inside this transaction."""
+        await self.services.hooks.emit(self.tx, self.services, event, **data)
 
     async def notify(self, person_id: int, message: outbox.Outgoing, *, key: str,
                      delay: timedelta = timedelta(0), kind: str = "message") -> bool:

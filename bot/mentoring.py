@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot import people
+from bot import outbox, people
 from bot.clock import from_iso, to_iso
 from bot.contact import contact_of
 from bot.context import Context, Services
@@ -22,6 +22,9 @@ from bot.matchmaking import active_mentees, in_every_language, render_reason
 from bot.outbox import OutButton, Outgoing
 from bot.people import Person
 from bot.router import Router
+
+if TYPE_CHECKING:
+    from bot.admin import AdminRegistry
 from bot.store.db import Tx
 from bot.store.state import Conversation, clear_conversation, set_conversation
 from matching.model import Suggestion
@@ -215,6 +218,8 @@ async def _send_request(ctx: Context, mentor: Person, note: str) -> list[Reply]:
         key=f"request:{request_id}:reminder", delay=timedelta(days=days / 2), kind="reminder")
     await ctx.notify(mentor.id, Outgoing(key="expire_request", params={"request_id": request_id}),
                      key=f"request:{request_id}:expire", delay=timedelta(days=days), kind="job")
+    await ctx.emit("request_sent", request_id=request_id, mentee_id=ctx.person.id,
+                   mentor_id=mentor.id)
     return [ctx.say("request.sent", name=mentor.name, days=days)]
 
 
@@ -287,17 +292,19 @@ async def press_accept(ctx: Context, value: str) -> list[Reply]:
     if mentee is None:
         return [ctx.say("common.unknown_button")]
     if await _current_mentor(ctx.tx, mentee.id) is not None:
-        await _close(ctx.tx, row["id"], "withdrawn", ctx)
+        await close_request(ctx.tx, row["id"], "withdrawn", ctx.now)
         return [ctx.say("request.answered_already", status="withdrawn")]
     months = _relationship_months(ctx.services, ctx.person.programme_id)
     await ctx.tx.execute("UPDATE requests SET status = 'accepted', answered_at = ? WHERE id = ?",
                          (to_iso(ctx.now), row["id"]))
-    await ctx.tx.insert(
+    match_id = await ctx.tx.insert(
         "INSERT INTO matches (programme_id, mentee_id, mentor_id, request_id, source, score,"
         " started_at, ends_at) VALUES (?, ?, ?, ?, 'request', ?, ?, ?)",
         (row["programme_id"], mentee.id, ctx.person.id, row["id"], row["score"],
          to_iso(ctx.now), to_iso(ctx.now + timedelta(days=30 * months))))
     await introduce(ctx.tx, ctx.services, mentee, ctx.person, ctx.now, row["id"])
+    await ctx.emit("matched", match_id=match_id, mentee_id=mentee.id, mentor_id=ctx.person.id,
+                   source="request")
     replies = [ctx.say("request.accepted_mentor", mentee=mentee.name,
                        contact=await _contact_for(ctx.tx, mentee, ctx.person))]
     replies += await _after_match(ctx, mentee)
@@ -324,38 +331,41 @@ async def introduce(tx: Tx, services: Services, mentee: Person, mentor: Person, 
 
 async def _enqueue(tx: Tx, person_id: int, message: Outgoing, now: Any, key: str,
                    kind: str = "message") -> None:
-    from bot import outbox
-
     await outbox.enqueue(tx, person_id, message, due_at=now, key=key, kind=kind)
 
 
 async def _after_match(ctx: Context, mentee: Person) -> list[Reply]:
-    """Close the mentee's other requests, and the mentor's when they are now full."""
-    others = await ctx.tx.all(
+    closed = await close_after_match(ctx.tx, mentee, ctx.person, ctx.now)
+    count = await active_mentees(ctx.tx, ctx.person.id)
+    return [ctx.say("request.full", count=count)] if closed else []
+
+
+async def close_after_match(tx: Tx, mentee: Person, mentor: Person, now: Any) -> int:
+    """Close the mentee's other requests, and the mentor's when they are now full.
+
+    Returns how many of the mentor's requests were closed for them.
+    """
+    others = await tx.all(
         "SELECT id FROM requests WHERE mentee_id = ? AND status = 'pending'", (mentee.id,))
     for other in others:
-        await _close(ctx.tx, other["id"], "withdrawn", ctx)
-    mentor = ctx.person
-    count = await active_mentees(ctx.tx, mentor.id)
-    if count < mentor.capacity:
-        return []
-    waiting = await ctx.tx.all(
+        await close_request(tx, other["id"], "withdrawn", now)
+    if await active_mentees(tx, mentor.id) < mentor.capacity:
+        return 0
+    waiting = await tx.all(
         "SELECT id FROM requests WHERE mentor_id = ? AND status = 'pending'", (mentor.id,))
     for request in waiting:
-        await _close(ctx.tx, request["id"], "full", ctx)
-    return [ctx.say("request.full", count=count)] if waiting else []
+        await close_request(tx, request["id"], "full", now)
+    return len(waiting)
 
 
-async def _close(tx: Tx, request_id: int, why: str, ctx: Context) -> None:
-    """Close a pending request for a reason and tell whoever needs to know."""
+async def close_request(tx: Tx, request_id: int, why: str, now: Any) -> None:
+    """Close a pending request ("withdrawn", "full", "paused") and tell who needs to know."""
     row = await tx.one("SELECT * FROM requests WHERE id = ?", (request_id,))
     if row is None or row["status"] != "pending":
         return
     status = "withdrawn" if why == "withdrawn" else "closed"
     await tx.execute("UPDATE requests SET status = ?, answered_at = ? WHERE id = ?",
-                     (status, to_iso(ctx.now), request_id))
-    from bot import outbox
-
+                     (status, to_iso(now), request_id))
     await outbox.cancel(tx, f"request:{request_id}:")
     mentee = await people.get(tx, row["mentee_id"])
     mentor = await people.get(tx, row["mentor_id"])
@@ -364,11 +374,11 @@ async def _close(tx: Tx, request_id: int, why: str, ctx: Context) -> None:
     if why == "withdrawn":
         await _enqueue(tx, mentor.id, Outgoing(key="request.withdrawn_mentor",
                                                params={"mentee": mentee.name}),
-                       ctx.now, f"request:{request_id}:withdrawn")
+                       now, f"request:{request_id}:withdrawn")
     else:
         await _enqueue(tx, mentee.id, Outgoing(key=f"request.closed_{why}",
                                                params={"mentor": mentor.name}),
-                       ctx.now, f"request:{request_id}:closed")
+                       now, f"request:{request_id}:closed")
 
 
 async def press_decline(ctx: Context, value: str) -> list[Reply]:
@@ -377,8 +387,6 @@ async def press_decline(ctx: Context, value: str) -> list[Reply]:
         return refusal
     await ctx.tx.execute("UPDATE requests SET status = 'declined', answered_at = ? WHERE id = ?",
                          (to_iso(ctx.now), row["id"]))
-    from bot import outbox
-
     await outbox.cancel(ctx.tx, f"request:{row['id']}:")
     mentee = await people.get(ctx.tx, row["mentee_id"])
     if mentee is None:
@@ -501,7 +509,7 @@ async def cmd_pause(ctx: Context, args: str) -> list[Reply]:
     waiting = await ctx.tx.all(
         "SELECT id FROM requests WHERE mentor_id = ? AND status = 'pending'", (ctx.person.id,))
     for request in waiting:
-        await _close(ctx.tx, request["id"], "paused", ctx)
+        await close_request(ctx.tx, request["id"], "paused", ctx.now)
     return [ctx.say("pause.paused", count=len(waiting))]
 
 
@@ -545,7 +553,7 @@ async def cmd_mentors(ctx: Context, args: str) -> list[Reply]:
     return [ctx.reply("\n".join(lines))]
 
 
-def register(router: Router) -> None:
+def register(router: Router, registry: AdminRegistry) -> None:
     router.command("find", cmd_find, aliases=("trouver",), needs_profile=True,
                    help_key="help.find")
     router.command("mentors", cmd_mentors, aliases=("mentorat",), needs_profile=True,

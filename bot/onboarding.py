@@ -387,6 +387,7 @@ async def _finish(ctx: Context) -> list[Reply]:
     await clear_conversation(ctx.tx, ctx.person.id)
     ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, status="active",
                                      onboarded_at=ctx.now.isoformat(timespec="seconds"))
+    await ctx.emit("onboarded", person_id=ctx.person.id)
     return [ctx.say(f"onboarding.done_{ctx.person.role}", name=ctx.person.name)]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.context import Context
 from bot.events import Reply
+from bot.hooks import Hooks
 from bot.store.state import Conversation
 
 CommandHandler = Callable[[Context, str], Awaitable[list[Reply]]]
@@ -36,6 +37,7 @@ class Router:
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     flows: dict[str, FlowHandler] = field(default_factory=dict)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
+    hooks: Hooks = field(default_factory=Hooks)
     help_order: list[str] = field(default_factory=list)
 
     def command(self, name: str, handler: CommandHandler, *, aliases: tuple[str, ...] = (),

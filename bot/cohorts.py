@@ -1,0 +1,139 @@
+"""Cohort matching for coordinators: a dry run first, then apply.
+
+The plan places every unmatched active mentee it can (optimal min-cost flow from
+`matching.cohort`), shows the pairs with their scores and reasons, the unmatched people
+with the reason, and the total against a greedy baseline. Applying recomputes the plan and
+refuses if it differs from the preview the coordinator saw (someone was matched meanwhile):
+they get the new preview instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import people
+from bot.clock import to_iso
+from bot.context import Services
+from bot.matchmaking import active_mentees, render_reason, to_profile
+from bot.mentoring import close_after_match, introduce
+from bot.people import Person
+from bot.store.db import Tx
+from matching.cohort import CohortResult, assign, greedy_assign
+from matching.model import Constraints
+
+
+@dataclass
+class CohortPlan:
+    programme_id: int
+    mode: str
+    result: CohortResult
+    greedy_total: float
+    names: dict[int, str]
+    mentees: int
+    mentors: int
+
+    @property
+    def fingerprint(self) -> str:
+        pairs = ",".join(f"{p.mentee_id}-{p.mentor_id}" for p in sorted(
+            self.result.pairs, key=lambda p: (p.mentee_id, p.mentor_id)))
+        return hashlib.sha256(f"{self.mode}|{pairs}".encode()).hexdigest()[:16]
+
+
+async def _candidates(tx: Tx, programme_id: int) -> tuple[list[Person], list[Person]]:
+    rows = await tx.all(
+        "SELECT * FROM people WHERE programme_id = ? AND status = 'active' ORDER BY id",
+        (programme_id,))
+    everyone = [Person.from_row(r) for r in rows]
+    matched = {r[0] for r in await tx.all(
+        "SELECT mentee_id FROM matches WHERE status = 'active' AND programme_id = ?",
+        (programme_id,))}
+    mentees = [p for p in everyone if p.is_mentee and p.id not in matched]
+    mentors = [p for p in everyone if p.is_mentor and not p.paused]
+    return mentees, mentors
+
+
+async def _constraints(tx: Tx, programme_id: int) -> Constraints:
+    blocked = await tx.all("SELECT person_id, blocked_id FROM blocks")
+    declined = await tx.all(
+        "SELECT mentee_id, mentor_id FROM requests WHERE status = 'declined' AND programme_id = ?"
+        " UNION SELECT mentee_id, mentor_id FROM matches WHERE programme_id = ?"
+        " AND status = 'ended'", (programme_id, programme_id))
+    return Constraints(
+        blocked=frozenset(frozenset((r[0], r[1])) for r in blocked),
+        declined=frozenset((r[0], r[1]) for r in declined),
+    )
+
+
+async def plan_cohort(tx: Tx, services: Services, programme_id: int,
+                      mode: str = "total") -> CohortPlan:
+    mentees, mentors = await _candidates(tx, programme_id)
+    loads = {m.id: await active_mentees(tx, m.id) for m in mentors}
+    mentee_profiles = [to_profile(p) for p in mentees]
+    mentor_profiles = [to_profile(p, loads[p.id]) for p in mentors]
+    weights = services.matchmaker.weights(programme_id)
+    constraints = await _constraints(tx, programme_id)
+    result = assign(mentee_profiles, mentor_profiles, weights, constraints, mode=mode,
+                    taxonomy=services.taxonomy)
+    greedy = greedy_assign(mentee_profiles, mentor_profiles, weights, constraints,
+                           taxonomy=services.taxonomy)
+    names = {p.id: p.name for p in [*mentees, *mentors]}
+    return CohortPlan(programme_id, mode, result, greedy.total, names, len(mentees),
+                      len(mentors))
+
+
+def render_plan(plan: CohortPlan, services: Services, lang: str, limit: int = 40) -> str:
+    catalogue = services.catalogue
+    result = plan.result
+    gain = (result.total / plan.greedy_total - 1) * 100 if plan.greedy_total else 0.0
+    mode = catalogue.text(lang, f"cohort.mode_{plan.mode}")
+    lines = [catalogue.text(lang, "cohort.title", mode=mode),
+             catalogue.text(lang, "cohort.summary", pairs=len(result.pairs), mentees=plan.mentees,
+                            mentors=plan.mentors, total=f"{result.total:.2f}",
+                            greedy=f"{plan.greedy_total:.2f}", gain=f"{gain:+.1f}")]
+    quality = result.quality
+    if result.pairs:
+        lines.append(catalogue.text(
+            lang, "cohort.quality", lowest=round(quality.get("min_score", 0) * 100),
+            p10=round(quality.get("p10_score", 0) * 100),
+            rank=f"{quality.get('mean_rank', 0):.1f}"))
+    lines.append("")
+    for pair in sorted(result.pairs, key=lambda p: -p.score)[:limit]:
+        reason = render_reason(catalogue, services.taxonomy, lang, pair.reasons[0]) \
+            if pair.reasons else ""
+        lines.append(catalogue.text(lang, "cohort.pair", mentee=plan.names[pair.mentee_id],
+                                    mentor=plan.names[pair.mentor_id],
+                                    score=round(pair.score * 100), reason=reason))
+    if len(result.pairs) > limit:
+        lines.append(catalogue.text(lang, "cohort.more", count=len(result.pairs) - limit))
+    if result.unmatched:
+        lines += ["", catalogue.text(lang, "cohort.unmatched_title", count=len(result.unmatched))]
+        for mentee_id, why in list(result.unmatched.items())[:limit]:
+            lines.append(catalogue.text(lang, "cohort.unmatched", name=plan.names[mentee_id],
+                                        reason=catalogue.text(lang, f"matching.unmatched.{why}")))
+    return "\n".join(lines)
+
+
+async def apply_plan(tx: Tx, services: Services, plan: CohortPlan, now: datetime,
+                     months: int) -> int:
+    """Create the matches of `plan` and introduce every pair; returns how many."""
+    created = 0
+    for pair in plan.result.pairs:
+        mentee = await people.get(tx, pair.mentee_id)
+        mentor = await people.get(tx, pair.mentor_id)
+        if mentee is None or mentor is None:
+            continue
+        match_id = await tx.insert(
+            "INSERT INTO matches (programme_id, mentee_id, mentor_id, source, score, started_at,"
+            " ends_at) VALUES (?, ?, ?, 'cohort', ?, ?, ?) ON CONFLICT DO NOTHING",
+            (plan.programme_id, mentee.id, mentor.id, pair.score, to_iso(now),
+             to_iso(now + timedelta(days=30 * months))))
+        if not match_id:
+            continue
+        await introduce(tx, services, mentee, mentor, now, f"cohort-{match_id}")
+        await services.hooks.emit(tx, services, "matched", match_id=match_id,
+                                  mentee_id=mentee.id, mentor_id=mentor.id, source="cohort")
+        await close_after_match(tx, mentee, mentor, now)
+        created += 1
+    return created
