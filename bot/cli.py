@@ -53,6 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--table", help="only this table (csv to stdout needs one)")
     export.add_argument("--programme", help="only this programme code")
 
+    match = sub.add_parser("match", help="cohort matching: dry run (default) or --apply",
+                           description="Place every unmatched mentee optimally (min-cost flow "
+                           "with mentor capacities), print pairs, scores, reasons and the "
+                           "unmatched with the reason; --apply creates the matches and sends "
+                           "the introductions through the outbox.")
+    _add_common(match)
+    match.add_argument("--programme", help="programme code (default: the first one)")
+    match.add_argument("--mode", choices=("total", "fair"), default="total",
+                       help="'fair' first raises the weakest pair's score")
+    match.add_argument("--apply", action="store_true", help="create the matches")
+    match.add_argument("--lang", choices=("en", "fr"), default="en")
+
     check = sub.add_parser("check-config", help="validate a config file and say what would start")
     _add_common(check)
     return parser
@@ -91,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
                 return check_config(config)
             case "export":
                 return asyncio.run(export(config, args))
+            case "match":
+                return asyncio.run(match_cohort(config, args))
             case "console" | "run":
                 from bot.runner import run
 
@@ -143,6 +157,32 @@ async def export(config: Config, args: argparse.Namespace) -> int:
     for name, rows in data.items():
         (out / f"{name}.csv").write_text(to_csv(rows), encoding="utf-8")
         print(out / f"{name}.csv")
+    return 0
+
+
+async def match_cohort(config: Config, args: argparse.Namespace) -> int:
+    from bot.app import build_app
+    from bot.clock import SystemClock
+    from bot.cohorts import apply_plan, plan_cohort, render_plan
+
+    code = args.programme or next(iter(config.programmes))
+    if code not in config.programmes:
+        print(f"mentorbot: unknown programme {code!r} (known: {', '.join(config.programmes)})",
+              file=sys.stderr)
+        return 2
+    app = await build_app(config, SystemClock())
+    try:
+        programme_id = app.services.programme_ids[code]
+        async with app.db.transaction() as tx:
+            plan = await plan_cohort(tx, app.services, programme_id, args.mode)
+            print(render_plan(plan, app.services, args.lang, limit=100_000))
+            if args.apply:
+                months = config.programmes[code].relationship_months
+                created = await apply_plan(tx, app.services, plan, app.services.clock.now(),
+                                           months)
+                print(app.services.catalogue.text(args.lang, "cohort.applied", count=created))
+    finally:
+        await app.close()
     return 0
 
 

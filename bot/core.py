@@ -112,9 +112,7 @@ class Bot:
         if spec is None:
             return [self._unknown_command(ctx, name)]
         if spec.needs_profile and not ctx.person.active:
-            key = ("onboarding.stopped_no_consent" if ctx.person.status == "no_consent"
-                   else "common.needs_profile")
-            return [ctx.say(key)]
+            return await onboarding.needs_profile(ctx)
         log.info("command", extra={"command": spec.name, "person": ctx.person.id})
         return await spec.handler(ctx, args)
 

@@ -17,7 +17,6 @@ from bot import people
 from bot.availability import format_availability, parse_availability, weekly_hours
 from bot.context import Context
 from bot.events import Button, Reply
-from bot.i18n import LANGUAGES
 from bot.languages import language_name, parse_languages
 from bot.parse_errors import ParseError
 from bot.store.state import Conversation, clear_conversation, get_conversation, set_conversation
@@ -443,5 +442,11 @@ async def edit(ctx: Context, field: str) -> list[Reply]:
     return [step.ask(ctx)]
 
 
-def supported_language(code: str) -> bool:
-    return code in LANGUAGES
+async def needs_profile(ctx: Context) -> list[Reply]:
+    """A command that needs a complete profile, asked before onboarding is over."""
+    if ctx.person.status == "no_consent":
+        return [ctx.say("onboarding.stopped_no_consent")]
+    conv = await get_conversation(ctx.tx, ctx.person.id)
+    if conv is not None and conv.flow == FLOW:
+        return [ctx.say("onboarding.finish_first"), STEP_BY_NAME[conv.step].ask(ctx)]
+    return [ctx.say("common.needs_profile")]
