@@ -37,10 +37,10 @@ def console_address(handle: str) -> Address:
     return Address(PLATFORM, WORKSPACE, handle.lower(), display_name=handle)
 
 
-def render_reply(reply: Reply) -> str:
+def render_reply(reply: Reply, first: int = 1) -> str:
     """`→ @handle: text` then `   [N] label` for each button and choice."""
     lines = [f"→ @{reply.to.user_id}: {reply.text}"]
-    for number, button in enumerate((*reply.buttons, *reply.choices), start=1):
+    for number, button in enumerate((*reply.buttons, *reply.choices), start=first):
         lines.append(f"   [{number}] {button.label}")
     if reply.file is not None:
         lines.append(f"   📎 {reply.file.filename} ({len(reply.file.content)} bytes)")
@@ -56,18 +56,30 @@ class ConsoleTransport:
         self.out = out
         self.files_dir = files_dir
         self.latest_buttons: dict[str, tuple[Button, ...]] = {}
+        self._this_turn: set[str] = set()
+
+    def new_turn(self) -> None:
+        """Buttons of all messages a person gets in one turn are numbered as one list."""
+        self._this_turn.clear()
 
     async def send(self, address: Address, reply: Reply) -> None:
         self.show(reply)
 
     def show(self, reply: Reply) -> None:
+        handle = reply.to.user_id
         buttons = (*reply.buttons, *reply.choices)
+        first = 1
         if buttons:
-            self.latest_buttons[reply.to.user_id] = buttons
+            if handle in self._this_turn:
+                first = len(self.latest_buttons[handle]) + 1
+                self.latest_buttons[handle] += buttons
+            else:
+                self.latest_buttons[handle] = buttons
+                self._this_turn.add(handle)
         if reply.file is not None and self.files_dir is not None:
             self.files_dir.mkdir(parents=True, exist_ok=True)
             (self.files_dir / Path(reply.file.filename).name).write_bytes(reply.file.content)
-        print(render_reply(reply), file=self.out, flush=True)
+        print(render_reply(reply, first), file=self.out, flush=True)
 
 
 class Console:
@@ -106,6 +118,7 @@ class Console:
         event = self.parse(address, line)
         if event is None:
             return
+        self.transport.new_turn()
         for reply in await self.app.bot.handle(event):
             self.transport.show(reply)
         await self.deliver_due()
@@ -137,6 +150,7 @@ class Console:
         clock.advance(delta)
         await save_simulated_clock(self.app.db, clock)
         print(f"(clock: {clock.now():%Y-%m-%d %H:%M} UTC)", file=self.out, flush=True)
+        self.transport.new_turn()
         await self.deliver_due()
 
     async def deliver_due(self) -> None:

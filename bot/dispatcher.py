@@ -1,26 +1,41 @@
 """Sends what the outbox says is due, exactly once outside a documented crash window.
 
-A row goes pending -> sending (claimed in one transaction) -> sent. Only one process
-dispatches at a time: the claim transaction also renews a lease row in `meta`, and a
-process that does not hold a live lease claims nothing. A crash between claim and "sent"
-leaves a row in `sending`; at start-up such rows are sent again once (at least once), which
-is the only case where a message can be repeated. A recipient who cannot be reached is
-marked so and never retried forever; a platform's "slow down" is waited out.
+A row goes pending -> sending (claimed in batches, in one transaction) -> sent. What
+happens to each row is recorded in batched transactions ("flushes") every `flush_every`
+rows or `flush_interval` seconds, whichever comes first.
+
+Only one process dispatches at a time: every claim and flush renews a lease row in `meta`
+(`dispatcher_lease` = "owner|until"); a process that does not hold a live lease claims
+nothing. A lease whose owner is a dead process on this machine is taken over at once,
+otherwise once it expires. Taking over resets the rows the previous owner left in
+`sending` to pending: they are sent again once. That is the crash window, the only way a
+message can be repeated: a crash (or a freeze longer than the lease) inside a send call or
+after a send but before its flush — at most `flush_every` messages, sent within
+`flush_interval` seconds before the crash. See docs/scheduling.md.
+
+Late rows: a perishable kind (reminder, nudge, checkin) due longer ago than the grace
+period is marked `missed` under `late_policy = "skip"`; a row past its own `stale_at`
+(a reminder once the meeting has started) is always `missed`. A platform's "slow down"
+(`RetryLater`) is waited out and the same message retried, so a burst is paced, not lost.
+A recipient who cannot be reached is marked so; their other address is tried, if any.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
+import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from bot import people
 from bot.clock import Clock, from_iso, to_iso
-from bot.events import Address, Button, Reply
+from bot.events import Address, Attachment, Button, Reply
 from bot.i18n import Catalogue
 from bot.outbox import Outgoing
 from bot.store.db import Database, Tx
@@ -28,12 +43,14 @@ from bot.store.state import get_meta, set_meta
 from bot.transport import RetryLater, Transport, Unreachable
 
 JobHandler = Callable[[Tx, dict[str, Any]], Awaitable[None]]  # services already bound
+Sleep = Callable[[float], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
 LEASE_KEY = "dispatcher_lease"
 LEASE_SECONDS = 30
 MAX_ATTEMPTS = 5
+MAX_RETRY_WAIT = 60.0  # a longer "retry after" defers the row instead of holding the batch
 # Kinds that lose their point when late (a reminder after the meeting); others always go.
 PERISHABLE = frozenset({"reminder", "nudge", "checkin"})
 
@@ -44,6 +61,7 @@ class DispatchReport:
     missed: int = 0
     failed: int = 0
     deferred: int = 0
+    waited: float = 0.0  # seconds spent honouring platforms' "retry after"
 
 
 def render(catalogue: Catalogue, lang: str, message: Outgoing) -> tuple[str, tuple[Button, ...]]:
@@ -51,18 +69,19 @@ def render(catalogue: Catalogue, lang: str, message: Outgoing) -> tuple[str, tup
     if message.parts:
         rendered = [render(catalogue, lang, part) for part in message.parts]
         text = "\n\n".join(t for t, _ in rendered if t)
-        buttons = tuple(b for _, bs in rendered for b in bs) + tuple(
-            Button(catalogue.text(lang, b.label_key, **_params(catalogue, lang, b.label_params)),
-                   b.action_id, b.value) for b in message.buttons)
+        buttons = tuple(b for _, bs in rendered for b in bs) + _buttons(catalogue, lang, message)
         return text, buttons
     text = message.text or catalogue.text(lang, message.key,
                                           **_params(catalogue, lang, message.params))
-    buttons = tuple(
+    return text, _buttons(catalogue, lang, message)
+
+
+def _buttons(catalogue: Catalogue, lang: str, message: Outgoing) -> tuple[Button, ...]:
+    return tuple(
         Button(catalogue.text(lang, b.label_key, **_params(catalogue, lang, b.label_params)),
                b.action_id, b.value)
         for b in message.buttons
     )
-    return text, buttons
 
 
 def _params(catalogue: Catalogue, lang: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -78,11 +97,49 @@ def _params(catalogue: Catalogue, lang: str, params: dict[str, Any]) -> dict[str
     return out
 
 
+# --- what a feature adds to an outbox row --------------------------------------------------
+
+async def attach_file(tx: Tx, key: str, file: Attachment) -> None:
+    """Deliver `file` with the outbox row `key` (enqueued just before, same transaction)."""
+    await tx.execute(
+        "INSERT INTO outbox_files (outbox_key, filename, mime_type, content) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(outbox_key) DO NOTHING", (key, file.filename, file.mime_type, file.content))
+
+
+async def set_deadline(tx: Tx, key: str, deadline: datetime) -> None:
+    """The row `key` is pointless after `deadline` (a reminder once the meeting began)."""
+    await tx.execute("UPDATE outbox SET stale_at = ? WHERE idempotency_key = ?",
+                     (to_iso(deadline), key))
+
+
+# --- the dispatcher ----------------------------------------------------------------------
+
+@dataclass
+class _Recipient:
+    language: str
+    addresses: list[Address] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    """What one claim needs, looked up once: recipients and files."""
+
+    rows: list[Any]
+    recipients: dict[int, _Recipient]
+    files: dict[str, Attachment]
+
+
+class LeaseLost(Exception):
+    """Another process took the lease over (we were frozen longer than it lasts)."""
+
+
 class Dispatcher:
     def __init__(self, db: Database, catalogue: Catalogue, clock: Clock,
                  transports: dict[str, Transport], *, grace: timedelta = timedelta(hours=6),
-                 late_policy: str = "skip", batch: int = 200,
-                 jobs: dict[str, JobHandler] | None = None) -> None:
+                 late_policy: str = "skip", batch: int = 500,
+                 jobs: dict[str, JobHandler] | None = None,
+                 lease_seconds: float = LEASE_SECONDS, flush_every: int = 100,
+                 flush_interval: float = 0.05, sleep: Sleep = asyncio.sleep) -> None:
         self.db = db
         self.catalogue = catalogue
         self.clock = clock
@@ -91,142 +148,314 @@ class Dispatcher:
         self.late_policy = late_policy
         self.batch = batch
         self.jobs = jobs or {}
-        self.owner = uuid.uuid4().hex
+        self.lease = timedelta(seconds=lease_seconds)
+        self.flush_every = flush_every
+        self.flush_interval = flush_interval
+        self.sleep = sleep
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._running = asyncio.Lock()
+        self._lease_until: datetime | None = None
+        self._outcomes: list[tuple[Any, ...]] = []
+        self._unflushed_since: float | None = None
+
+    # --- the lease ------------------------------------------------------------------
 
     async def recover(self) -> int:
-        """At start-up: rows left in `sending` by a crash go back to pending (sent again once)."""
+        """At start-up: take the lease if it is free; rows a dead owner left in `sending`
+        go back to pending (sent again once). Returns how many rows were reset."""
         async with self.db.transaction() as tx:
-            if not await self._hold_lease(tx):
-                return 0
-            return await tx.execute(
-                "UPDATE outbox SET status = 'pending', error = 'recovered after crash'"
-                " WHERE status = 'sending'"
-            )
+            return max(await self._hold_lease(tx), 0)
+
+    async def release(self) -> None:
+        """At a clean stop: give the lease up so that another process can start at once."""
+        async with self.db.transaction() as tx:
+            current = await get_meta(tx, LEASE_KEY)
+            if current and current.partition("|")[0] == self.owner:
+                await tx.execute("DELETE FROM meta WHERE key = ?", (LEASE_KEY,))
+        self._lease_until = None
+
+    async def _hold_lease(self, tx: Tx) -> int:
+        """Take or renew the lease in `tx`: -1 when another process holds it, else the
+        number of rows reset after taking it over from someone else."""
+        now = self.clock.now()
+        current = await get_meta(tx, LEASE_KEY)
+        previous = ""
+        if current:
+            previous, _, until = current.partition("|")
+            if (previous != self.owner and from_iso(until) > now
+                    and not _dead_on_this_machine(previous)):
+                self._lease_until = None
+                return -1
+        self._lease_until = now + self.lease
+        await set_meta(tx, LEASE_KEY, f"{self.owner}|{to_iso(self._lease_until)}")
+        if previous == self.owner:
+            return 0
+        # Taking over (or first start): what others left half-sent is ours to send again.
+        reset = await tx.execute(
+            "UPDATE outbox SET status = 'pending', claimed_by = NULL,"
+            " error = 'recovered after a crash' WHERE status = 'sending'"
+            " AND (claimed_by IS NULL OR claimed_by != ?)", (self.owner,))
+        if reset:
+            log.warning("outbox.recovered", extra={"rows": reset, "previous_owner": previous})
+        return reset
+
+    async def _between_rows(self) -> None:
+        """Flush outcomes when due, and keep the lease alive during a long (paced) batch."""
+        flush_due = bool(self._outcomes) and (
+            len(self._outcomes) >= self.flush_every
+            or time.monotonic() - (self._unflushed_since or 0.0) >= self.flush_interval)
+        if (flush_due or self._lease_until is None
+                or self.clock.now() >= self._lease_until - self.lease / 2):
+            await self._flush()
+        if self._lease_until is None:
+            raise LeaseLost
+
+    # --- one run --------------------------------------------------------------------
 
     async def run_once(self) -> DispatchReport:
         """Send every row due now; returns what happened. Safe to call concurrently."""
         report = DispatchReport()
         async with self._running:
-            while True:
-                rows = await self._claim()
-                if not rows:
-                    break
-                for row in rows:
-                    await self._deliver(row, report)
-                if len(rows) < self.batch:
-                    break
+            try:
+                while True:
+                    batch = await self._claim()
+                    if batch is None or not batch.rows:
+                        break
+                    for position, row in enumerate(batch.rows):
+                        try:
+                            await self._between_rows()
+                            await self._process(row, batch, report)
+                        except LeaseLost:
+                            await self._abandon(batch.rows[position:])
+                            return report
+                    await self._flush()
+                    if len(batch.rows) < self.batch:
+                        break
+            finally:
+                await self._flush_quietly()
         return report
 
-    async def _hold_lease(self, tx: Tx) -> bool:
+    async def _claim(self) -> _Batch | None:
         now = self.clock.now()
-        current = await get_meta(tx, LEASE_KEY)
-        if current:
-            owner, _, until = current.partition("|")
-            if owner != self.owner and from_iso(until) > now:
-                return False
-        until = to_iso(now + timedelta(seconds=LEASE_SECONDS))
-        await set_meta(tx, LEASE_KEY, f"{self.owner}|{until}")
-        return True
-
-    async def _claim(self) -> list[Any]:
         async with self.db.transaction() as tx:
-            if not await self._hold_lease(tx):
-                return []
-            now = self.clock.now()
-            if self.late_policy == "skip":
-                kinds = ",".join(f"'{k}'" for k in sorted(PERISHABLE))
-                await tx.execute(
-                    f"UPDATE outbox SET status = 'missed' WHERE status = 'pending' AND due_at < ?"
-                    f" AND kind IN ({kinds})",
-                    (to_iso(now - self.grace),),
-                )
+            if await self._hold_lease(tx) < 0:
+                return None
+            # Rows this process claimed but never finished (an error mid-batch): again once.
+            await tx.execute("UPDATE outbox SET status = 'pending', claimed_by = NULL"
+                             " WHERE status = 'sending' AND claimed_by = ?", (self.owner,))
             rows = await tx.all(
-                "UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1"
-                " WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND due_at <= ?"
-                " ORDER BY due_at, id LIMIT ?) RETURNING id, person_id, payload, kind, attempts",
-                (to_iso(now), to_iso(now), self.batch),
+                "UPDATE outbox SET status = 'sending', claimed_at = ?, claimed_by = ?,"
+                " attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox"
+                " WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?)"
+                " RETURNING id, person_id, payload, kind, attempts, due_at, stale_at,"
+                " idempotency_key",
+                (to_iso(now), self.owner, to_iso(now), self.batch),
             )
-            return sorted(rows, key=lambda r: r["id"])
+            rows.sort(key=lambda r: (r["due_at"], r["id"]))
+            people_ids = sorted({r["person_id"] for r in rows if r["person_id"]})
+            keys = [r["idempotency_key"] for r in rows if r["kind"] != "job"]
+            return _Batch(rows, await _recipients(tx, people_ids), await _files(tx, keys))
 
-    async def _deliver(self, row: Any, report: DispatchReport) -> None:
-        if row["kind"] == "job":
+    async def _process(self, row: Any, batch: _Batch, report: DispatchReport) -> None:
+        now = self.clock.now()
+        if row["stale_at"] and from_iso(row["stale_at"]) <= now:
+            self._record(row, "missed", "stale")
+            report.missed += 1
+        elif (self.late_policy == "skip" and row["kind"] in PERISHABLE
+              and from_iso(row["due_at"]) < now - self.grace):
+            self._record(row, "missed", "late")
+            report.missed += 1
+        elif row["kind"] == "job":
             await self._run_job(row, report)
-            return
-        async with self.db.read() as tx:
-            person = await people.get(tx, row["person_id"]) if row["person_id"] else None
-            reachable = await people.addresses_of(tx, person.id, reachable_only=True) \
-                if person else []
-        if person is None or not reachable:
-            await self._finish(row["id"], "failed", "no reachable address")
+        else:
+            await self._deliver(row, batch, report)
+
+    async def _deliver(self, row: Any, batch: _Batch, report: DispatchReport) -> None:
+        recipient = batch.recipients.get(row["person_id"])
+        if recipient is None or not recipient.addresses:
+            self._record(row, "failed", "no reachable address")
             report.failed += 1
-            return
-        text, buttons = render(self.catalogue, person.language, Outgoing.from_json(row["payload"]))
-        address = reachable[0]
-        transport = self.transports.get(address.platform)
-        if transport is None:
-            await self._finish(row["id"], "pending", f"no transport for {address.platform}",
-                               retry_in=timedelta(minutes=5))
-            report.deferred += 1
             return
         try:
-            await transport.send(address, Reply(address, text, buttons))
-        except RetryLater as wait:
-            await asyncio.sleep(min(wait.seconds, 60))
-            await self._finish(row["id"], "pending", "rate limited", retry_in=timedelta(0))
-            report.deferred += 1
-        except Unreachable:
-            await self._mark_unreachable(address)
-            await self._finish(row["id"], "failed", "unreachable")
+            text, buttons = render(self.catalogue, recipient.language,
+                                   Outgoing.from_json(row["payload"]))
+        except (ValueError, KeyError, TypeError, IndexError):  # a corrupt row, never retried
+            log.exception("outbox.bad_payload", extra={"outbox_id": row["id"]})
+            self._record(row, "failed", "bad payload")
             report.failed += 1
-        except Exception as exc:  # a transport bug must not stop the other messages
-            log.exception("outbox.send_failed", extra={"outbox_id": row["id"]})
-            status = "failed" if row["attempts"] >= MAX_ATTEMPTS else "pending"
-            await self._finish(row["id"], status, type(exc).__name__,
-                               retry_in=timedelta(minutes=row["attempts"]))
-            report.failed += 1
-        else:
-            await self._finish(row["id"], "sent", None)
+            return
+        file = batch.files.get(row["idempotency_key"])
+        while recipient.addresses:
+            address = recipient.addresses[0]
+            transport = self.transports.get(address.platform)
+            if transport is None:
+                self._record(row, "pending", f"no transport for {address.platform}",
+                             retry_at=self.clock.now() + timedelta(minutes=5), refund=True)
+                report.deferred += 1
+                return
+            reply = Reply(address, text, buttons, (), file)
+            try:
+                await self._send_paced(transport, address, reply, report)
+            except (LeaseLost, asyncio.CancelledError):
+                raise
+            except _Deferred as deferred:
+                self._record(row, "pending", "rate limited", retry_at=deferred.until, refund=True)
+                report.deferred += 1
+                return
+            except Unreachable:
+                recipient.addresses.pop(0)  # the person's other address, if any, is next
+                await self._mark_unreachable(address)
+                continue
+            except Exception as exc:  # a transport bug must not stop the other messages
+                log.exception("outbox.send_failed", extra={"outbox_id": row["id"]})
+                status = "failed" if row["attempts"] >= MAX_ATTEMPTS else "pending"
+                self._record(row, status, type(exc).__name__,
+                             retry_at=self.clock.now() + timedelta(minutes=row["attempts"]))
+                report.failed += 1
+                return
+            self._record(row, "sent", None)
             report.sent += 1
+            return
+        self._record(row, "failed", "unreachable")
+        report.failed += 1
+
+    async def _send_paced(self, transport: Transport, address: Address, reply: Reply,
+                          report: DispatchReport) -> None:
+        """Send; a "retry after" up to MAX_RETRY_WAIT is waited out and the send retried."""
+        while True:
+            try:
+                await transport.send(address, reply)
+                return
+            except RetryLater as wait:
+                if wait.seconds > MAX_RETRY_WAIT:
+                    raise _Deferred(self.clock.now() + timedelta(seconds=wait.seconds)) from None
+                await self._flush()  # what was sent is recorded before we sleep
+                await self.sleep(max(wait.seconds, 0.0))
+                report.waited += max(wait.seconds, 0.0)
+                await self._between_rows()
 
     async def _run_job(self, row: Any, report: DispatchReport) -> None:
         """A scheduled change (a request expiring...): its effects and "sent" commit together."""
         message = Outgoing.from_json(row["payload"])
         handler = self.jobs.get(message.key)
         if handler is None:
-            await self._finish(row["id"], "failed", f"unknown job {message.key}")
+            self._record(row, "failed", f"unknown job {message.key}")
             report.failed += 1
             return
         try:
             async with self.db.transaction() as tx:
                 await handler(tx, message.params)
-                await tx.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?",
-                                 (to_iso(self.clock.now()), row["id"]))
+                await tx.execute(
+                    "UPDATE outbox SET status = 'sent', sent_at = ?, error = NULL"
+                    " WHERE id = ? AND claimed_by = ?",
+                    (to_iso(self.clock.now()), row["id"], self.owner))
         except Exception:
             log.exception("outbox.job_failed", extra={"outbox_id": row["id"], "job": message.key})
             status = "failed" if row["attempts"] >= MAX_ATTEMPTS else "pending"
-            await self._finish(row["id"], status, "job failed",
-                               retry_in=timedelta(minutes=row["attempts"]))
+            self._record(row, status, "job failed",
+                         retry_at=self.clock.now() + timedelta(minutes=row["attempts"]))
             report.failed += 1
         else:
             report.sent += 1
 
-    async def _finish(self, outbox_id: int, status: str, error: str | None,
-                      retry_in: timedelta | None = None) -> None:
-        """Record the outcome; a row put back to pending waits `retry_in` before its next try."""
-        now = self.clock.now()
+    # --- recording outcomes ------------------------------------------------------------
+
+    def _record(self, row: Any, status: str, error: str | None, *,
+                retry_at: datetime | None = None, refund: bool = False) -> None:
+        """Queue the outcome of one row for the next flush."""
+        self._outcomes.append((status, error, status, to_iso(self.clock.now()),
+                               to_iso(retry_at) if retry_at else None, int(refund),
+                               row["id"], self.owner))
+        if self._unflushed_since is None:
+            self._unflushed_since = time.monotonic()
+
+    async def _flush(self) -> None:
+        """Write the queued outcomes and renew the lease, in one transaction."""
+        outcomes, self._outcomes = self._outcomes, []
+        self._unflushed_since = None
         async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE outbox SET status = ?, error = ?, sent_at = CASE WHEN ? = 'sent' THEN ?"
-                " ELSE sent_at END WHERE id = ?",
-                (status, error, status, to_iso(now), outbox_id),
-            )
-            if retry_in is not None:
-                await tx.execute("UPDATE outbox SET due_at = ? WHERE id = ?",
-                                 (to_iso(now + retry_in), outbox_id))
+            if outcomes:
+                # Only rows still ours: after a take-over the new owner decides.
+                await tx.executemany(
+                    "UPDATE outbox SET status = ?, error = ?,"
+                    " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
+                    " due_at = COALESCE(?, due_at), attempts = attempts - ?"
+                    " WHERE id = ? AND claimed_by = ? AND status = 'sending'", outcomes)
+            if await self._hold_lease(tx) < 0:
+                log.warning("outbox.lease_lost", extra={"owner": self.owner})
+
+    async def _flush_quietly(self) -> None:
+        if not self._outcomes:
+            return
+        try:
+            await self._flush()
+        except Exception:  # the rows stay in `sending`: recovered (sent again once) later
+            log.exception("outbox.flush_failed")
+
+    async def _abandon(self, rows: list[Any]) -> None:
+        """We lost the lease: rows not sent yet are left for the new owner."""
+        log.warning("outbox.abandoned", extra={"rows": len(rows)})
+        async with self.db.transaction() as tx:
+            await tx.executemany(
+                "UPDATE outbox SET status = 'pending', claimed_by = NULL,"
+                " attempts = attempts - 1 WHERE id = ? AND claimed_by = ? AND status = 'sending'",
+                [(row["id"], self.owner) for row in rows])
 
     async def _mark_unreachable(self, address: Address) -> None:
         async with self.db.transaction() as tx:
             await tx.execute(
                 "UPDATE addresses SET unreachable_at = ? WHERE platform = ? AND workspace = ?"
                 " AND user_id = ?", (to_iso(self.clock.now()), *address.key))
+
+
+class _Deferred(Exception):
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"deferred until {until}")
+        self.until = until
+
+
+async def _recipients(tx: Tx, person_ids: list[int]) -> dict[int, _Recipient]:
+    """Language and reachable addresses of every recipient of a batch, in one query."""
+    found: dict[int, _Recipient] = {}
+    if not person_ids:
+        return found
+    for row in await tx.all(
+        "SELECT p.id, p.language, a.platform, a.workspace, a.user_id, a.display_name,"
+        " a.locale, a.timezone FROM people p LEFT JOIN addresses a ON a.person_id = p.id"
+        " AND a.unreachable_at IS NULL WHERE p.id IN (SELECT value FROM json_each(?))"
+        " ORDER BY p.id, a.created_at", (json.dumps(person_ids),)):
+        recipient = found.setdefault(row["id"], _Recipient(row["language"]))
+        if row["platform"] is not None:
+            recipient.addresses.append(Address(row["platform"], row["workspace"], row["user_id"],
+                                               row["display_name"], row["locale"],
+                                               row["timezone"]))
+    return found
+
+
+async def _files(tx: Tx, keys: list[str]) -> dict[str, Attachment]:
+    if not keys:
+        return {}
+    rows = await tx.all(
+        "SELECT outbox_key, filename, mime_type, content FROM outbox_files"
+        " WHERE outbox_key IN (SELECT value FROM json_each(?))", (json.dumps(keys),))
+    return {r["outbox_key"]: Attachment(r["filename"], bytes(r["content"]), r["mime_type"])
+            for r in rows}
+
+
+
+def _dead_on_this_machine(owner: str) -> bool:
+    """True when `owner` ("host:pid:token") was a process of this machine that is gone."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False  # another dispatcher of this very process: wait for its lease
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, but belongs to someone else
+        return False
+    return False

@@ -76,6 +76,7 @@ PROBLEM_TEXTS: dict[str, str] = {
     "unknown_field": "unknown field {field}",
     "not_text": "{field} must be text in quotes",
     "not_integer": "{field} must be a whole number",
+    "not_number": "{field} must be a number",
     "not_table": "{field} must be a table",
     "not_list": "{field} must be a list of texts in quotes",
     "empty_text": "{field} is empty",

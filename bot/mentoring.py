@@ -30,6 +30,7 @@ from bot.store.state import Conversation, clear_conversation, set_conversation
 from matching.model import Suggestion
 
 MAX_PENDING = 3
+MUTUAL_REASONS = frozenset({"topics", "availability", "goals"})
 MAX_NOTE = 500
 MORE_LIMIT = 30
 
@@ -113,8 +114,8 @@ async def _suggestions(ctx: Context, shown: int) -> list[Reply]:
         if mentor is not None:
             replies.append(mentor_card(ctx, mentor, suggestion))
     if len(found) == shown + per_page and shown + per_page < MORE_LIMIT:
-        replies.append(ctx.reply("…", [Button(ctx.t("find.more"), A_MORE,
-                                              str(shown + per_page))]))
+        replies.append(ctx.reply(ctx.t("find.more_hint"), [
+            Button(ctx.t("find.more"), A_MORE, str(shown + per_page))]))
     return replies
 
 
@@ -235,8 +236,13 @@ def _answer_buttons(request_id: int) -> tuple[OutButton, ...]:
 
 def _request_message(services: Services, mentee: Person, suggestion: Suggestion, note: str,
                      request_id: int) -> Outgoing:
+    # Reasons are worded for the mentee ("speaks your language"); the mentor sees the
+    # ones that read the same from both sides.
+    shared = Suggestion(suggestion.mentor_id, suggestion.score, suggestion.criteria,
+                        tuple(r for r in suggestion.reasons if r.code in MUTUAL_REASONS))
+
     def reasons(lang: str) -> str:
-        return services.catalogue.join(lang, _reasons(services, lang, suggestion))
+        return "\n".join(f"- {r}" for r in _reasons(services, lang, shared)) or "—"
 
     def note_line(lang: str) -> str:
         return services.catalogue.text(lang, "request.note_line", note=note) if note else ""

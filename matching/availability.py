@@ -46,41 +46,64 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _valid(slot: Slot) -> bool:
-    try:
-        weekday, start, end = slot
-    except (TypeError, ValueError):
+def _valid(slot: object) -> bool:
+    if not isinstance(slot, tuple) or len(slot) != 3:
         return False
+    weekday, start, end = slot
     return (
-        all(isinstance(v, int) and not isinstance(v, bool) for v in (weekday, start, end))
+        all(type(v) is int for v in slot)
         and 0 <= weekday <= 6
         and 0 <= start < end <= 1440
     )
 
 
-@lru_cache(maxsize=65536)
 def week_mask(slots: tuple[Slot, ...], timezone: str, monday: date) -> int:
     """The UTC hour mask of local weekly `slots` in `timezone`, for the week starting `monday`.
 
     Malformed slots are ignored. The result is an int with at most 168 bits set.
     """
-    tz = zone(timezone)
-    week_start_utc = datetime.combine(monday, time(), tzinfo=UTC)
+    try:
+        return _week_mask(slots, timezone, monday)
+    except TypeError:  # something unhashable in a malformed row: skip the caches
+        return _combine(tuple(s for s in slots if _valid(s) and _hashable(s)), timezone, monday)
+
+
+@lru_cache(maxsize=65536)
+def _week_mask(slots: tuple[Slot, ...], timezone: str, monday: date) -> int:
+    return _combine(slots, timezone, monday)
+
+
+def _combine(slots: tuple[Slot, ...], timezone: str, monday: date) -> int:
     mask = 0
     for slot in slots:
-        if not _valid(slot):
-            continue
-        weekday, start, end = slot
-        day = monday + timedelta(days=weekday)
-        midnight = datetime.combine(day, time(), tzinfo=tz)
-        # Aware datetime + timedelta is wall-clock arithmetic; zoneinfo then applies the
-        # offset in force at that wall time (DST included).
-        start_utc = ((midnight + timedelta(minutes=start)) - week_start_utc) / timedelta(minutes=1)
-        end_utc = ((midnight + timedelta(minutes=end)) - week_start_utc) / timedelta(minutes=1)
-        first = math.ceil((start_utc - 30) / 60)
-        stop = math.ceil((end_utc - 30) / 60)
-        for cell in range(first, stop):
-            mask |= 1 << (cell % HOURS_PER_WEEK)
+        mask |= _slot_mask(slot, timezone, monday) if isinstance(slot, tuple) else 0
+    return mask
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=65536)
+def _slot_mask(slot: Slot, timezone: str, monday: date) -> int:
+    # People pick from a few usual slots, so caching per slot makes most masks free.
+    if not _valid(slot):
+        return 0
+    weekday, start, end = slot
+    tz = zone(timezone)
+    week_start_utc = datetime.combine(monday, time(), tzinfo=UTC)
+    midnight = datetime.combine(monday + timedelta(days=weekday), time(), tzinfo=tz)
+    # Aware datetime + timedelta is wall-clock arithmetic; zoneinfo then applies the
+    # offset in force at that wall time (DST included).
+    start_utc = ((midnight + timedelta(minutes=start)) - week_start_utc) / timedelta(minutes=1)
+    end_utc = ((midnight + timedelta(minutes=end)) - week_start_utc) / timedelta(minutes=1)
+    mask = 0
+    for cell in range(math.ceil((start_utc - 30) / 60), math.ceil((end_utc - 30) / 60)):
+        mask |= 1 << (cell % HOURS_PER_WEEK)
     return mask
 
 

@@ -259,32 +259,28 @@ def _min_cost_assignment(n_e: int, remaining: np.ndarray, edges: _Edges) -> np.n
     n_m = remaining.size
     if n_e == 0 or n_m == 0 or edges.mentee.size == 0:
         return chosen
-    unplaced_node, sink = n_e + n_m, n_e + n_m + 1
-    # Placing one more mentee must beat any gain in score: (n_e + 1) * SCALE > any total.
-    unplaced_cost = (n_e + 1) * SCALE
+    source, sink = n_e + n_m, n_e + n_m + 1
     n_edges = edges.mentee.size
-    tails = np.concatenate([
-        edges.mentee, np.arange(n_e), n_e + np.arange(n_m), [unplaced_node]
-    ]).astype(np.int32)
-    heads = np.concatenate([
-        n_e + edges.mentor, np.full(n_e, unplaced_node), np.full(n_m, sink), [sink]
-    ]).astype(np.int32)
-    capacities = np.concatenate([
-        np.ones(n_edges), np.ones(n_e), remaining, [n_e]
-    ]).astype(np.int64)
-    costs = np.concatenate([
-        SCALE - edges.points, np.full(n_e, unplaced_cost), np.zeros(n_m), [0]
-    ]).astype(np.int64)
+    tails = np.concatenate([np.full(n_e, source), edges.mentee, n_e + np.arange(n_m)])
+    heads = np.concatenate([np.arange(n_e), n_e + edges.mentor, np.full(n_m, sink)])
+    capacities = np.concatenate([np.ones(n_e), np.ones(n_edges), remaining])
+    costs = np.concatenate([np.zeros(n_e), SCALE - edges.points, np.zeros(n_m)])
     flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32),
+        capacities.astype(np.int64), costs.astype(np.int64),
+    )
     supplies = np.zeros(n_e + n_m + 2, dtype=np.int64)
-    supplies[:n_e] = 1
+    supplies[source] = n_e
     supplies[sink] = -n_e
     flow.set_nodes_supplies(np.arange(supplies.size, dtype=np.int32), supplies)
-    status = flow.solve()
+    # The largest flow that fits (as many mentees placed as possible), and among those
+    # the cheapest: the same optimum as an "unplaced" arc per mentee with a cost above any
+    # total score, without inflating the cost range the solver scales over.
+    status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min cost flow failed with status {status}")
-    used = flow.flows(np.arange(n_edges, dtype=np.int32)) > 0
+    used = flow.flows(np.arange(n_e, n_e + n_edges, dtype=np.int32)) > 0
     chosen[edges.mentee[used]] = edges.mentor[used]
     return chosen
 

@@ -42,7 +42,6 @@ PENALTY = 1.0e4
 FEASIBLE = -1.0
 """Partial scores above this belong to pairs that may be matched."""
 BLOCK_BYTES = 32 << 20
-MAX_POOL_FACTOR = 16
 
 
 @dataclass
@@ -57,7 +56,12 @@ class CohortSpace:
     mentors: list[Profile]
     remaining: np.ndarray
     x: np.ndarray
-    y: np.ndarray
+    y_t: np.ndarray
+    """Mentor features transposed (features x mentors), contiguous for the matrix product."""
+    mentee_language: np.ndarray
+    """Per mentee, the index of its language set in `compatible`."""
+    compatible: np.ndarray
+    """compatible[s, j]: mentee language set s shares a language with mentor j."""
     goals_mentees: sp.csr_matrix
     goals_mentors: sp.csr_matrix
     goals_weight: float
@@ -74,8 +78,8 @@ class CohortSpace:
 
     def partial(self, rows: np.ndarray | slice, cols: np.ndarray | None = None) -> np.ndarray:
         """Partial scores (all criteria but goals) of mentee `rows` x mentor `cols`."""
-        y = self.y if cols is None else self.y[cols]
-        return self.x[rows] @ y.T
+        y_t = self.y_t if cols is None else self.y_t[:, cols]
+        return self.x[rows] @ y_t
 
     def goals(self, mentee_idx: np.ndarray, mentor_idx: np.ndarray) -> np.ndarray:
         """Weighted goals term of explicit pairs (float64)."""
@@ -149,18 +153,32 @@ def build_space(
     y = np.ascontiguousarray(np.hstack(y_blocks)) if y_blocks else np.zeros((n_m, 0), np.float32)
     goals_e, goals_m = _goal_matrices(mentees, pool, taxonomy, text_model, scale["goals"] > 0)
     rows, cols = _exceptions(mentees, pool, constraints)
+    mentee_language, compatible = _compatibility(mentees, pool)
     return CohortSpace(
         mentees=mentees,
         mentors=pool,
         remaining=np.array([m.capacity - m.load for m in pool], dtype=np.int64),
         x=x.astype(np.float32, copy=False),
-        y=y.astype(np.float32, copy=False),
+        y_t=np.ascontiguousarray(y.T, dtype=np.float32),
+        mentee_language=mentee_language,
+        compatible=compatible,
         goals_mentees=goals_e,
         goals_mentors=goals_m,
         goals_weight=scale["goals"],
         exception_rows=rows,
         exception_cols=cols,
     )
+
+
+def _compatibility(mentees, mentors) -> tuple[np.ndarray, np.ndarray]:
+    sets: dict[frozenset[str], int] = {}
+    codes = np.array(
+        [sets.setdefault(frozenset(m.languages), len(sets)) for m in mentees], dtype=np.int64
+    )
+    compatible = np.zeros((len(sets), len(mentors)), dtype=bool)
+    for languages, code in sets.items():
+        compatible[code] = [bool(languages & m.languages) for m in mentors]
+    return codes, compatible
 
 
 def _topic_block(mentees, mentors, weight):
@@ -315,38 +333,47 @@ class Candidates:
     mentor: np.ndarray
     score: np.ndarray
     exact: np.ndarray
-    """Per mentee of the query: True when its list is provably its exact top K."""
+    """Per queried mentee: True when its list is provably its exact top k."""
 
 
-def _rank_within_rows(rows: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Order by (row, value descending) and the rank of each entry within its row."""
-    order = np.lexsort((-values, rows))
-    sorted_rows = rows[order]
-    starts = np.searchsorted(sorted_rows, sorted_rows, side="left")
-    return order, np.arange(order.size) - starts
+def _top_in_rows(values: np.ndarray, count: int) -> np.ndarray:
+    """Column positions of the `count` largest values of each row, best first."""
+    if count < values.shape[1]:
+        idx = np.argpartition(-values, count - 1, axis=1)[:, :count]
+    else:
+        idx = np.broadcast_to(np.arange(values.shape[1]), values.shape)
+    picked = np.take_along_axis(values, idx, axis=1)
+    return np.take_along_axis(idx, np.argsort(-picked, axis=1, kind="stable"), axis=1)
 
 
-def _best_per_row(s: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """(row, col) of at least the `count` best feasible entries of each row of `s`.
+def _pool_per_row(s: np.ndarray, pool: int) -> tuple[np.ndarray, np.ndarray]:
+    """(columns, values) of the `pool` best entries of each row of `s`, best first.
 
-    The threshold of a row is the count-th largest of its chunk maxima: `count` chunks
-    each hold an entry at least that large, so at least `count` entries pass it, and the
-    pass is one max-reduction plus one comparison over the block.
+    Columns are dealt into G interleaved chunks (column c goes to chunk c mod G). The
+    `pool` best entries of a row all lie in its `pool` chunks with the largest maxima (any
+    other entry has `pool` larger chunk maxima above it), so only those chunks are searched:
+    one max-reduction over the block, then work on a sixteenth of it.
     """
     n_rows, n_cols = s.shape
-    chunk = n_cols // (4 * count) if count > 0 else 0
-    if chunk < 2:
-        flat = np.flatnonzero(s > FEASIBLE)
-        return flat // n_cols, flat % n_cols
-    full = (n_cols // chunk) * chunk
-    maxima = s[:, :full].reshape(n_rows, -1, chunk).max(axis=2)
-    if full < n_cols:
-        maxima = np.hstack([maxima, s[:, full:].max(axis=1, keepdims=True)])
-    groups = maxima.shape[1]
-    threshold = np.partition(maxima, groups - count, axis=1)[:, groups - count]
-    threshold = np.maximum(threshold, np.float32(FEASIBLE) + np.float32(1e-3))
-    flat = np.flatnonzero(s >= threshold[:, None])
-    return flat // n_cols, flat % n_cols
+    groups = 16 * pool
+    depth = n_cols // groups
+    if depth < 4:
+        cols = _top_in_rows(s, min(pool, n_cols))
+        return cols, np.take_along_axis(s, cols, axis=1)
+    full = depth * groups
+    dealt = s[:, :full].reshape(n_rows, depth, groups)
+    best_chunks = _top_in_rows(dealt.max(axis=1), pool)
+    gathered = dealt[np.arange(n_rows)[:, None], :, best_chunks].reshape(n_rows, -1)
+    positions = (best_chunks[:, :, None] + groups * np.arange(depth)).reshape(n_rows, -1)
+    if full < n_cols:  # the columns left over are always searched
+        gathered = np.hstack([gathered, s[:, full:]])
+        rest = np.broadcast_to(np.arange(full, n_cols), (n_rows, n_cols - full))
+        positions = np.hstack([positions, rest])
+    picked = _top_in_rows(gathered, pool)
+    return (
+        np.take_along_axis(positions, picked, axis=1),
+        np.take_along_axis(gathered, picked, axis=1),
+    )
 
 
 def top_candidates(
@@ -357,131 +384,83 @@ def top_candidates(
 ) -> Candidates:
     """Top-`k` mentors (by full score) of each mentee in `mentee_idx`, among `mentor_idx`.
 
-    Both default to everyone. Returned indices refer to `space.mentees` / `space.mentors`.
+    Both default to everyone; returned indices refer to `space.mentees` / `space.mentors`.
+    Mentees are taken by language set, against only the mentors they share a language
+    with. The partial score picks a pool of 3k mentors per mentee, the exact goals term
+    re-ranks the pool. `exact` tells, per mentee, whether its list is provably its exact
+    top k (no mentor outside the pool could overtake the k-th even with perfect goals).
     """
     rows_all = np.arange(len(space.mentees)) if mentee_idx is None else np.asarray(mentee_idx)
-    cols_all = None if mentor_idx is None else np.asarray(mentor_idx)
-    n_cols = len(space.mentors) if cols_all is None else cols_all.size
-    out_i, out_j, out_s, out_exact = [], [], [], []
-    if n_cols == 0 or rows_all.size == 0 or k <= 0:
-        return Candidates(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64)),
-                          exact=np.ones(rows_all.size, dtype=bool))
-    pool = min(n_cols, k + max(8, 2 * k))
-    block = int(max(16, min(4096, BLOCK_BYTES // (4 * n_cols))))
-    exc_lookup = _exception_lookup(space, cols_all)
-    for start in range(0, rows_all.size, block):
-        rows = rows_all[start : start + block]
-        s = space.partial(rows, cols_all)
-        _apply_exceptions(s, rows, exc_lookup)
-        r, c = _best_per_row(s, pool)
-        i, j, score, exact = _finish_block(space, s, rows, cols_all, r, c, k, pool)
-        out_i.append(i)
-        out_j.append(j)
-        out_s.append(score)
-        out_exact.append(exact)
-    return Candidates(
-        np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s),
-        np.concatenate(out_exact),
-    )
+    cols_all = np.arange(len(space.mentors)) if mentor_idx is None else np.asarray(mentor_idx)
+    exact = np.ones(rows_all.size, dtype=bool)
+    out_i, out_j, out_s = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
+    if k <= 0:
+        return Candidates(out_i[0], out_j[0], out_s[0], exact)
+    language = space.mentee_language[rows_all]
+    for code in np.unique(language):
+        where = np.flatnonzero(language == code)
+        cols = cols_all[space.compatible[code, cols_all]]
+        if cols.size == 0:
+            continue
+        y_t = space.y_t if cols.size == len(space.mentors) else space.y_t[:, cols]
+        lookup = _exception_lookup(space, cols)
+        pool = min(cols.size, 3 * k)
+        block = int(max(16, min(4096, BLOCK_BYTES // (4 * cols.size))))
+        for start in range(0, where.size, block):
+            local = where[start : start + block]
+            rows = rows_all[local]
+            s = space.x[rows] @ y_t
+            _apply_exceptions(s, rows, lookup)
+            pos, partial = _pool_per_row(s, pool)
+            partial = partial.astype(np.float64)
+            mentors = cols[pos]
+            full = partial + space.goals(
+                np.repeat(rows, pos.shape[1]), mentors.ravel()
+            ).reshape(pos.shape)
+            full[partial <= FEASIBLE] = -np.inf
+            top = _top_in_rows(full, min(k, pos.shape[1]))
+            top_full = np.take_along_axis(full, top, axis=1)
+            exact[local] = _proven(partial, top_full, space.goals_weight)
+            keep = np.isfinite(top_full)
+            out_i.append(np.broadcast_to(rows[:, None], top.shape)[keep])
+            out_j.append(np.take_along_axis(mentors, top, axis=1)[keep])
+            out_s.append(top_full[keep])
+    mentee, mentor, score = np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
+    order = np.lexsort((-score, mentee))
+    return Candidates(mentee[order], mentor[order], score[order], exact)
 
 
-def _exception_lookup(space: CohortSpace, cols: np.ndarray | None):
-    """Exceptions re-indexed to the queried mentor columns: dict mentee -> column array."""
+def _proven(partial: np.ndarray, top_full: np.ndarray, goals_weight: float) -> np.ndarray:
+    """Rows whose top k cannot be overtaken by a mentor left out of the pool.
+
+    Outside the pool a mentor's partial score is at most the pool's lowest, and goals adds
+    at most its weight; a row whose pool holds infeasible entries has no one outside it.
+    """
+    floor = partial[:, -1]
+    kth = top_full[:, -1]
+    return (floor <= FEASIBLE) | (floor + goals_weight <= kth + 1e-9)
+
+
+def _exception_lookup(space: CohortSpace, cols: np.ndarray | None) -> dict[int, list[int]]:
+    """Exceptions re-indexed to the queried mentor columns: mentee -> columns."""
     if space.exception_rows.size == 0:
         return {}
     exc_rows, exc_cols = space.exception_rows, space.exception_cols
     if cols is not None:
-        position = {int(c): p for p, c in enumerate(cols)}
-        keep = np.array([int(c) in position for c in exc_cols], dtype=bool)
-        exc_rows = exc_rows[keep]
-        exc_cols = np.array([position[int(c)] for c in exc_cols[keep]], dtype=np.int64)
+        position = np.full(len(space.mentors), -1, dtype=np.int64)
+        position[cols] = np.arange(cols.size)
+        mapped = position[exc_cols]
+        exc_rows, exc_cols = exc_rows[mapped >= 0], mapped[mapped >= 0]
     lookup: dict[int, list[int]] = {}
     for row, col in zip(exc_rows.tolist(), exc_cols.tolist(), strict=True):
         lookup.setdefault(row, []).append(col)
     return lookup
 
 
-def _apply_exceptions(s: np.ndarray, rows: np.ndarray, lookup) -> None:
+def _apply_exceptions(s: np.ndarray, rows: np.ndarray, lookup: dict[int, list[int]]) -> None:
     if not lookup:
         return
     for local, mentee in enumerate(rows.tolist()):
         barred = lookup.get(mentee)
         if barred:
             s[local, barred] = -np.inf
-
-
-def _finish_block(space, s, rows, cols_all, r, c, k, pool):
-    """Pool -> exact goals -> top k per row; widen the pool where exactness is not proven."""
-    values = s[r, c].astype(np.float64)
-    order, rank = _rank_within_rows(r, values)
-    keep = order[rank < pool]
-    r, c, values = r[keep], c[keep], values[keep]
-    full = values + _goals(space, rows, cols_all, r, c)
-    order, rank = _rank_within_rows(r, full)
-    top = order[rank < k]
-    exact = np.ones(rows.size, dtype=bool)
-    gw = space.goals_weight
-    if gw > 0 and r.size:
-        counts = np.bincount(r, minlength=rows.size)
-        saturated = np.flatnonzero(counts >= pool)
-        if saturated.size:
-            # Outside the pool a mentor's partial score is at most the pool's lowest one,
-            # and goals adds at most gw: if that cannot beat the k-th, the list is exact.
-            floor = _row_min(r, values, rows.size)
-            kth = _row_kth(r[top], full[top], rows.size)
-            feasible = (s[saturated] > FEASIBLE).sum(axis=1)
-            unsure = saturated[
-                (feasible > counts[saturated]) & (floor[saturated] + gw > kth[saturated] + 1e-9)
-            ]
-            if unsure.size:
-                r, c, full, top, exact = _widen(
-                    space, s, rows, cols_all, r, c, full, top, k, unsure, kth, pool
-                )
-    mentee = rows[r[top]]
-    mentor = c[top] if cols_all is None else cols_all[c[top]]
-    return mentee, mentor, full[top], exact
-
-
-def _goals(space, rows, cols_all, r, c):
-    mentor = c if cols_all is None else cols_all[c]
-    return space.goals(rows[r], mentor)
-
-
-def _row_min(r: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    out = np.full(n, np.inf)
-    np.minimum.at(out, r, values)
-    return out
-
-
-def _row_kth(r: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Lowest value among each row's kept entries (the k-th best), -inf for empty rows."""
-    out = np.full(n, np.inf)
-    np.minimum.at(out, r, values)
-    out[np.isinf(out)] = -np.inf
-    return out
-
-
-def _widen(space, s, rows, cols_all, r, c, full, top, k, unsure, kth, pool):
-    """Re-select rows whose top k is not proven: every mentor within reach, up to a cap."""
-    gw = space.goals_weight
-    cap = MAX_POOL_FACTOR * pool
-    sub = s[unsure]
-    reach = kth[unsure] - gw - 1e-9
-    flat = np.flatnonzero((sub >= reach[:, None]) & (sub > FEASIBLE))
-    wr, wc = flat // s.shape[1], flat % s.shape[1]
-    wvals = sub[wr, wc].astype(np.float64)
-    order, rank = _rank_within_rows(wr, wvals)
-    kept = order[rank < cap]
-    capped = np.bincount(wr, minlength=unsure.size) > cap
-    wr, wc, wvals = unsure[wr[kept]], wc[kept], wvals[kept]
-    wfull = wvals + _goals(space, rows, cols_all, wr, wc)
-    # Replace the unsure rows' entries by the widened ones.
-    others = ~np.isin(r[top], unsure)
-    r2 = np.concatenate([r[top][others], wr])
-    c2 = np.concatenate([c[top][others], wc])
-    f2 = np.concatenate([full[top][others], wfull])
-    order, rank = _rank_within_rows(r2, f2)
-    top2 = order[rank < k]
-    exact = np.ones(rows.size, dtype=bool)
-    exact[unsure[capped]] = False
-    return r2, c2, f2, top2, exact

@@ -19,6 +19,7 @@ The score is the weighted mean: sum(weight * value) / sum(weights).
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from matching import availability
 from matching.model import CRITERIA, Constraints, Profile, Reason, Suggestion, Weights
@@ -61,15 +62,20 @@ def unique(items: tuple[str, ...]) -> tuple[str, ...]:
 
 def mentor_document(mentor: Profile, taxonomy: Taxonomy | None) -> str:
     """What a mentee's goals are compared with: the mentor's goals and offered topics."""
+    return _document(mentor.goals, mentor.topics_offered, taxonomy)
+
+
+@lru_cache(maxsize=65536)
+def _document(goals: str, offered: tuple[str, ...], taxonomy: Taxonomy | None) -> str:
     labels = []
-    for topic in unique(mentor.topics_offered):
+    for topic in unique(offered):
         if taxonomy is not None:
             labels += [taxonomy.label(topic, "en"), taxonomy.label(topic, "fr")]
         elif is_free(topic):
             labels.append(topic.split(":", 1)[1])
         else:
             labels.append(topic.replace("-", " "))
-    return "\n".join([mentor.goals, *labels])
+    return "\n".join([goals, *labels])
 
 
 def unmet_constraint(mentee: Profile, mentor: Profile, constraints: Constraints) -> str | None:

@@ -68,7 +68,8 @@ def _stem(token: str) -> str:
     return token
 
 
-def tokens(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=65536)
+def tokens(text: str) -> tuple[tuple[str, str], ...]:
     """(stem, surface word) pairs of the content words of `text`, in order."""
     out: list[tuple[str, str]] = []
     for match in _TOKEN.finditer(text[: MAX_TOKENS * 30].lower()):
@@ -78,7 +79,7 @@ def tokens(text: str) -> list[tuple[str, str]]:
             out.append((stem, surface))
             if len(out) >= MAX_TOKENS:
                 break
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=200_000)

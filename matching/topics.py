@@ -110,8 +110,8 @@ def free_tag(text: str) -> str | None:
 
 
 def _meaningful(cleaned: str) -> bool:
-    """At least two characters, one of them a letter ("C#" yes; "a", "42", "!!" no)."""
-    return len(cleaned) >= 2 and any(ch.isalpha() for ch in cleaned)
+    """At least two letters: "a", "42", "31m", "!!" are noise, not topics."""
+    return sum(ch.isalpha() for ch in cleaned) >= 2
 
 
 def _allowed_edits(length: int) -> int:
@@ -267,12 +267,12 @@ class Taxonomy:
         return cached
 
     def _match_cleaned(self, cleaned: str) -> tuple[tuple[str, float], ...]:
-        if not _meaningful(cleaned):
-            return ()
         words = [self._expansions.get(w, w) for w in cleaned.split()[:200]]
         whole = " ".join(words)
-        if whole in self._exact:
+        if whole in self._exact:  # also the short ones: "C#", "R", "Go"
             return ((self._exact[whole], 1.0),)
+        if not _meaningful(whole):
+            return ()
         content = [i for i, w in enumerate(words) if w not in FILLER_WORDS and not w.isdigit()]
         if not content:
             return ()

@@ -61,9 +61,9 @@ class Chat:
 
     async def _send(self, event: Message | Command | Action) -> list[Reply]:
         self.last = await self.app.bot.handle(event)
-        for reply in self.last:
-            if reply.buttons or reply.choices:
-                self.buttons = [*reply.buttons, *reply.choices]
+        pressed = [b for reply in self.last for b in (*reply.buttons, *reply.choices)]
+        if pressed:  # every button of the messages just received stays pressable
+            self.buttons = pressed
         return self.last
 
     async def say(self, text: str, event_id: str = "") -> list[Reply]:

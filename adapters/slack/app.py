@@ -1,0 +1,312 @@
+"""Wiring: a slack-bolt `AsyncApp` in HTTP mode (aiohttp, `/slack/events`) or Socket Mode,
+the core `Bot`, the Slack transport and a dispatcher loop.
+
+Every listener acknowledges first and works afterwards: it calls `ack()`, starts the real
+work as a task and returns, so Slack gets its answer within its 3 seconds whatever the
+database is doing (bolt's `process_before_response=False`). The work for one person runs
+in order (one lock per person), so their replies never overtake each other. Retries and
+replays carry the same event id (`event_id`, `trigger_id`, or the action's identity) and
+the core's inbox gives them no second effect. Request signatures are checked by bolt before
+any listener runs: a bad or stale signature gets 401 and touches nothing.
+
+    stop = asyncio.Event()
+    await serve(app, stop)          # until stop.set()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import weakref
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.app.async_server import AsyncSlackAppServer
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import translate
+from adapters.slack.directory import UserDirectory
+from adapters.slack.pacing import Pacer
+from adapters.slack.render import home_view, slack_commands
+from adapters.slack.transport import SlackTransport
+from bot import people
+from bot.app import App
+from bot.config import ConfigError, SlackSettings
+from bot.dispatcher import Dispatcher
+from bot.events import Address, Button, Command, Event, Reply
+from bot.i18n import Catalogue, normalise_language
+from bot.transport import RetryLater, Transport, Unreachable
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+STOP_GRACE_SECONDS = 10.0
+_OWN_CATALOGUE = Path(__file__).resolve().parent / "i18n"
+HOME_MENU = (("find", "slack.home.find"), ("profile", "slack.home.profile"),
+             ("help", "slack.home.help"))
+
+EventMaker = Callable[[Address], Event | None]
+
+
+def check_settings(settings: SlackSettings) -> None:
+    """Refuse to start with settings that cannot work, naming what is missing."""
+    if not settings.bot_token:
+        raise ConfigError("[slack] bot_token is empty (or set MENTORBOT_SLACK_BOT_TOKEN)")
+    if settings.mode == "http" and not settings.signing_secret:
+        raise ConfigError("[slack] signing_secret is required in http mode "
+                          "(or set MENTORBOT_SLACK_SIGNING_SECRET)")
+    if settings.mode == "socket" and not settings.app_token:
+        raise ConfigError("[slack] app_token (xapp-…) is required in socket mode "
+                          "(or set MENTORBOT_SLACK_APP_TOKEN)")
+
+
+def api_base(url: str) -> str:
+    """slack_sdk joins method names to the base URL, which must end with a slash."""
+    return url if url.endswith("/") else url + "/"
+
+
+class SlackAdapter:
+    """The Slack adapter of one process. `start()`, then `stop()`; `drain()` is for tests."""
+
+    def __init__(self, app: App, *, transports: dict[str, Transport] | None = None,
+                 pacer: Pacer | None = None, user_cache_seconds: float = 3600.0) -> None:
+        settings = app.config.slack
+        check_settings(settings)
+        self.app = app
+        self.settings = settings
+        self.client = AsyncWebClient(
+            token=settings.bot_token, base_url=api_base(settings.api_url),
+            retry_handlers=[AsyncConnectionErrorRetryHandler(),
+                            AsyncRateLimitErrorRetryHandler(max_retry_count=1)],
+        )
+        commands = app.router.commands
+        self.commands = slack_commands(
+            [name for name, spec in commands.items() if not spec.admin],
+            [name for name, spec in commands.items() if spec.admin])
+        self.transport = SlackTransport(self.client, self.commands, pacer)
+        self.directory = UserDirectory(self.client, ttl=user_cache_seconds)
+        # A shared dict lets one dispatcher deliver for every adapter of the process.
+        self.transports = transports if transports is not None else {}
+        self.transports[translate.PLATFORM] = self.transport
+        self.dispatcher: Dispatcher = app.dispatcher(self.transports)
+        self.catalogue = _catalogue(app)
+        self.bolt = self._bolt_app()
+        self.port: int | None = None
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._loop_task: asyncio.Task[None] | None = None
+        self._kick = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = \
+            weakref.WeakValueDictionary()
+
+    # --- bolt listeners: acknowledge, then work in a task ---------------------------------
+
+    def _bolt_app(self) -> AsyncApp:
+        bolt = AsyncApp(client=self.client, signing_secret=self.settings.signing_secret,
+                        process_before_response=False,
+                        request_verification_enabled=self.settings.mode == "http")
+        bolt.event("message")(self._on_message)
+        bolt.event("app_home_opened")(self._on_home_opened)
+        bolt.command(translate.SLASH_USER)(self._on_command)
+        bolt.command(translate.SLASH_ADMIN)(self._on_command)
+        bolt.action(re.compile(".+"))(self._on_action)
+        return bolt
+
+    async def _on_message(self, ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
+        await ack()
+        sender = translate.event_sender(body)
+        if sender is not None:
+            self._spawn(self._handle(sender, lambda user: translate.direct_message(body, user)))
+
+    async def _on_command(self, ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
+        await ack()  # empty: the answer goes to the person's DM
+        sender = translate.command_sender(body)
+        if sender is not None:
+            self._spawn(self._handle(sender, lambda user: translate.slash_command(body, user)))
+
+    async def _on_action(self, ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
+        await ack()
+        sender = translate.action_sender(body)
+        if sender is None:
+            return
+        change = translate.pressed_message_update(body)
+
+        async def show_pressed() -> None:
+            if change is not None:
+                await self.transport.update(change)
+
+        self._spawn(self._handle(sender, lambda user: translate.block_action(body, user),
+                                 after=show_pressed))
+
+    async def _on_home_opened(self, ack: Callable[[], Awaitable[Any]],
+                              body: dict[str, Any]) -> None:
+        await ack()
+        sender = translate.event_sender(body)
+        event_id = translate.home_opened(body)
+        if sender is not None and event_id is not None:
+            self._spawn(self._publish_home(sender, event_id))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(self._guarded(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _guarded(work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception:  # one bad event must not take the adapter down
+            log.exception("slack.work_failed")
+
+    def _lock(self, sender: tuple[str, str]) -> asyncio.Lock:
+        lock = self._locks.get(sender)
+        if lock is None:
+            lock = self._locks[sender] = asyncio.Lock()
+        return lock
+
+    # --- the work -------------------------------------------------------------------------
+
+    async def _handle(self, sender: tuple[str, str], make: EventMaker,
+                      after: Callable[[], Awaitable[None]] | None = None) -> None:
+        """One inbound event of one person: to the core, then its replies to their DM."""
+        async with self._lock(sender):
+            user = await self.directory.address(*sender)
+            event = make(user)
+            if event is None:
+                return
+            replies = await self.app.bot.handle(event)
+            if replies and after is not None:
+                await after()  # not for a duplicate: it changed nothing
+            await self._deliver(replies)
+        self._kick.set()  # the event may have queued messages for other people
+
+    async def _deliver(self, replies: list[Reply]) -> None:
+        for reply in replies:
+            if reply.to.platform != translate.PLATFORM:
+                log.error("slack.reply_elsewhere", extra={"platform": reply.to.platform})
+                continue
+            try:
+                await self.transport.send(reply.to, reply)
+            except (Unreachable, RetryLater) as problem:
+                # The person is talking to us right now; nothing to mark, only to note.
+                log.warning("slack.reply_not_sent", extra={"user": reply.to.user_id,
+                                                           "reason": type(problem).__name__})
+                return
+
+    async def _publish_home(self, sender: tuple[str, str], event_id: str) -> None:
+        """The Home tab: what /profile and /mentors answer, and the main actions as buttons."""
+        async with self._lock(sender):
+            user = await self.directory.address(*sender)
+            profile = await self.app.bot.handle(Command(user, "profile", "",
+                                                        f"{event_id}:profile"))
+            if not profile:
+                return  # a retry of an event already handled
+            mentors = await self.app.bot.handle(Command(user, "mentors", "",
+                                                        f"{event_id}:mentors"))
+            async with self.app.db.read() as tx:
+                person = await people.find_by_address(tx, user)
+            lang = person.language if person else normalise_language(user.locale)
+            title = self.app.services.programme_name(person.programme_id) if person else ""
+            menu = Reply(user, "", tuple(
+                Button(self.catalogue.text(lang, key), translate.HOME_COMMAND, command)
+                for command, key in HOME_MENU))
+            view = home_view(title, [*profile, *mentors], menu, self.commands)
+            try:
+                await self.transport.publish_home(user.user_id, view)
+            except SlackApiError as error:
+                log.warning("slack.home_failed", extra={"user": user.user_id,
+                                                        "error": error.response.get("error")})
+
+    async def _dispatch_forever(self) -> None:
+        """Send due outbox rows on every tick, and at once after each handled event."""
+        tick = max(0.05, self.app.config.scheduler.tick_seconds)
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._kick.wait(), tick)
+            self._kick.clear()
+            try:
+                await self.dispatcher.run_once()
+            except Exception:
+                log.exception("slack.dispatch_failed")
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self._check_token()
+        await self.dispatcher.recover()
+        if self.settings.mode == "socket":
+            self._socket = AsyncSocketModeHandler(self.bolt, self.settings.app_token)
+            await self._socket.connect_async()
+        else:
+            server = AsyncSlackAppServer(port=self.settings.port, path=EVENTS_PATH,
+                                         app=self.bolt, host=self.settings.host)
+            self._runner = web.AppRunner(server.web_app, access_log=None)
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
+            await site.start()
+            self.port = self._runner.addresses[0][1]
+        self._loop_task = asyncio.create_task(self._dispatch_forever())
+        log.info("slack.started", extra={"mode": self.settings.mode, "port": self.port})
+
+    async def _check_token(self) -> None:
+        try:
+            await self.client.auth_test()
+        except SlackApiError as error:
+            raise ConfigError(f"[slack] bot_token was refused by Slack "
+                              f"({error.response.get('error')})") from error
+
+    async def drain(self) -> None:
+        """Wait until every accepted event is handled and every due message is sent."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        while (await self.dispatcher.run_once()).sent:
+            pass
+
+    async def stop(self) -> None:
+        """Stop taking requests, let work in progress finish (briefly), stop the loop."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=STOP_GRACE_SECONDS)
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            await asyncio.gather(self._loop_task, return_exceptions=True)
+            self._loop_task = None
+        session = getattr(self.client, "session", None)
+        if session is not None and not session.closed:
+            await session.close()
+
+
+def _catalogue(app: App) -> Catalogue:
+    """The Slack texts: from the app's catalogue once they live there, else from ours."""
+    if app.services.catalogue.has(HOME_MENU[0][1]):
+        return app.services.catalogue
+    return Catalogue.load(_OWN_CATALOGUE)
+
+
+async def serve(app: App, stop: asyncio.Event, *,
+                transports: dict[str, Transport] | None = None) -> None:
+    """Run the Slack adapter until `stop` is set. Pass the same `transports` dict to every
+    adapter of the process so that whichever dispatcher runs can reach every platform."""
+    adapter = SlackAdapter(app, transports=transports)
+    await adapter.start()
+    try:
+        await stop.wait()
+    finally:
+        await adapter.stop()

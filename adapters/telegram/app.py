@@ -1,0 +1,278 @@
+"""Wiring of the Telegram adapter: the PTB `Application`, polling or webhook, the dispatcher.
+
+    stop = asyncio.Event()
+    await serve(app, stop)        # runs until stop.set(), then shuts down cleanly
+
+Start-up: forget button tokens older than 30 days, `getMe`, set the command menus (English
+and French), put back outbox rows a crash left in `sending`, then receive updates: long
+polling by default (`[telegram] mode = "polling"`, nothing pending is dropped), or a webhook
+(`mode = "webhook"`, secret token checked). Every update goes through one `TypeHandler`:
+translate -> `app.bot.handle` -> replies in the chat it came from. The outbox is sent every
+`[scheduler] tick_seconds` and right after each handled event. No ConversationHandler, no
+JobQueue, no persistence: state and time live in the core and its database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, TypeHandler
+
+from adapters.telegram import callbacks, translate
+from adapters.telegram.menu import MENUS, command_menu
+from adapters.telegram.pacing import PacingLimiter
+from adapters.telegram.polling import Poller
+from adapters.telegram.transport import TelegramTransport
+from adapters.telegram.webhook import WebhookServer, check_settings
+from bot.app import App
+from bot.config import TelegramSettings
+from bot.events import Event, Reply
+from bot.transport import RetryLater, Transport, Unreachable
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ("message", "callback_query")
+POLL_TIMEOUT = 25.0                 # seconds a getUpdates call may wait for news
+UNKNOWN_BUTTON = "telegram.stale"   # unknown to the core, which answers "no longer valid"
+PURGE_EVERY = timedelta(days=1)
+
+
+def build_application(settings: TelegramSettings, limiter: BaseRateLimiter[Any]) -> Application:
+    """PTB without its Updater (we poll ourselves), JobQueue or persistence."""
+    return (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(file_url(settings.base_url))
+        .updater(None)
+        .job_queue(None)
+        .rate_limiter(limiter)
+        .build()
+    )
+
+
+def file_url(base_url: str) -> str:
+    """https://api.telegram.org/bot -> https://api.telegram.org/file/bot (a local server too)."""
+    head, found, tail = base_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if found else base_url
+
+
+class TelegramAdapter:
+    """One bot token, serving every person who talks to that bot.
+
+    `others` are the transports of the other platforms served by the same process; they join
+    this adapter's dispatcher so that an outbox row for a console or Slack person is
+    delivered there (one dispatcher per process, as its lease expects).
+    """
+
+    def __init__(self, app: App, *, others: Mapping[str, Transport] | None = None,
+                 limiter: BaseRateLimiter[Any] | None = None,
+                 poll_timeout: float = POLL_TIMEOUT) -> None:
+        self.app = app
+        self.settings = app.config.telegram
+        self.application = build_application(self.settings, limiter or PacingLimiter())
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.transport = TelegramTransport(self.application.bot, app.db, app.services.clock)
+        self.transports: dict[str, Transport] = {**(others or {}),
+                                                 translate.PLATFORM: self.transport}
+        self.dispatcher = app.dispatcher(self.transports)
+        self.poll_timeout = poll_timeout
+        self.me = translate.BotIdentity(0, "")
+        self.webhook: WebhookServer | None = None
+        self._poller: asyncio.Task[None] | None = None
+        self._dispatching: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._purged_at: datetime | None = None
+        self.started = asyncio.Event()  # set once updates are being received
+
+    # --- life cycle ---------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Start, serve until `stop` is set (or polling fails for good), shut down cleanly."""
+        failure: BaseException | None = None
+        try:
+            await self.start()
+            waiting = asyncio.ensure_future(stop.wait())
+            watched: set[asyncio.Future[Any]] = {waiting}
+            if self._poller is not None:
+                watched.add(self._poller)
+            await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+            waiting.cancel()
+            if self._poller is not None and self._poller.done() and not self._poller.cancelled():
+                failure = self._poller.exception()  # e.g. the token was revoked
+        finally:
+            await self.close()
+        if failure is not None:
+            raise failure
+
+    async def start(self) -> None:
+        path = check_settings(self.settings.webhook_url, self.settings.secret_token) \
+            if self.settings.mode == "webhook" else ""
+        await self._purge_callbacks()
+        await self.application.initialize()  # getMe: who we are
+        bot = self.application.bot
+        self.me = translate.BotIdentity(bot.id, bot.username)
+        await self._set_menus()
+        await self.dispatcher.recover()
+        await self.application.start()
+        if self.settings.mode == "webhook":
+            await self._start_webhook(path)
+        else:
+            poller = Poller(bot, self.application.process_update, timeout=self.poll_timeout,
+                            allowed_updates=ALLOWED_UPDATES)
+            self._poller = asyncio.create_task(poller.run(self._stopping), name="telegram-poll")
+        self._dispatching = asyncio.create_task(self._dispatch_forever(),
+                                                name="telegram-dispatch")
+        self.started.set()
+        log.info("telegram.started", extra={"bot_id": self.me.id, "mode": self.settings.mode})
+
+    async def close(self) -> None:
+        """Stop receiving, finish the update in hand, stop the outbox loop, close connections."""
+        self._stopping.set()
+        self._wake.set()
+        if self._poller is not None:
+            with contextlib.suppress(Exception):
+                await self._poller  # its failure, if any, was already reported by run()
+            self._poller = None
+        if self.webhook is not None:
+            await self.webhook.stop()
+            self.webhook = None
+        if self.application.running:
+            await self.application.stop()
+        if self._dispatching is not None:
+            await self._dispatching
+            self._dispatching = None
+        await self.application.shutdown()
+        log.info("telegram.stopped", extra={"bot_id": self.me.id})
+
+    def wake(self) -> None:
+        """Send what the outbox has due now rather than at the next tick."""
+        self._wake.set()
+
+    async def _start_webhook(self, path: str) -> None:
+        self.webhook = WebhookServer(path, self.settings.secret_token, self._accept_webhook)
+        await self.webhook.start(self.settings.host, self.settings.port)
+        await self.application.bot.set_webhook(
+            self.settings.webhook_url, secret_token=self.settings.secret_token,
+            allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False)
+
+    async def _accept_webhook(self, data: dict[str, Any]) -> None:
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except Exception:  # malformed: sending it again would not help, so it is acknowledged
+            log.warning("telegram.webhook_bad_update", extra={"update_id": data["update_id"]})
+            return
+        await self.application.update_queue.put(update)
+
+    async def _set_menus(self) -> None:
+        bot = self.application.bot
+        for lang, language_code in MENUS:
+            commands = command_menu(self.app.router, self.app.services.catalogue, lang)
+            try:
+                await bot.set_my_commands(commands, language_code=language_code)
+            except TelegramError as error:  # a missing menu must not keep the bot down
+                log.warning("telegram.menu_failed", extra={"lang": lang,
+                                                           "error": type(error).__name__})
+
+    async def _purge_callbacks(self) -> None:
+        now = self.app.services.clock.now()
+        deleted = await callbacks.purge(self.app.db, now)
+        self._purged_at = now
+        if deleted:
+            log.info("telegram.callbacks_purged", extra={"count": deleted})
+
+    async def _dispatch_forever(self) -> None:
+        tick = max(0.05, self.app.config.scheduler.tick_seconds)
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                await self.dispatcher.run_once()
+                if self._purged_at is None or \
+                        self.app.services.clock.now() - self._purged_at >= PURGE_EVERY:
+                    await self._purge_callbacks()
+            except Exception:  # the loop must outlive a bad row or a database hiccup
+                log.exception("telegram.dispatch_failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=tick)
+
+    # --- one update -----------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, context: object) -> None:
+        query = update.callback_query
+        if query is not None:
+            await self._acknowledge(query.id)  # every press, at once: the spinner stops
+        inbound = translate.inbound(update, self.me)
+        if inbound is None:
+            return
+        if isinstance(inbound, translate.Press):
+            event: Event = await self._action_of(inbound)
+            chat_id, reply_to = inbound.chat_id, None
+        else:
+            event, chat_id, reply_to = inbound.event, inbound.chat_id, inbound.reply_to
+        replies = await self.app.bot.handle(event)
+        await self._answer(event, replies, chat_id, reply_to)
+        self.wake()
+
+    async def _action_of(self, press: translate.Press) -> Event:
+        target = await callbacks.resolve(self.app.db, press.token)
+        if target is not None:
+            return press.action(*target)
+        log.info("telegram.stale_button", extra={"update_id": press.event_id})
+        if press.message_id is not None:
+            # Its buttons are all dead: take the keyboard away rather than let it be pressed.
+            with contextlib.suppress(TelegramError):
+                await self.application.bot.edit_message_reply_markup(
+                    press.chat_id, press.message_id, reply_markup=None)
+        return press.action(UNKNOWN_BUTTON, "")
+
+    async def _acknowledge(self, query_id: str) -> None:
+        try:
+            await self.application.bot.answer_callback_query(query_id)
+        except TelegramError as error:  # too old to answer: the press is handled anyway
+            log.info("telegram.answer_failed", extra={"error": type(error).__name__})
+
+    async def _answer(self, event: Event, replies: list[Reply], chat_id: int,
+                      reply_to: int | None) -> None:
+        for reply in replies:
+            try:
+                if reply.to.key == event.user.key:
+                    await self.transport.deliver(chat_id, reply, reply_to=reply_to)
+                else:
+                    await self._send_elsewhere(reply)
+            except (Unreachable, RetryLater, TelegramError) as error:
+                # The rest would fail the same way, or arrive without what came before.
+                log.warning("telegram.reply_failed", extra={"chat_id": chat_id,
+                                                            "error": type(error).__name__})
+                return
+
+    async def _send_elsewhere(self, reply: Reply) -> None:
+        transport = self.transports.get(reply.to.platform)
+        if transport is None:
+            log.warning("telegram.no_transport", extra={"platform": reply.to.platform})
+            return
+        await transport.send(reply.to, reply)
+
+    async def _on_error(self, update: object, context: Any) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram.handler_failed",
+                  extra={"update_id": update_id, "error": type(context.error).__name__},
+                  exc_info=context.error)
+
+
+async def serve(app: App, stop: asyncio.Event, *,
+                others: Mapping[str, Transport] | None = None) -> None:
+    """The entry point for bot/runner.py: serve Telegram until `stop` is set."""
+    # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
+    httpx_log = logging.getLogger("httpx")
+    if httpx_log.level == logging.NOTSET:
+        httpx_log.setLevel(logging.WARNING)
+    await TelegramAdapter(app, others=others).run(stop)
