@@ -12,7 +12,7 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot import outbox, people
+from bot import export, outbox, people
 from bot.clock import from_iso, to_iso
 from bot.contact import contact_of
 from bot.context import Context, Services
@@ -575,6 +575,19 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.flow(F_QUESTION, flow_question)
     router.flow(F_ANSWER, flow_answer)
     router.job("expire_request", job_expire_request)
+    export.register_table(export.ExportTable(
+        "requests",
+        "SELECT r.id, pr.code AS programme, r.mentee_id, r.mentor_id, r.status, r.message,"
+        " round(r.score, 4) AS score, r.reasons, r.created_at, r.expires_at, r.answered_at"
+        " FROM requests r JOIN programmes pr ON pr.id = r.programme_id"
+        " WHERE (:programme IS NULL OR pr.code = :programme) ORDER BY r.id",
+        ("reasons",)))
+    export.register_table(export.ExportTable(
+        "matches",
+        "SELECT m.id, pr.code AS programme, m.mentee_id, m.mentor_id, m.request_id, m.source,"
+        " m.status, round(m.score, 4) AS score, m.started_at, m.ends_at, m.ended_at,"
+        " m.end_reason FROM matches m JOIN programmes pr ON pr.id = m.programme_id"
+        " WHERE (:programme IS NULL OR pr.code = :programme) ORDER BY m.id"))
 
 
 def _active_only(handler: Any) -> Any:

@@ -68,7 +68,7 @@ def week_mask(slots: tuple[Slot, ...], timezone: str, monday: date) -> int:
         return _combine(tuple(s for s in slots if _valid(s) and _hashable(s)), timezone, monday)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def _week_mask(slots: tuple[Slot, ...], timezone: str, monday: date) -> int:
     return _combine(slots, timezone, monday)
 

@@ -65,7 +65,7 @@ def mentor_document(mentor: Profile, taxonomy: Taxonomy | None) -> str:
     return _document(mentor.goals, mentor.topics_offered, taxonomy)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def _document(goals: str, offered: tuple[str, ...], taxonomy: Taxonomy | None) -> str:
     labels = []
     for topic in unique(offered):

@@ -68,7 +68,7 @@ def _stem(token: str) -> str:
     return token
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def tokens(text: str) -> tuple[tuple[str, str], ...]:
     """(stem, surface word) pairs of the content words of `text`, in order."""
     out: list[tuple[str, str]] = []
@@ -107,7 +107,7 @@ class TextModel:
     def __init__(self, idf: dict[int, float] | None = None, default_idf: float = 1.0) -> None:
         self.idf: dict[int, float] = dict(idf or {})
         self.default_idf = default_idf
-        self.vector = lru_cache(maxsize=65536)(self._vector)
+        self.vector = lru_cache(maxsize=1 << 18)(self._vector)
 
     @classmethod
     def fit(cls, documents: Iterable[str]) -> TextModel:

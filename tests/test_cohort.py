@@ -1,0 +1,105 @@
+"""Cohort matching for coordinators: dry run with reasons, then apply and introduce."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.app import App
+from tests.conftest import Chat
+from tests.people_factory import add_person
+from tests.test_console import mentorbot
+from tests.test_mentoring import Inbox
+
+
+async def cohort_programme(app: App) -> None:
+    await add_person(app, "coord", "mentor", offered="leadership", capacity=0)
+    await add_person(app, "nora", "mentor", offered="project management, public speaking",
+                     languages=("en", "fr"), seniority=4, capacity=1)
+    await add_person(app, "omar", "mentor", offered="finance, project management",
+                     languages=("en",), seniority=5, capacity=2)
+    await add_person(app, "mia", "mentee", sought="project management, public speaking",
+                     languages=("en",), seniority=2)
+    await add_person(app, "leo", "mentee", sought="finance", languages=("en",), seniority=1)
+    await add_person(app, "ana", "mentee", sought="public speaking", languages=("fr",),
+                     seniority=2, language="fr")
+    await add_person(app, "kenji", "mentee", sought="python", languages=("ja",))
+
+
+async def test_dry_run_then_apply_introduces_every_pair(app: App) -> None:
+    await cohort_programme(app)
+    inbox = Inbox(app)
+    coord = Chat(app, "coord")
+    await coord.say("/match-cohort")
+    text = coord.text
+    assert "Cohort matching — dry run" in text
+    assert "3 pairs for 4 unmatched mentees and 3 mentors" in text
+    assert "Kenji: No mentor speaks one of this person's languages." in text
+    assert "greedy" in text
+    assert "- Ana → Nora" in text  # the only French speaker
+    async with app.db.read() as tx:
+        assert await tx.value("SELECT count(*) FROM matches") == 0  # a dry run changes nothing
+    await coord.press_label("Apply")
+    assert "3 pairs created and introduced" in coord.text
+    received = await inbox.deliver()
+    assert set(received) == {"mia", "leo", "ana", "nora", "omar"}
+    assert "accepte d'être votre mentor" in received["ana"][0]  # in her language
+    await coord.press_label("Apply")  # pressing the old preview again
+    assert "changed since this preview" in coord.text
+    async with app.db.read() as tx:
+        assert await tx.value("SELECT count(*) FROM matches WHERE source = 'cohort'") == 3
+
+
+async def test_cohort_and_weights_are_for_coordinators_only(app: App) -> None:
+    from bot.events import Action
+
+    await cohort_programme(app)
+    mia = Chat(app, "mia")
+    await mia.say("/match-cohort")
+    assert "for the programme's coordinators" in mia.text
+    replies = await app.bot.handle(Action(mia.address, "admin.cohort.apply", "total|abc"))
+    assert "for the programme's coordinators" in replies[0].text
+    replies = await app.bot.handle(Action(mia.address, "admin.weights.apply", "topics=9"))
+    assert "for the programme's coordinators" in replies[0].text
+    async with app.db.read() as tx:
+        assert await tx.value("SELECT count(*) FROM matches") == 0
+        refused = await tx.value("SELECT count(*) FROM audit_log WHERE allowed = 0")
+    assert refused == 3
+
+
+async def test_weights_preview_then_apply_changes_suggestions(app: App) -> None:
+    await cohort_programme(app)
+    coord = Chat(app, "coord")
+    await coord.say("/admin weights")
+    assert "Current matching weights: topics=3" in coord.text
+    await coord.say("/admin weights topics=abc")
+    assert "must be a number" in coord.text
+    await coord.say("/admin weights colour=3")
+    assert "Unknown criterion" in coord.text
+    await coord.say("/admin weights topics=0 seniority=5 department_mode=indifferent")
+    assert "Proposed weights: topics=0" in coord.text
+    assert "would get a different first suggestion" in coord.text
+    assert app.services.matchmaker.weights(1).topics == 3.0  # nothing applied yet
+    await coord.press_label("Apply these weights")
+    assert "Saved" in coord.text
+    assert app.services.matchmaker.weights(1).seniority == 5.0
+    async with app.db.read() as tx:
+        stored = json.loads(await tx.value("SELECT value FROM programme_settings"))
+    assert stored["topics"] == 0 and stored["department_mode"] == "indifferent"
+
+
+def test_match_cli_dry_run_and_apply(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    seeded = mentorbot("console", "--demo", "--db", str(db), stdin="")
+    assert "60 fictional people" in seeded.stdout
+    dry = mentorbot("match", "--db", str(db))
+    assert dry.returncode == 0, dry.stderr
+    assert "Cohort matching — dry run" in dry.stdout and " → " in dry.stdout
+    fair = mentorbot("match", "--db", str(db), "--mode", "fair", "--lang", "fr")
+    assert "équité d'abord" in fair.stdout
+    applied = mentorbot("match", "--db", str(db), "--apply")
+    assert "pairs created and introduced" in applied.stdout
+    exported = json.loads(mentorbot("export", "--db", str(db)).stdout)
+    assert exported["people"]
+    again = mentorbot("match", "--db", str(db))
+    assert "0 pairs" in again.stdout or "pairs for" in again.stdout

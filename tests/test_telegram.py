@@ -1,0 +1,357 @@
+"""Telegram: the real python-telegram-bot against a fake Bot API on 127.0.0.1.
+
+The translate and render halves are checked with recorded payloads and properties; the
+wiring is checked as people live it: a newcomer onboards with /start, a mentee finds a
+mentor and is introduced, a deep link joins the right programme, a backlog after downtime is
+handled once, flood limits are waited out, and a webhook refuses what Telegram did not send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from telegram import Update
+from telegram.error import RetryAfter
+
+from adapters.console import ConsoleTransport, console_address
+from adapters.telegram import callbacks, render, translate
+from adapters.telegram.app import TelegramAdapter, file_url
+from adapters.telegram.menu import command_menu, describe
+from adapters.telegram.pacing import PacingLimiter
+from bot import outbox
+from bot.app import App, build_app
+from bot.clock import SimulatedClock, to_iso
+from bot.config import Config, ConfigError, ProgrammeSettings, TelegramSettings
+from bot.events import Action, Address, Attachment, Button, Command, Message, Reply
+from bot.transport import RetryLater, Unreachable
+from tests.people_factory import add_person
+from tests.telegram_fake import (
+    BOT_ID,
+    TOKEN,
+    FakeBotAPI,
+    telegram_html_text,
+    user,
+    utf16_len,
+)
+
+PAYLOADS = Path(__file__).parent / "payloads" / "telegram"
+ME = translate.BotIdentity(BOT_ID, "MentorTestBot")
+WORKSPACE = str(BOT_ID)
+# Scenario tests let a chat burst a little more than production so that a person who
+# answers instantly is not slowed down; the production pacing is tested on its own below.
+QUICK = {"chat_per_second": 10.0, "chat_burst": 10}
+
+
+def payload(name: str) -> Update:
+    return Update.de_json(json.loads((PAYLOADS / name).read_text(encoding="utf-8")), None)
+
+
+def tg_address(user_id: int, name: str = "") -> Address:
+    return Address("telegram", WORKSPACE, str(user_id), display_name=name)
+
+
+def buttons_of(message: dict[str, Any]) -> list[dict[str, str]]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [button for row in rows for button in row]
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    return [button["text"] for button in buttons_of(message)]
+
+
+# --- fixtures -----------------------------------------------------------------------------
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.close()
+
+
+def telegram_config(tmp_path: Path, base_url: str, **telegram: Any) -> Config:
+    config = Config()
+    config.bot.database = str(tmp_path / "telegram.sqlite3")
+    config.programmes = {
+        "main": ProgrammeSettings(name="Programme Test"),
+        "owls": ProgrammeSettings(name="Night Owls", join_code="owls2026"),
+    }
+    config.scheduler.tick_seconds = 0.2
+    config.telegram = TelegramSettings(token=TOKEN, base_url=base_url, **telegram)
+    return config
+
+
+@pytest.fixture
+async def app(tmp_path: Path, fake: FakeBotAPI) -> AsyncIterator[App]:
+    application = await build_app(telegram_config(tmp_path, fake.base_url), SimulatedClock())
+    yield application
+    await application.close()
+
+
+@asynccontextmanager
+async def running(app: App, **options: Any) -> AsyncIterator[TelegramAdapter]:
+    """The adapter serving in the background, as bot/runner.py would run it."""
+    options.setdefault("limiter", PacingLimiter(**QUICK))
+    adapter = TelegramAdapter(app, poll_timeout=1, **options)
+    stop = asyncio.Event()
+    task = asyncio.create_task(adapter.run(stop))
+    started = asyncio.create_task(adapter.started.wait())
+    await asyncio.wait({task, started}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        started.cancel()
+        task.result()  # raises what made the start fail
+    try:
+        yield adapter
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+
+
+async def count(app: App, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    async with app.db.read() as tx:
+        return await tx.value(sql, params)
+
+
+async def move_to_telegram(app: App, person_id: int, user_id: int) -> None:
+    """A person made by add_person (a console address) who talks to us on Telegram instead."""
+    async with app.db.transaction() as tx:
+        await tx.execute("UPDATE addresses SET platform = 'telegram', workspace = ?,"
+                         " user_id = ? WHERE person_id = ?", (WORKSPACE, str(user_id), person_id))
+
+
+async def setup_programme(app: App) -> dict[str, int]:
+    ids = {
+        "nora": await add_person(app, "nora", "mentor",
+                                 offered="project management, public speaking",
+                                 languages=("en", "fr"), seniority=4, department="Engineering",
+                                 capacity=1),
+        "omar": await add_person(app, "omar", "mentor", offered="project management, finance",
+                                 languages=("en",), seniority=5, department="Finance",
+                                 capacity=2),
+        "mia": await add_person(app, "mia", "mentee",
+                                sought="project management, public speaking",
+                                languages=("en",), seniority=2, department="Sales"),
+    }
+    return ids
+
+
+# --- translate: recorded payloads -> core events ------------------------------------------
+
+def test_private_text_becomes_a_message_with_the_telegram_identity() -> None:
+    incoming = translate.inbound(payload("private_text.json"), ME)
+    assert isinstance(incoming, translate.Incoming)
+    event = incoming.event
+    assert isinstance(event, Message)
+    assert event.text == "J'aimerais progresser en gestion de projet 🚀"
+    assert event.user == Address("telegram", WORKSPACE, "5123456789")
+    assert event.user.display_name == "Camille Durand" and event.user.locale == "fr"
+    assert event.event_id == "734002101"
+    assert incoming.chat_id == 5123456789 and incoming.reply_to is None
+
+
+def test_commands_with_and_without_the_bot_name() -> None:
+    plain = translate.inbound(payload("private_command.json"), ME)
+    named = translate.inbound(payload("private_command_with_botname.json"), ME)
+    assert isinstance(plain, translate.Incoming) and isinstance(named, translate.Incoming)
+    assert plain.event == Command(plain.event.user, "find", "", "734002102")
+    assert isinstance(named.event, Command) and named.event.name == "profile"
+    link = translate.inbound(payload("start_deep_link.json"), ME)
+    assert isinstance(link, translate.Incoming)
+    assert isinstance(link.event, Command)
+    assert (link.event.name, link.event.args) == ("start", "owls2026")
+    assert link.event.user.locale == "en-GB" and link.event.user.display_name == "Sam"
+
+
+def test_in_groups_only_commands_addressed_to_the_bot_count() -> None:
+    addressed = translate.inbound(payload("group_command_addressed.json"), ME)
+    assert isinstance(addressed, translate.Incoming)
+    assert isinstance(addressed.event, Command) and addressed.event.name == "help"
+    assert addressed.chat_id == -1001987654321 and addressed.reply_to == 881
+    for name in ("group_command_other_bot.json", "group_bare_command.json",
+                 "group_chatter.json", "group_anonymous_admin.json", "edited_message.json",
+                 "channel_post.json"):
+        assert translate.inbound(payload(name), ME) is None, name
+
+
+def test_bot_name_is_matched_without_case_and_other_bots_are_ignored() -> None:
+    assert translate.parse_command("/Find@mentortestbot  ux  design ") == \
+        ("Find", "mentortestbot", "ux  design")
+    assert translate.parse_command("/start") == ("start", None, "")
+    assert translate.parse_command("/") is None and translate.parse_command("hello /x") is None
+    assert translate.parse_command("/héllo") == ("héllo", None, "")
+
+
+def test_captions_and_stickers_are_messages_too() -> None:
+    photo = translate.inbound(payload("photo_with_caption.json"), ME)
+    sticker = translate.inbound(payload("sticker.json"), ME)
+    assert isinstance(photo, translate.Incoming) and isinstance(sticker, translate.Incoming)
+    assert photo.event == Message(photo.event.user, "Mon planning de la semaine", "734002112")
+    assert isinstance(sticker.event, Message) and sticker.event.text == ""
+
+
+def test_a_button_press_carries_its_token_and_where_it_was_pressed() -> None:
+    press = translate.inbound(payload("callback_query.json"), ME)
+    assert isinstance(press, translate.Press)
+    assert press.token == "Zk0wR2t5aW1vYmVx" and press.query_id == "4382bfdwdsb323b2d9"
+    assert (press.chat_id, press.message_id) == (5123456789, 60)
+    action = press.action("language", "fr")
+    assert action == Action(Address("telegram", WORKSPACE, "5123456789"), "language", "fr",
+                            "734002109")
+
+
+def test_control_characters_never_reach_a_display_name() -> None:
+    data = json.loads((PAYLOADS / "private_text.json").read_text(encoding="utf-8"))
+    data["message"]["from"]["first_name"] = "Ca\u202emille\x07" + "x" * 300
+    incoming = translate.inbound(Update.de_json(data, None), ME)
+    assert isinstance(incoming, translate.Incoming)
+    name = incoming.event.user.display_name
+    assert name.startswith("Camille") and len(name) == 100
+
+
+# --- render: markup -> Telegram HTML ------------------------------------------------------
+
+def test_markup_becomes_escaped_html() -> None:
+    text = "*Nora* accepted — R&D <team>\n- _first_ meeting: tg://user?id=42\n2*3*4 and snake_case"
+    assert render.to_html(text) == (
+        "<b>Nora</b> accepted — R&amp;D &lt;team&gt;\n"
+        '• <i>first</i> meeting: <a href="tg://user?id=42">tg://user?id=42</a>\n'
+        "2*3*4 and snake_case")
+    assert render.to_html("*bold _and italic_ inside*") == \
+        "<b>bold <i>and italic</i> inside</b>"
+    assert render.to_html("https://meet.example.org/a_b_c_") == "https://meet.example.org/a_b_c_"
+    assert render.to_plain("*Nora* and _Mia_") == "Nora and Mia"
+
+
+def test_crossed_markup_never_gives_broken_html() -> None:
+    for text in ["*a _b* c_", "_a *b_ c*", "**", "*_*_", "* spaced *", "&amp; &#1; &x"]:
+        telegram_html_text(render.to_html(text))  # raises if Telegram would refuse it
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab *_-&<>;#\n é🚀\u0301")) | st.characters(),
+               max_size=300))
+def test_any_text_renders_to_html_telegram_accepts(text: str) -> None:
+    shown = telegram_html_text(render.to_html(text))
+    assert len(shown) <= len(text)  # only markup characters disappear
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("word *_&<\n\n 🚀é")), min_size=1, max_size=12000))
+def test_any_long_text_splits_into_valid_parts_that_keep_every_word(text: str) -> None:
+    parts = render.split(text, limit=1000)
+    for part in parts:
+        assert utf16_len(render.to_html(part)) <= 1000
+        telegram_html_text(render.to_html(part))
+    kept = re.sub(r"[\s*_]", "", "".join(render.to_plain(p) for p in parts))
+    assert kept == re.sub(r"[\s*_]", "", render.to_plain(text))
+
+
+def test_a_long_word_is_cut_but_never_inside_an_entity_or_before_an_accent() -> None:
+    parts = render.split("&" * 3000 + "e\u0301" * 500, limit=1000)
+    assert all(utf16_len(render.to_html(p)) <= 1000 for p in parts)
+    assert "".join(parts) == "&" * 3000 + "e\u0301" * 500
+    assert not any(p[0] == "\u0301" for p in parts)
+    assert render.split("") == [] and render.split("\n\n  \n") == []
+
+
+def test_keyboard_rows_keep_labels_readable() -> None:
+    short = [Button("Accept", "a"), Button("Decline", "d"), Button("Ask for more info", "i")]
+    assert [len(row) for row in render.keyboard_rows(short, ())] == [3]
+    long = [Button("Request Nora Bernadette-Smith", "r"), Button("Not for me", "n")]
+    assert [len(row) for row in render.keyboard_rows(long, ())] == [1, 1]
+    choices = [Button(f"Topic {n}", "t", str(n)) for n in range(5)]
+    assert [len(row) for row in render.keyboard_rows(long, choices)] == [1, 1, 2, 2, 1]
+    many = [Button(str(n), "x") for n in range(150)]
+    assert sum(len(row) for row in render.keyboard_rows(many, many)) == render.MAX_BUTTONS
+    assert render.button_label(Button("*Bold*\nlabel", "x")) == "Bold label"
+    assert render.button_label(Button("", "x")) == "•"
+
+
+def test_the_command_menu_comes_from_the_help_lines(app: App) -> None:
+    english = command_menu(app.router, app.services.catalogue, "en")
+    french = command_menu(app.router, app.services.catalogue, "fr")
+    assert [c.command for c in english] == [c.command for c in french]
+    assert {"start", "help", "find"} <= {c.command for c in english}
+    start_en = next(c for c in english if c.command == "start")
+    start_fr = next(c for c in french if c.command == "start")
+    assert start_en.description == "Create your profile (or continue it)"
+    assert start_fr.description == "Créer votre profil (ou le continuer)"
+    assert describe("no dash at all") == "No dash at all"
+
+
+def test_file_url_follows_the_bot_api_url() -> None:
+    assert file_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
+    assert file_url("http://localhost:8081/bot{token}") == "http://localhost:8081/file/bot{token}"
+
+
+# --- pacing (a simulated clock: no real waiting) ------------------------------------------
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def test_sends_are_paced_overall_per_chat_and_per_group() -> None:
+    watch = Stopwatch()
+    limiter = PacingLimiter(clock=watch.clock, sleep=watch.sleep)
+
+    async def ok() -> bool:
+        return True
+
+    for chat in range(60):
+        await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": chat}, None)
+    assert watch.now == pytest.approx(1.0, abs=0.05)  # 30 at once, then 30 per second
+    watch.now += 100
+    start = watch.now
+    for _ in range(10):
+        await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 7}, None)
+    assert watch.now - start == pytest.approx(5.0, abs=0.05)  # a burst of 5, then 1 per second
+    start = watch.now
+    for _ in range(5):
+        await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": -100123}, None)
+    assert watch.now - start == pytest.approx(6.0, abs=0.05)  # a group: 20 per minute
+    start = watch.now
+    for _ in range(50):
+        await limiter.process_request(ok, (), {}, "answerCallbackQuery", {}, None)
+    assert watch.now == start  # answers to presses are never held back
+
+
+async def test_a_429_is_waited_out_then_retried_once() -> None:
+    watch = Stopwatch()
+    limiter = PacingLimiter(clock=watch.clock, sleep=watch.sleep)
+    attempts: list[float] = []
+
+    async def flooded_once() -> str:
+        attempts.append(watch.now)
+        if len(attempts) == 1:
+            raise RetryAfter(3)
+        return "sent"
+
+    assert await limiter.process_request(flooded_once, (), {}, "sendMessage",
+                                         {"chat_id": 1}, None) == "sent"
+    assert attempts == [0.0, 3.0]
+
+    async def always_flooded() -> str:
+        raise RetryAfter(2)
+
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(always_flooded, (), {}, "sendMessage", {"chat_id": 1},
+                                      None)
