@@ -9,6 +9,7 @@ against the database on every press (a forged or stale value gets a polite answe
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -417,23 +418,6 @@ async def press_info(ctx: Context, value: str) -> list[Reply]:
     return [ctx.say("request.ask_question", mentee=mentee.name if mentee else "?")]
 
 
-async def flow_question(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
-    await clear_conversation(ctx.tx, ctx.person.id)
-    if len(text) > MAX_NOTE:
-        return [ctx.say("request.note_too_long", limit=MAX_NOTE)]
-    row, refusal = await _own_pending_request(ctx, str(conv.data.get("request_id", "")))
-    if refusal:
-        return refusal
-    asked = await ctx.tx.value(
-        "SELECT count(*) FROM outbox WHERE idempotency_key LIKE ?", (f"request:{row['id']}:q%",))
-    await ctx.notify(row["mentee_id"], Outgoing(
-        key="request.question_to_mentee", params={"mentor": ctx.person.name, "question": text},
-        buttons=(OutButton("request.answer", A_ANSWER, str(row["id"])),)),
-        key=f"request:{row['id']}:q{asked + 1}")
-    mentee = await people.get(ctx.tx, row["mentee_id"])
-    return [ctx.say("request.question_sent", mentee=mentee.name if mentee else "?")]
-
-
 async def press_answer(ctx: Context, value: str) -> list[Reply]:
     row, refusal = await _own_pending_request(ctx, value, as_role="mentee")
     if refusal:
@@ -444,21 +428,52 @@ async def press_answer(ctx: Context, value: str) -> list[Reply]:
     return [ctx.say("request.ask_answer", mentor=mentor.name if mentor else "?")]
 
 
-async def flow_answer(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
-    await clear_conversation(ctx.tx, ctx.person.id)
-    if len(text) > MAX_NOTE:
+@dataclass(frozen=True)
+class _Relay:
+    """One direction of the "ask for more info" exchange before a request is answered."""
+
+    writer: str          # "mentor" asks, "mentee" answers
+    reader_column: str
+    message_key: str
+    text_param: str
+    key_letter: str
+    sent_key: str
+
+
+_QUESTION = _Relay("mentor", "mentee_id", "request.question_to_mentee", "question", "q",
+                   "request.question_sent")
+_ANSWER = _Relay("mentee", "mentor_id", "request.answer_to_mentor", "answer", "a",
+                 "request.answer_sent")
+
+
+async def _relay(ctx: Context, conv: Conversation, text: str, relay: _Relay) -> list[Reply]:
+    if len(text) > MAX_NOTE:  # the flow stays open: they can send a shorter text
         return [ctx.say("request.note_too_long", limit=MAX_NOTE)]
+    await clear_conversation(ctx.tx, ctx.person.id)
     row, refusal = await _own_pending_request(ctx, str(conv.data.get("request_id", "")),
-                                              as_role="mentee")
+                                              as_role=relay.writer)
     if refusal:
         return refusal
-    answered = await ctx.tx.value(
-        "SELECT count(*) FROM outbox WHERE idempotency_key LIKE ?", (f"request:{row['id']}:a%",))
-    await ctx.notify(row["mentor_id"], Outgoing(
-        key="request.answer_to_mentor", params={"mentee": ctx.person.name, "answer": text},
-        buttons=_answer_buttons(row["id"])), key=f"request:{row['id']}:a{answered + 1}")
-    mentor = await people.get(ctx.tx, row["mentor_id"])
-    return [ctx.say("request.answer_sent", mentor=mentor.name if mentor else "?")]
+    reader = await people.get(ctx.tx, row[relay.reader_column])
+    if reader is None:
+        return [ctx.say("common.unknown_button")]
+    count = await ctx.tx.value("SELECT count(*) FROM outbox WHERE idempotency_key LIKE ?",
+                               (f"request:{row['id']}:{relay.key_letter}%",))
+    buttons = (OutButton("request.answer", A_ANSWER, str(row["id"])),) \
+        if relay.writer == "mentor" else _answer_buttons(row["id"])
+    await ctx.notify(reader.id, Outgoing(
+        key=relay.message_key, params={relay.writer: ctx.person.name, relay.text_param: text},
+        buttons=buttons), key=f"request:{row['id']}:{relay.key_letter}{count + 1}")
+    other = "mentee" if relay.writer == "mentor" else "mentor"
+    return [ctx.say(relay.sent_key, **{other: reader.name})]
+
+
+async def flow_question(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
+    return await _relay(ctx, conv, text, _QUESTION)
+
+
+async def flow_answer(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
+    return await _relay(ctx, conv, text, _ANSWER)
 
 
 # --- expiry (a scheduled job) -------------------------------------------------------------

@@ -176,3 +176,32 @@ async def test_pause_closes_pending_requests_and_hides_mentor(app: App) -> None:
     assert any(r.text.startswith("*Nora*") for r in mia.last)
     await mia.say("/pause")
     assert "Only mentors" in mia.text
+
+
+async def test_mentor_asks_for_more_info_and_gets_the_answer(app: App) -> None:
+    await setup_programme(app)
+    inbox = Inbox(app)
+    mia, nora = Chat(app, "mia"), Chat(app, "nora")
+    await mia.say("/find")
+    await mia.press_label("Request Nora")
+    await mia.press_label("Send without a message")
+    await inbox.deliver()
+    inbox.give_buttons(nora)
+    await nora.press_label("Ask for more info")
+    assert "What would you like to ask Mia" in nora.text
+    await nora.say("x" * 600)
+    assert "under 500 characters" in nora.text
+    await nora.say("Which project are you working on?")
+    assert "question is on its way to Mia" in nora.text
+    received = await inbox.deliver()
+    assert "Nora would like to know more" in received["mia"][0]
+    assert "Which project are you working on?" in received["mia"][0]
+    inbox.give_buttons(mia)
+    await mia.press_label("Answer")
+    await mia.say("A CRM migration for our sales team.")
+    assert "answer is on its way to Nora" in mia.text
+    received = await inbox.deliver()
+    assert "Mia answered your question" in received["nora"][0]
+    inbox.give_buttons(nora)
+    await nora.press_label("Accept")  # the answer comes with the request's buttons again
+    assert "You are now Mia's mentor" in nora.text
