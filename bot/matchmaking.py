@@ -145,13 +145,18 @@ class Matchmaker:
         constraints = await constraints_for(tx, mentee.id)
         return index.suggest(to_profile(mentee), k=k, constraints=constraints, exclude=exclude)
 
-    async def score(self, tx: Tx, mentee: Person, mentor: Person,
+    async def score(self, tx: Tx, mentee: Person, mentor: Person, now_iso: str,
                     weights: Weights | None = None) -> Suggestion | None:
-        """The reference score of one pair, None when a hard constraint forbids it."""
+        """The reference score of one pair, None when a hard constraint forbids it.
+
+        Uses the programme index's text model so the score equals the one /find showed.
+        """
         load = (await mentor_loads(tx, [mentor.id]))[mentor.id]
+        index = await self.index(tx, mentee.programme_id, now_iso)
         return score_pair(to_profile(mentee), to_profile(mentor, load),
                           weights or self.weights(mentee.programme_id),
-                          await constraints_for(tx, mentee.id), self.taxonomy)
+                          await constraints_for(tx, mentee.id), self.taxonomy,
+                          text_model=index.text_model)
 
 
 async def _mentor_profiles(tx: Tx, programme_id: int, since: str | None,

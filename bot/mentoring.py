@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from bot import export, outbox, people
 from bot.clock import from_iso, to_iso
-from bot.contact import contact_of
+from bot.contact import RELAYED, contact_of
 from bot.context import Context, Services
 from bot.events import Button, Reply
 from bot.languages import language_name
 from bot.matchmaking import active_mentees, in_every_language, render_reason
 from bot.outbox import OutButton, Outgoing
 from bot.people import Person
+from bot.relay import introduce as introduce_relayed
+from bot.relay import relay_mode
 from bot.router import Router
 
 if TYPE_CHECKING:
@@ -171,7 +173,8 @@ async def _cannot_request(ctx: Context, mentor: Person) -> Reply | None:
         return ctx.say("request.already", name=mentor.name)
     if len(pending) >= MAX_PENDING:
         return ctx.say("request.too_many", count=len(pending))
-    if await ctx.services.matchmaker.score(ctx.tx, ctx.person, mentor) is None:
+    score = await ctx.services.matchmaker.score(ctx.tx, ctx.person, mentor, to_iso(ctx.now))
+    if score is None:
         return ctx.say("request.not_possible", name=mentor.name)
     return None
 
@@ -200,7 +203,8 @@ async def _send_request(ctx: Context, mentor: Person, note: str) -> list[Reply]:
     problem = await _cannot_request(ctx, mentor)
     if problem:
         return [problem]
-    suggestion = await ctx.services.matchmaker.score(ctx.tx, ctx.person, mentor)
+    suggestion = await ctx.services.matchmaker.score(ctx.tx, ctx.person, mentor,
+                                                     to_iso(ctx.now))
     assert suggestion is not None  # checked by _cannot_request in this same transaction
     days = ctx.services.config.matching.request_expiry_days
     expires = ctx.now + timedelta(days=days)
@@ -284,7 +288,9 @@ async def _own_pending_request(ctx: Context, value: str, as_role: str = "mentor"
     return row, []
 
 
-async def _contact_for(tx: Tx, person: Person, reader: Person) -> str:
+async def _contact_for(tx: Tx, person: Person, reader: Person, *, services: Services) -> str:
+    if relay_mode(services, person.programme_id):  # relay mode: never a contact (bot/relay.py)
+        return RELAYED
     addresses = await people.addresses_of(tx, person.id)
     reader_addresses = await people.addresses_of(tx, reader.id)
     reader_platform = reader_addresses[0].platform if reader_addresses else ""
@@ -313,7 +319,8 @@ async def press_accept(ctx: Context, value: str) -> list[Reply]:
     await ctx.emit("matched", match_id=match_id, mentee_id=mentee.id, mentor_id=ctx.person.id,
                    source="request")
     replies = [ctx.say("request.accepted_mentor", mentee=mentee.name,
-                       contact=await _contact_for(ctx.tx, mentee, ctx.person))]
+                       contact=await _contact_for(ctx.tx, mentee, ctx.person,
+                                                  services=ctx.services))]
     replies += await _after_match(ctx, mentee)
     return replies
 
@@ -328,11 +335,16 @@ def _relationship_months(services: Services, programme_id: int) -> int:
 async def introduce(tx: Tx, services: Services, mentee: Person, mentor: Person, now: Any,
                     ref: int | str) -> None:
     """Both sides get each other's contact, on their own platform, in their own language."""
+    if relay_mode(services, mentee.programme_id):  # relay mode: "talk through me", no contacts
+        await introduce_relayed(tx, services, mentee, mentor, now, ref)
+        return
     await _enqueue(tx, mentee.id, Outgoing(key="intro.mentee", params={
-        "mentor": mentor.name, "contact": await _contact_for(tx, mentor, mentee)}),
+        "mentor": mentor.name,
+        "contact": await _contact_for(tx, mentor, mentee, services=services)}),
         now, f"intro:{ref}:mentee")
     await _enqueue(tx, mentor.id, Outgoing(key="intro.mentor", params={
-        "mentee": mentee.name, "contact": await _contact_for(tx, mentee, mentor)}),
+        "mentee": mentee.name,
+        "contact": await _contact_for(tx, mentee, mentor, services=services)}),
         now, f"intro:{ref}:mentor")
 
 
@@ -560,7 +572,8 @@ async def cmd_mentors(ctx: Context, args: str) -> list[Reply]:
             continue
         lines.append(ctx.t("mentors.as_mentee" if as_mentee else "mentors.as_mentor",
                            name=other.name, since=since(row["started_at"]),
-                           contact=await _contact_for(ctx.tx, other, ctx.person)))
+                           contact=await _contact_for(ctx.tx, other, ctx.person,
+                                                      services=ctx.services)))
     for row in await ctx.tx.all(
             "SELECT * FROM requests WHERE status = 'pending' AND (mentee_id = ? OR mentor_id = ?)"
             " ORDER BY created_at", (ctx.person.id, ctx.person.id)):

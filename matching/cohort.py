@@ -1,10 +1,12 @@
 """Cohort matching: place as many mentees as capacities allow, with the best total score.
 
 `assign` builds each mentee's top-K mentors in blocks (see `cohort_scores`), then solves a
-min-cost flow with OR-tools: source supply on every mentee (1), mentee -> mentor arcs
-(capacity 1, cost SCALE - round(score * SCALE)), mentor -> sink arcs (capacity = free
-places), and one "unplaced" arc per mentee whose cost is larger than any possible gain, so
-the flow first places as many mentees as possible and then maximises the total score.
+min-cost flow with OR-tools `SimpleMinCostFlow`: source -> mentee arcs (capacity 1),
+mentee -> mentor arcs (capacity 1, cost SCALE - round(score * SCALE)), mentor -> sink arcs
+(capacity = free places). `solve_max_flow_with_min_cost` finds the largest flow (as many
+mentees placed as possible) and, among those, the cheapest (best total score): the same
+optimum as an "unplaced" arc per mentee whose cost exceeds any total, without inflating the
+cost range the solver scales over (measured twice as fast).
 When the top-K lists leave mentees unplaced while some mentors still have room, those
 mentees get a second list among the mentors with room and the flow is solved again.
 

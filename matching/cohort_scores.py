@@ -36,6 +36,7 @@ from matching.scoring import (
     unique,
 )
 from matching.text import TextModel
+from matching.topics import Taxonomy
 
 PENALTY = 1.0e4
 """Added (negatively) to pairs without a shared language; real scores are within [0, 1]."""
@@ -117,11 +118,15 @@ def build_space(
     mentors: Sequence[Profile],
     weights: Weights,
     constraints: Constraints,
-    taxonomy,
+    taxonomy: Taxonomy | None,
     text_model: TextModel,
     monday: date,
 ) -> CohortSpace:
-    mentees = list({m.id: m for m in reversed(mentees)}.values())[::-1]
+    """Encode mentees (each id once, first profile wins) and available mentors."""
+    first: dict[int, Profile] = {}
+    for mentee in mentees:
+        first.setdefault(mentee.id, mentee)
+    mentees = list(first.values())
     pool = available_mentors(mentors)
     effective = weights.effective()
     total = sum(effective.values())

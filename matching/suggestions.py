@@ -44,11 +44,6 @@ class _Postings:
         self._values: dict[object, np.ndarray] = {}
         self._sizes: dict[object, int] = {}
 
-    def bulk(self, keys: list, rows: list[int], values: list[float]) -> None:
-        """Load many (key, row, value) triples at once (rows appended after existing ones)."""
-        for key, row, value in zip(keys, rows, values, strict=True):
-            self.add(key, row, value)
-
     def add(self, key: object, row: int, value: float) -> None:
         size = self._sizes.get(key, 0)
         rows = self._rows.get(key)
@@ -150,7 +145,9 @@ class MentorIndex:
         )
         self._seniority[row] = seniority_level(mentor.seniority)
         dept = department_key(mentor.department)
-        self._department[row] = self._departments.setdefault(dept, len(self._departments)) if dept else -1
+        self._department[row] = (
+            self._departments.setdefault(dept, len(self._departments)) if dept else -1
+        )
         self._manager[row] = mentor.manager_id if mentor.manager_id is not None else -1
         languages = frozenset(mentor.languages)
         self._language[row] = self._language_sets.setdefault(languages, len(self._language_sets))

@@ -13,8 +13,8 @@ How a text is read:
    words are expanded ("mgmt" -> "management").
 3. Known terms (labels, synonyms, abbreviations of both languages) are found exactly, longest
    first, as whole words; the words left over are matched with a bounded typo tolerance
-   (optimal string alignment distance: 1 edit up to 8 letters, 2 up to 15, 3 beyond; none
-   for words under 4 letters and never for abbreviations).
+   (optimal string alignment distance: 1 edit up to 12 letters, 2 up to 20, 3 beyond; none
+   under 4 letters and never for abbreviations).
 4. If every content word of the fragment is covered the fragment yields those topics;
    otherwise it becomes one free tag. A long sentence (more than 6 content words) only
    yields the known terms it contains.
@@ -117,9 +117,9 @@ def _meaningful(cleaned: str) -> bool:
 def _allowed_edits(length: int) -> int:
     if length < 4:
         return 0
-    if length <= 8:
+    if length <= 12:
         return 1
-    if length <= 15:
+    if length <= 20:
         return 2
     return 3
 
@@ -151,7 +151,11 @@ class Taxonomy:
                 term = clean(raw)
                 if term:
                     self._claim(term, topic.id)
-        self._fuzzy_terms = fuzzy_terms
+        # Terms by length: a query is only compared with terms it could be within reach of.
+        self._by_length: dict[int, list[str]] = {}
+        for term in fuzzy_terms:
+            self._by_length.setdefault(len(term), []).append(term)
+        self._reachable: dict[tuple[int, int], list[str]] = {}
         self._max_window = max((t.count(" ") + 1 for t in self._exact), default=1)
         self._max_window = min(self._max_window, MAX_WINDOW)
         self._text_cache: dict[str, tuple[TopicMatch, ...]] = {}
@@ -248,13 +252,22 @@ class Taxonomy:
         for piece in _STRONG_SEPARATORS.split(text):
             if not piece.strip():
                 continue
-            parts = [piece] if clean(piece) in self._exact else _WEAK_SEPARATORS.split(piece)
+            parts = [piece] if self._is_one_term(piece) else _WEAK_SEPARATORS.split(piece)
             for part in parts:
                 if part and part.strip():
                     yield part
                     count += 1
                     if count >= MAX_FRAGMENTS:
                         return
+
+    def _is_one_term(self, piece: str) -> bool:
+        """A piece that is itself a term ("CI/CD", "recherche et développement", or one
+        with a typo) is not cut at its "/" or "et"."""
+        if not _WEAK_SEPARATORS.search(piece):
+            return True
+        words = [self._expansions.get(w, w) for w in clean(piece).split()]
+        whole = " ".join(words)
+        return whole in self._exact or self._fuzzy(whole) is not None
 
     def _match_fragment(self, fragment: str) -> tuple[tuple[str, float], ...]:
         cleaned = clean(fragment)
@@ -267,23 +280,28 @@ class Taxonomy:
         return cached
 
     def _match_cleaned(self, cleaned: str) -> tuple[tuple[str, float], ...]:
+        if cleaned in self._exact:  # before expansions: "dev ops", "biz dev"
+            return ((self._exact[cleaned], 1.0),)
         words = [self._expansions.get(w, w) for w in cleaned.split()[:200]]
         whole = " ".join(words)
-        if whole in self._exact:  # also the short ones: "C#", "R", "Go"
+        if whole in self._exact:  # also the short ones: "C#", "Go"
             return ((self._exact[whole], 1.0),)
         if not _meaningful(whole):
             return ()
         content = [i for i, w in enumerate(words) if w not in FILLER_WORDS and not w.isdigit()]
         if not content:
             return ()
+        if len(content) <= LONG_FRAGMENT:
+            # A typo in a multi-word term is best caught on the whole fragment, before
+            # its words are matched one by one ("risk mannagement").
+            fuzzy = self._fuzzy(whole)
+            if fuzzy is not None:
+                return (fuzzy,)
         matches, covered = self._exact_windows(words)
         if len(content) <= LONG_FRAGMENT:
             matches += self._fuzzy_windows(words, covered, content)
             if all(i in covered for i in content):
                 return tuple(_ordered(matches))
-            fuzzy = self._fuzzy(whole)
-            if fuzzy is not None:
-                return (fuzzy,)
             tag = free_tag(whole)
             return ((tag, 0.0),) if tag else ()
         return tuple(_ordered(matches))
@@ -326,9 +344,16 @@ class Taxonomy:
         allowed = _allowed_edits(len(query))
         if allowed == 0 or len(query) > 80:
             return None
-        best = process.extractOne(
-            query, self._fuzzy_terms, scorer=OSA.distance, score_cutoff=allowed
-        )
+        key = (len(query), allowed)
+        choices = self._reachable.get(key)
+        if choices is None:
+            choices = [
+                term
+                for length in range(len(query) - allowed, len(query) + allowed + 1)
+                for term in self._by_length.get(length, ())
+            ]
+            self._reachable[key] = choices
+        best = process.extractOne(query, choices, scorer=OSA.distance, score_cutoff=allowed)
         if best is None:
             return None
         term, distance, _ = best

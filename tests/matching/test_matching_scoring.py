@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import REFERENCE_DATE, build_mentor, build_profile
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matching_people import REFERENCE_DATE, build_mentor, build_profile
 
 from matching.model import CRITERIA, Constraints, Weights
 from matching.scoring import score_pair, unmet_constraint

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from conftest import REFERENCE_DATE, build_mentor, build_profile, random_people
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matching_people import REFERENCE_DATE, build_mentor, build_profile, random_people
 
 from matching.model import Constraints, Weights
 from matching.scoring import score_pair, unmet_constraint

@@ -99,7 +99,9 @@ def test_match_carries_fragment_and_confidence(taxonomy):
     assert free.score == 0.0
 
 
-@pytest.mark.parametrize("text", ["", "   ", "😀🎉🚀", ",,,;;;", "a", "42", "\x00\x07\x1b[31m", "- • -"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "😀🎉🚀", ",,,;;;", "a", "42", "\x00\x07\x1b[31m", "- • -"]
+)
 def test_garbage_gives_nothing(taxonomy, text):
     assert taxonomy.normalise(text) == []
 

@@ -1,0 +1,111 @@
+"""Cohort matching: wall time, peak memory and quality, next to greedy and the dense optimum.
+
+Run from the repository root:  python -m bench.bench_cohort [--quick]
+
+Sizes (mentors have capacity 3 and no load): 2k x 700 (also solved densely with
+linear_sum_assignment, to measure the share of the optimum), 20k x 5k and 100k x 30k;
+--quick runs 2k x 700 and 5k x 1.5k. Each size runs in its own process so that its peak
+resident memory (ru_maxrss) is its own. Profile generation is not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+
+from bench.profiles import TAXONOMY_PATH, generate
+from matching.cohort import assign, dense_assign, greedy_assign
+from matching.model import Weights
+from matching.topics import Taxonomy
+
+REFERENCE = date(2025, 3, 5)
+FULL = [(2_000, 700), (20_000, 5_000), (100_000, 30_000)]
+QUICK = [(2_000, 700), (5_000, 1_500)]
+DENSE_UP_TO = 2_000 * 2_100
+
+
+def measure(n_mentees: int, n_mentors: int) -> dict:
+    """One size, in this process: the figures as a dict (printed as JSON by --one)."""
+    taxonomy = Taxonomy.load(TAXONOMY_PATH)
+    mentees, mentors = generate(n_mentees, n_mentors, seed=5, capacity=3, taxonomy=taxonomy)
+    weights = Weights()
+    kwargs = dict(taxonomy=taxonomy, reference_date=REFERENCE)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out: dict = {"size": f"{n_mentees:,} x {n_mentors:,}"}
+
+    started = time.perf_counter()
+    result = assign(mentees, mentors, weights, compare_dense=False, **kwargs)
+    out["assign_s"] = time.perf_counter() - started
+    out["assign"] = _figures(result.quality)
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["rss_before_mb"] = rss_before / 1024
+
+    started = time.perf_counter()
+    fair = assign(mentees, mentors, weights, mode="fair", compare_dense=False, **kwargs)
+    out["fair_s"] = time.perf_counter() - started
+    out["fair"] = _figures(fair.quality)
+
+    started = time.perf_counter()
+    greedy = greedy_assign(mentees, mentors, weights, **kwargs)
+    out["greedy_s"] = time.perf_counter() - started
+    out["greedy"] = _figures(greedy.quality)
+
+    if n_mentees * 3 * n_mentors <= DENSE_UP_TO:
+        started = time.perf_counter()
+        dense = dense_assign(mentees, mentors, weights, **kwargs)
+        out["dense_s"] = time.perf_counter() - started
+        out["dense"] = _figures(dense.quality)
+        for name, res in (("assign", result), ("fair", fair), ("greedy", greedy)):
+            out[name]["share_of_optimum"] = res.total / dense.total if dense.total else 1.0
+    return out
+
+
+def _figures(quality: dict) -> dict:
+    keys = ("placed", "total", "min_score", "p10_score", "mean_rank", "blocking_pairs",
+            "exact_top_k", "fair_threshold")
+    return {k: quality[k] for k in keys if k in quality}
+
+
+def report(figures: dict) -> None:
+    print(f"\n== {figures['size']}  (peak RSS {figures['rss_mb']:,.0f} MB,"
+          f" {figures['rss_before_mb']:,.0f} MB before solving)")
+    header = (f"{'method':<8}{'time s':>8}{'placed':>9}{'total':>11}{'share':>8}"
+              f"{'min':>7}{'p10':>7}{'rank':>6}{'blocking':>10}")
+    print(header)
+    for name in ("assign", "fair", "greedy", "dense"):
+        if name not in figures:
+            continue
+        q = figures[name]
+        share = q.get("share_of_optimum")
+        print(f"{name:<8}{figures[name + '_s']:>8.2f}{q['placed']:>9,}{q['total']:>11.1f}"
+              f"{(f'{share:.2%}' if share is not None else '-'):>8}"
+              f"{q['min_score']:>7.3f}{q['p10_score']:>7.3f}{q.get('mean_rank', 0):>6.2f}"
+              f"{q['blocking_pairs']:>10,}")
+    if "exact_top_k" in figures["assign"]:
+        print(f"top-K lists proven exact: {figures['assign']['exact_top_k']:.1%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    parser.add_argument("--one", nargs=2, type=int, metavar=("MENTEES", "MENTORS"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(*args.one)))
+        return
+    for n_mentees, n_mentors in QUICK if args.quick else FULL:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.bench_cohort", "--one", str(n_mentees), str(n_mentors)],
+            capture_output=True, text=True, check=True,
+        )
+        report(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    main()
