@@ -14,6 +14,7 @@ in tests/payloads/telegram/.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
 import re
@@ -225,10 +226,8 @@ class FakeBotAPI:
             if ready or self._closing or time.monotonic() >= deadline:
                 self.replays = self.replays[len(ready):]
                 return ready
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(news.wait(), deadline - time.monotonic())
-            except TimeoutError:
-                pass
 
     async def _api_sendMessage(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
         chat_id = self._reachable(params)

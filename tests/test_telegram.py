@@ -191,6 +191,9 @@ def test_bot_name_is_matched_without_case_and_other_bots_are_ignored() -> None:
     assert translate.parse_command("/start") == ("start", None, "")
     assert translate.parse_command("/") is None and translate.parse_command("hello /x") is None
     assert translate.parse_command("/héllo") == ("héllo", None, "")
+    data = json.loads((PAYLOADS / "private_command.json").read_text(encoding="utf-8"))
+    data["message"]["text"] = "/help@WeatherBot"
+    assert translate.inbound(Update.de_json(data, None), ME) is None
 
 
 def test_captions_and_stickers_are_messages_too() -> None:
@@ -334,6 +337,7 @@ async def test_sends_are_paced_overall_per_chat_and_per_group() -> None:
     assert watch.now == start  # answers to presses are never held back
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # PTB's own RetryAfter.__init__
 async def test_a_429_is_waited_out_then_retried_once() -> None:
     watch = Stopwatch()
     limiter = PacingLimiter(clock=watch.clock, sleep=watch.sleep)
@@ -355,3 +359,310 @@ async def test_a_429_is_waited_out_then_retried_once() -> None:
     with pytest.raises(RetryAfter):
         await limiter.process_request(always_flooded, (), {}, "sendMessage", {"chat_id": 1},
                                       None)
+
+
+# --- scenarios: the real PTB Application against the fake Bot API -------------------------
+
+async def test_a_newcomer_onboards_with_start_in_french(app: App, fake: FakeBotAPI) -> None:
+    camille = user(5001, "Camille", "Durand", language_code="fr")
+    async with running(app):
+        fake.push_text(camille, "/start")
+        await fake.wait_for(lambda: fake.messages_to(5001), what="the first question")
+        question = fake.messages_to(5001)[0]
+        assert labels(question) == ["English", "Français"]
+        assert all(len(b["callback_data"].encode()) <= 64 for b in buttons_of(question))
+
+        press = fake.press(camille, question, "Français")
+        await fake.wait_for(lambda: len(fake.messages_to(5001)) >= 3, what="the welcome")
+        welcome, consent = fake.messages_to(5001)[1:3]
+        assert "<b>Programme Test</b>" in welcome["html"]  # *bold* rendered as HTML
+        assert "Bienvenue" in welcome["text"]
+        assert any("J'accepte" in label for label in labels(consent))
+        answered = [c.params["callback_query_id"] for c in fake.calls_of("answerCallbackQuery")]
+        assert answered == [press["callback_query"]["id"]]
+
+        fake.press(camille, consent, "J'accepte")
+        await fake.wait_for(lambda: len(fake.messages_to(5001)) >= 4, what="the role question")
+        assert any("Mentoré" in label for label in labels(fake.messages_to(5001)[3]))
+
+    async with app.db.read() as tx:
+        row = await tx.one("SELECT p.* FROM people p JOIN addresses a ON a.person_id = p.id"
+                           " WHERE a.platform = 'telegram' AND a.workspace = ?"
+                           " AND a.user_id = '5001'", (WORKSPACE,))
+    assert row["display_name"] == "Camille Durand" and row["language"] == "fr"
+    assert row["consent_at"] is not None
+    menus = {c.params.get("language_code"): c.params["commands"]
+             for c in fake.calls_of("setMyCommands")}
+    assert set(menus) == {None, "fr"}
+    assert {"command": "start", "description": "Créer votre profil (ou le continuer)"} \
+        in menus["fr"]
+
+
+async def test_find_request_accept_and_introduction_on_telegram(app: App,
+                                                                fake: FakeBotAPI) -> None:
+    ids = await setup_programme(app)
+    await move_to_telegram(app, ids["mia"], 7001)
+    await move_to_telegram(app, ids["nora"], 7002)
+    mia, nora = user(7001, "Mia"), user(7002, "Nora")
+
+    def card_of(name: str) -> dict[str, Any] | None:
+        return next((m for m in fake.messages_to(7001)
+                     if (m["html"] or "").startswith(f"<b>{name}</b>")), None)
+
+    async with running(app):
+        fake.push_text(mia, "/find")
+        card = await fake.wait_for(lambda: card_of("Nora"), what="Nora's card")
+        assert labels(card)[0] == "Request Nora"
+        fake.press(mia, card, "Request Nora")
+        ask = await fake.wait_for(lambda: next((m for m in fake.messages_to(7001)
+                                                if "Send without a message" in labels(m)),
+                                               None), what="the note question")
+        fake.press(mia, ask, "Send without a message")
+        request = await fake.wait_for(lambda: next(iter(fake.messages_to(7002)), None),
+                                      what="the request reaching Nora")
+        assert "Mia" in request["text"]
+        assert labels(request) == ["Accept", "Decline", "Ask for more info"]
+        assert any("on its way to Nora" in t for t in fake.texts_to(7001))
+
+        fake.press(nora, request, "Accept")
+        intro = await fake.wait_for(lambda: next((m for m in fake.messages_to(7001)
+                                                  if "accepted" in m["text"]), None),
+                                    what="Mia's introduction")
+        assert '<a href="tg://user?id=7002">' in intro["html"]
+        await fake.wait_for(lambda: any("You are now" in t for t in fake.texts_to(7002)))
+    assert await count(app, "SELECT count(*) FROM matches WHERE status = 'active'") == 1
+    assert len(fake.calls_of("answerCallbackQuery")) == 3  # one per press
+
+
+async def test_a_deep_link_puts_a_newcomer_in_its_programme(app: App, fake: FakeBotAPI) -> None:
+    sam, lou = user(5002, "Sam"), user(5003, "Lou")
+    async with running(app):
+        fake.push_text(sam, "/start owls2026")
+        fake.push_text(lou, "/start no-such-code")
+        question = await fake.wait_for(lambda: next(iter(fake.messages_to(5002)), None))
+        fake.press(sam, question, "English")
+        await fake.wait_for(lambda: len(fake.messages_to(5002)) >= 3)
+        assert "Welcome to <b>Night Owls</b>" in fake.messages_to(5002)[1]["html"]
+        await fake.wait_for(lambda: fake.messages_to(5003))
+    programme_of = {}
+    for user_id in ("5002", "5003"):
+        programme_of[user_id] = await count(
+            app, "SELECT pr.code FROM people p JOIN addresses a ON a.person_id = p.id"
+                 " JOIN programmes pr ON pr.id = p.programme_id WHERE a.user_id = ?", (user_id,))
+    assert programme_of == {"5002": "owls", "5003": "main"}
+
+
+async def test_the_same_update_twice_has_one_effect(app: App, fake: FakeBotAPI) -> None:
+    ana, ben = user(5004, "Ana"), user(5005, "Ben")
+    async with running(app):
+        first = fake.push_text(ana, "/start")
+        await fake.wait_for(lambda: fake.messages_to(5004))
+        fake.replay(first)  # Telegram did not get our confirmation and sends it again
+        fake.push_text(ben, "/start")  # handled after the replay: updates go in order
+        await fake.wait_for(lambda: fake.messages_to(5005))
+    assert len(fake.messages_to(5004)) == 1
+    assert await count(app, "SELECT count(*) FROM people") == 2
+
+
+async def test_a_backlog_after_downtime_is_handled_once_each(app: App, fake: FakeBotAPI) -> None:
+    people = [user(9000 + n, f"Person{n}") for n in range(50)]
+    for person in people:
+        fake.push_text(person, "/start")  # queued while the bot was down
+    async with running(app):
+        await fake.wait_for(lambda: len(fake.sent) >= 50, timeout=20, what="50 answers")
+    assert sorted(m["chat"]["id"] for m in fake.sent) == [9000 + n for n in range(50)]
+    assert fake.pending == []  # every update was confirmed to Telegram
+    assert fake.calls_of("deleteWebhook")[0].params["drop_pending_updates"] == "false"
+
+    async with running(app):  # a restart fetches nothing again
+        fake.push_text(user(9999, "Late"), "/start")
+        await fake.wait_for(lambda: fake.messages_to(9999))
+    assert len(fake.sent) == 51
+    assert await count(app, "SELECT count(*) FROM people") == 51
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # PTB's own RetryAfter.__init__
+async def test_a_429_is_waited_out_and_the_message_sent_once(app: App, fake: FakeBotAPI) -> None:
+    fake.fail("sendMessage", status=429, retry_after=1)
+    async with running(app) as adapter:
+        fake.push_text(user(5006, "Flo"), "/help")
+        await fake.wait_for(lambda: fake.messages_to(5006))
+        tries = fake.calls_of("sendMessage")
+        assert len(tries) == 2 and tries[0].params["text"] == tries[1].params["text"]
+        assert tries[1].at - tries[0].at >= 1.0
+        assert len(fake.messages_to(5006)) == 1
+
+        fake.fail("sendMessage", status=429, retry_after=1, times=2)  # still flooded after
+        with pytest.raises(RetryLater) as later:
+            await adapter.transport.send(tg_address(5006), Reply(tg_address(5006), "Hi"))
+        assert later.value.seconds == 1
+
+
+async def test_a_10000_character_message_is_split_into_valid_parts(app: App,
+                                                                   fake: FakeBotAPI) -> None:
+    paragraphs = [f"*Part {n}* — R&D <notes> for _week {n}_ 🚀 " + "lorem ipsum " * 30
+                  for n in range(30)]
+    text = "\n\n".join(paragraphs)[:10_000]
+    address = tg_address(5007)
+    async with running(app) as adapter:
+        await adapter.transport.send(address, Reply(address, text, (Button("OK", "x", "1"),)))
+    parts = fake.messages_to(5007)
+    assert len(parts) == 3
+    assert all(utf16_len(part["text"]) <= 4096 for part in parts)
+    assert [bool(part.get("reply_markup")) for part in parts] == [False, False, True]
+    whole = telegram_html_text(render.to_html(text))
+    for part in parts[:-1]:
+        assert part["text"] + "\n\n" in whole  # each cut is at a paragraph break
+    assert "\n\n".join(part["text"] for part in parts) == whole
+
+
+async def test_a_forged_or_stale_button_gets_a_polite_answer(app: App, fake: FakeBotAPI) -> None:
+    old = SimulatedClock().now() - timedelta(days=31)
+    async with app.db.transaction() as tx:
+        await tx.execute("INSERT INTO telegram_callbacks (token, action_id, value, created_at)"
+                         " VALUES ('oldtoken1234', 'language', 'fr', ?)", (to_iso(old),))
+    eve = user(5008, "Eve")
+    async with running(app):
+        fake.push_text(eve, "/help")
+        message = await fake.wait_for(lambda: next(iter(fake.messages_to(5008)), None))
+        for data in ("forged-token-123", "oldtoken1234", "💥" * 16):
+            fake.push_callback(eve, message, data)
+        await fake.wait_for(lambda: len(fake.messages_to(5008)) >= 4)
+    assert all("no longer valid" in t for t in fake.texts_to(5008)[1:])
+    assert len(fake.calls_of("answerCallbackQuery")) == 3
+    edits = fake.calls_of("editMessageReplyMarkup")
+    assert edits and edits[0].params["message_id"] == message["message_id"]
+    assert await callbacks.resolve(app.db, "oldtoken1234") is None  # purged at start-up
+
+
+async def test_in_a_group_only_commands_for_the_bot_are_answered(app: App,
+                                                                 fake: FakeBotAPI) -> None:
+    group = {"id": -1001987654321, "title": "Mentoring circle", "type": "supergroup"}
+    sam = user(5009, "Sam")
+    async with running(app):
+        fake.push_text(sam, "Has anyone tried the mentoring bot?", chat=group)
+        fake.push_text(sam, "/help", chat=group)
+        fake.push_text(sam, "/help@WeatherBot", chat=group)
+        asked = fake.push_text(sam, "/help@MentorTestBot", chat=group)
+        answer = await fake.wait_for(lambda: next(iter(fake.messages_to(group["id"])), None))
+    assert len(fake.sent) == 1
+    assert answer["reply_parameters"]["message_id"] == asked["message"]["message_id"]
+
+
+async def test_webhook_refuses_a_wrong_secret_and_handles_the_right_one(
+        tmp_path: Path, fake: FakeBotAPI) -> None:
+    config = telegram_config(tmp_path, fake.base_url, mode="webhook", host="127.0.0.1", port=0,
+                             webhook_url="https://bot.example.org/telegram/hook",
+                             secret_token="s3cret_Token-42")
+    app = await build_app(config, SimulatedClock())
+    update = {"update_id": 880001, "message": {
+        "message_id": 3, "date": 1767607200, "text": "/help",
+        "from": user(5010, "Wes"), "chat": {"id": 5010, "type": "private", "first_name": "Wes"},
+        "entities": [{"offset": 0, "length": 5, "type": "bot_command"}]}}
+    try:
+        async with running(app) as adapter, aiohttp.ClientSession() as http:
+            assert fake.webhook["url"] == "https://bot.example.org/telegram/hook"
+            assert fake.webhook["secret_token"] == "s3cret_Token-42"
+            url = f"http://127.0.0.1:{adapter.webhook.port}/telegram/hook"  # type: ignore[union-attr]
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guess"}):
+                async with http.post(url, json=update, headers=headers) as response:
+                    assert response.status == 403
+            await asyncio.sleep(0.3)
+            assert await count(app, "SELECT count(*) FROM inbox") == 0
+            assert await count(app, "SELECT count(*) FROM people") == 0
+            assert fake.sent == []
+
+            genuine = {"X-Telegram-Bot-Api-Secret-Token": "s3cret_Token-42"}
+            for _ in range(2):  # Telegram retries a delivery it thinks failed
+                async with http.post(url, json=update, headers=genuine) as response:
+                    assert response.status == 200
+            await fake.wait_for(lambda: fake.messages_to(5010))
+            await asyncio.sleep(0.3)
+        assert len(fake.messages_to(5010)) == 1
+        assert not fake.calls_of("getUpdates")
+    finally:
+        await app.close()
+
+
+async def test_webhook_mode_needs_a_secret(tmp_path: Path, fake: FakeBotAPI) -> None:
+    config = telegram_config(tmp_path, fake.base_url, mode="webhook",
+                             webhook_url="https://bot.example.org/hook")
+    app = await build_app(config, SimulatedClock())
+    try:
+        with pytest.raises(ConfigError, match="secret_token"):
+            async with running(app):
+                pass
+    finally:
+        await app.close()
+
+
+async def test_files_go_as_documents_and_charts_as_photos(app: App, fake: FakeBotAPI) -> None:
+    address = tg_address(5011)
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    async with running(app) as adapter:
+        await adapter.transport.send(address, Reply(
+            address, "*Your invitation*", (Button("Got it", "x"),),
+            file=Attachment("../meeting.ics", b"BEGIN:VCALENDAR", "text/calendar")))
+        await adapter.transport.send(address, Reply(
+            address, "Participation", file=Attachment("chart.png", png, "image/png")))
+        await adapter.transport.send(address, Reply(
+            address, "word " * 300, file=Attachment("export.csv", b"a,b\n", "text/csv")))
+    ics, chart, long_text, csv = fake.messages_to(5011)
+    assert ics["document"]["file_name"] == "meeting.ics"
+    assert ics["upload"].content == b"BEGIN:VCALENDAR" and ics["html"] == "<b>Your invitation</b>"
+    assert labels(ics) == ["Got it"]
+    assert chart["photo"] and chart["caption"] == "Participation"
+    assert long_text["text"].startswith("word") and csv["document"]["file_name"] == "export.csv"
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_unreachable(app: App,
+                                                                  fake: FakeBotAPI) -> None:
+    ids = await setup_programme(app)
+    await move_to_telegram(app, ids["mia"], 7001)
+    fake.blocked.add(7001)
+    async with running(app) as adapter:
+        with pytest.raises(Unreachable):
+            await adapter.transport.send(tg_address(7001), Reply(tg_address(7001), "Hello"))
+        async with app.db.transaction() as tx:
+            await outbox.enqueue(tx, ids["mia"], outbox.Outgoing(key="common.help_hint"),
+                                 due_at=app.services.clock.now(), key="test:blocked")
+        adapter.wake()
+        await fake.wait_for(lambda: fake.calls_of("sendMessage") and True)
+        for _ in range(100):
+            if await count(app, "SELECT unreachable_at FROM addresses WHERE user_id = '7001'"):
+                break
+            await asyncio.sleep(0.05)
+    assert await count(app, "SELECT status FROM outbox WHERE idempotency_key = 'test:blocked'") \
+        == "failed"
+    assert await count(app, "SELECT unreachable_at FROM addresses WHERE user_id = '7001'")
+
+
+async def test_mentee_on_telegram_and_mentor_in_the_console(app: App, fake: FakeBotAPI) -> None:
+    ids = await setup_programme(app)
+    await move_to_telegram(app, ids["mia"], 7001)
+    mia = user(7001, "Mia")
+    console = ConsoleTransport(io.StringIO())
+    async with running(app, others={"console": console}) as adapter:
+        fake.push_text(mia, "/find")
+        card = await fake.wait_for(lambda: next(
+            (m for m in fake.messages_to(7001) if (m["html"] or "").startswith("<b>Nora</b>")),
+            None))
+        fake.press(mia, card, "Request Nora")
+        ask = await fake.wait_for(lambda: next(
+            (m for m in fake.messages_to(7001) if "Send without a message" in labels(m)), None))
+        fake.press(mia, ask, "Send without a message")
+        await fake.wait_for(lambda: "nora" in console.latest_buttons, what="the console request")
+        assert "→ @nora: *Mia*" in console.out.getvalue()  # type: ignore[attr-defined]
+
+        accept = next(b for b in console.latest_buttons["nora"] if b.label == "Accept")
+        for reply in await app.bot.handle(Action(console_address("nora"), accept.action_id,
+                                                 accept.value)):
+            console.show(reply)
+        adapter.wake()
+        intro = await fake.wait_for(lambda: next(
+            (m for m in fake.messages_to(7001) if "accepted" in m["text"]), None))
+        assert "(console: @nora)" in intro["text"]
+        await fake.wait_for(lambda: "tg://user?id=7001" in console.out.getvalue())  # type: ignore[attr-defined]
+    shown = console.out.getvalue()  # type: ignore[attr-defined]
+    assert "Mia (Telegram: tg://user?id=7001)" in shown
+    assert all(m["chat"]["id"] == 7001 for m in fake.sent)  # Nora got nothing on Telegram

@@ -17,7 +17,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 
 from bot.events import Button
 
@@ -65,10 +67,9 @@ def _line_html(line: str) -> str:
 
 
 def _link(url: str) -> str:
-    escaped = html.escape(url, quote=True)
     if _TG_USER.fullmatch(url):
-        return f'<a href="{escaped}">{escaped}</a>'
-    return escaped  # Telegram links http(s) URLs by itself
+        return f'<a href="{url}">{url}</a>'  # digits only: nothing to escape
+    return html.escape(url, quote=False)  # Telegram links http(s) URLs by itself
 
 
 def _styled(segment: str) -> str:
@@ -107,25 +108,62 @@ def split(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         # Rendering never shortens a text and never more than sextuples it ("&" -> "&amp;",
         # tags): only lengths in between need the actual rendering.
         size = utf16_len(candidate)
-        if size * 6 <= limit:
-            return True
-        return size <= limit and utf16_len(to_html(candidate)) <= limit
+        return size * 6 <= limit or (size <= limit and rendered_len(candidate) <= limit)
 
     parts: list[str] = []
-    current: str | None = None
-    for separator, piece in _pieces(text, fits, 0):
-        if current is None:
-            current = piece
-            continue
-        candidate = current + separator + piece
-        if fits(candidate):
-            current = candidate
-        else:
-            parts.append(current)
-            current = piece
-    if current is not None:
-        parts.append(current)
+    for part in _pack(_pieces(text, fits, 0), fits, limit):
+        # The bound behind _pack can only be wrong for a contact link cut in the middle of a
+        # word longer than a message; this guard keeps even that part within the limit.
+        parts.extend([part] if fits(part) else _hard_cut(part, fits))
     return [part.strip("\n") for part in parts if part.strip()]
+
+
+def rendered_len(text: str) -> int:
+    return utf16_len(to_html(text))
+
+
+def _bound(text: str) -> int:
+    """An upper bound of `rendered_len(text)` that adds up when texts are joined.
+
+    Escaping adds 4 units per "&" and 3 per "<" or ">"; a bold or italic pair turns its
+    two markers into 7 characters of tags (3 per marker is more than enough); a contact link
+    is written twice, plus 15 characters of tag.
+    """
+    extra = 4 * text.count("&") + 3 * sum(text.count(c) for c in "<>*_")
+    extra += sum(len(link) + 15 for link in _TG_USER.findall(text))
+    return utf16_len(text) + extra
+
+
+def _pack(pieces: list[tuple[str, str]], fits: Callable[[str], bool], limit: int) -> list[str]:
+    """Join consecutive pieces greedily into parts that fit, rendering only O(log n) texts each.
+
+    For pieces start..end, the raw length (rendering never shortens) says where a part surely
+    ends at the latest, the additive bound where it surely fits; a binary search with the
+    actual rendering settles the cut in between.
+    """
+    raw = list(accumulate((utf16_len(s) + utf16_len(p) for s, p in pieces), initial=0))
+    safe = list(accumulate((_bound(s) + _bound(p) for s, p in pieces), initial=0))
+
+    def joined(start: int, end: int) -> str:
+        return pieces[start][1] + "".join(s + p for s, p in pieces[start + 1:end])
+
+    parts: list[str] = []
+    start = 0
+    while start < len(pieces):
+        first = pieces[start][1]
+        # The largest `end` whose raw length / bound stays within the limit (at least one piece).
+        most = bisect_right(raw, limit - utf16_len(first) + raw[start + 1], lo=start + 1) - 1
+        sure = bisect_right(safe, limit - _bound(first) + safe[start + 1], lo=start + 1) - 1
+        low, high = max(start + 1, min(sure, most)), max(start + 1, most)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(joined(start, middle)):
+                low = middle
+            else:
+                high = middle - 1
+        parts.append(joined(start, low))
+        start = low
+    return parts
 
 
 def _pieces(text: str, fits: Callable[[str], bool], level: int) -> list[tuple[str, str]]:

@@ -27,7 +27,6 @@ MAX_NAME = 100
 # "/name", "/name@BotName", then arguments. Telegram only marks [A-Za-z0-9_] names as commands,
 # but a person who types "/héllo" meant a command too: the core answers "unknown command".
 _COMMAND = re.compile(r"^/([^\s@/]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?:\s+(.*))?$", re.DOTALL)
-_GROUPS = frozenset({Chat.GROUP, Chat.SUPERGROUP})
 
 
 @dataclass(frozen=True, slots=True)
