@@ -17,6 +17,7 @@ import asyncio
 import logging
 import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "console"
 WORKSPACE = "local"
 DEFAULT_HANDLE = "me"
+STEP = timedelta(hours=1)
 _HANDLE = re.compile(r"^@([A-Za-z0-9][\w.-]{0,39})(?:\s+(.*))?$", re.DOTALL)
 _PRESS = re.compile(r"^#(\d{1,3})$")
 
@@ -147,11 +149,16 @@ class Console:
         if delta is None:
             print("(usage: /time +3d, +2h, +30m or +1w)", file=self.out)
             return
-        clock.advance(delta)
+        self.transport.new_turn()
+        # Step an hour at a time so that what falls due on the way is delivered on time,
+        # as it would be in real life, instead of being judged late after one big jump.
+        while delta > timedelta(0):
+            step = min(delta, STEP)
+            clock.advance(step)
+            delta -= step
+            await self.deliver_due()
         await save_simulated_clock(self.app.db, clock)
         print(f"(clock: {clock.now():%Y-%m-%d %H:%M} UTC)", file=self.out, flush=True)
-        self.transport.new_turn()
-        await self.deliver_due()
 
     async def deliver_due(self) -> None:
         while (await self.dispatcher.run_once()).sent:

@@ -52,7 +52,7 @@ class App:
 
 
 # Feature modules, each with `register(router, registry)`; /help lists commands in this order.
-FEATURES = ("bot.basics", "bot.mentoring", "bot.admin", "bot.admin_matching")
+FEATURES = ("bot.basics", "bot.mentoring", "bot.admin", "bot.admin_matching", "bot.training")
 
 
 def build_router() -> Router:

@@ -5,9 +5,10 @@ person through the outbox, in their language at send time. The rules read three 
 
 - `held_meetings`: filled from the `meeting_held` hook (one row per meeting and person);
 - `lesson_progress`: lessons marked done (bot/training.py);
-- `mentor_ratings`: how mentees rated their mentor for a meeting, 1 to 5. The meetings module
-  (or any other) writes it with `record_rating`, or passes `rating` (and `meeting_id`) in the
-  data of the `meeting_held` / `survey_answered` hooks, which bot/training.py records here.
+- ratings of mentors, 1 to 5, per meeting and mentee: the usefulness mentees give a meeting
+  in the meetings module (`meeting_participants.usefulness`), and `mentor_ratings`, written
+  with `record_rating` or from a `rating` (with `meeting_id`) in the data of the
+  `meeting_held`, `meeting_rated` or `survey_answered` hooks.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot import outbox
+from bot import outbox, people
 from bot.clock import to_iso
+from bot.context import Context
+from bot.events import Reply
 from bot.lessons import LessonLibrary
 from bot.outbox import Outgoing
 from bot.people import Person
@@ -94,25 +97,45 @@ async def _qualifies(tx: Tx, badge: BadgeRule, library: LessonLibrary, person: P
             (person.id,))}
         return bool(wanted) and wanted <= done
     if badge.rule == "mentor_rating":
-        row = await tx.one(
-            "SELECT count(DISTINCT meeting_id) AS meetings, avg(rating) AS average"
-            " FROM mentor_ratings WHERE mentor_id = ?", (person.id,))
-        return bool(row and row["meetings"] >= badge.min_meetings
-                    and row["average"] is not None and row["average"] >= badge.min_average)
+        meetings, average = await mentor_rating(tx, person.id)
+        return meetings >= badge.min_meetings and average >= badge.min_average
     return False
+
+
+async def mentor_rating(tx: Tx, mentor_id: int) -> tuple[int, float]:
+    """(rated meetings, average rating) of a mentor.
+
+    Ratings are those of `mentor_ratings`, plus the usefulness (1-5) that mentees gave a
+    meeting with this mentor in the meetings module's `meeting_participants`, when that
+    table exists and the same rating was not recorded in both.
+    """
+    sources = ["SELECT meeting_id, rating FROM mentor_ratings WHERE mentor_id = :mentor"]
+    if await tx.value("SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                      " AND name = 'meeting_participants'"):
+        sources.append(
+            "SELECT p.meeting_id, p.usefulness FROM meeting_participants p"
+            " JOIN meeting_participants m ON m.meeting_id = p.meeting_id"
+            " AND m.person_id = :mentor AND m.role = 'mentor'"
+            " WHERE p.role = 'mentee' AND p.usefulness BETWEEN 1 AND 5 AND NOT EXISTS"
+            " (SELECT 1 FROM mentor_ratings r WHERE r.meeting_id = p.meeting_id"
+            " AND r.rater_id = p.person_id)")
+    row = await tx.one(
+        "SELECT count(DISTINCT meeting_id) AS meetings, coalesce(avg(rating), 0) AS average"
+        f" FROM ({' UNION ALL '.join(sources)})", {"mentor": mentor_id})
+    return (row["meetings"], float(row["average"])) if row else (0, 0.0)
 
 
 async def _award(tx: Tx, badge: BadgeRule, person: Person, now: datetime) -> bool:
     inserted = await tx.execute(
         "INSERT INTO badges (programme_id, person_id, badge, award_key, created_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT(award_key) DO NOTHING",
-        (person.programme_id, person.id, badge.id, f"{person.id}:{badge.id}", to_iso(now)))
+        (person.programme_id, person.id, badge.id, f"{person.id}.{badge.id}", to_iso(now)))
     if not inserted:
         return False
     await outbox.enqueue(tx, person.id, Outgoing(
         key="training.badges.earned",
         params={"emoji": badge.emoji, "badge": {"lang": dict(badge.names)}}),
-        due_at=now, key=f"badge:{person.id}:{badge.id}")
+        due_at=now, key=f"badge.{person.id}.{badge.id}")
     return True
 
 
@@ -128,15 +151,32 @@ async def recognise(tx: Tx, rules: PointsRules, *, giver: Person, person: Person
     badge_id = await tx.insert(
         "INSERT INTO badges (programme_id, person_id, badge, award_key, note, awarded_by,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (person.programme_id, person.id, RECOGNITION, f"{person.id}:{RECOGNITION}:{count + 1}",
+        (person.programme_id, person.id, RECOGNITION, f"{person.id}.{RECOGNITION}.{count + 1}",
          note[:MAX_NOTE], giver.id, to_iso(now)))
     await award(tx, rules, programme_id=person.programme_id, person_id=person.id,
-                reason="recognised", key=str(badge_id), ref=f"badge {badge_id}", now=now)
+                reason="recognised", key=str(badge_id), ref=f"badge.{badge_id}", now=now)
     await outbox.enqueue(tx, person.id, Outgoing(
         key="training.recognition.received",
         params={"coordinator": giver.name, "note": note[:MAX_NOTE]}),
-        due_at=now, key=f"badge:{person.id}:{RECOGNITION}:{badge_id}")
+        due_at=now, key=f"badge.{person.id}.{RECOGNITION}.{badge_id}")
     return badge_id
+
+
+async def cmd_recognise(ctx: Context, args: str, rules: PointsRules) -> list[Reply]:
+    """`/admin recognise @person message` (the admin registry checks the coordinator)."""
+    handle, _, note = args.strip().partition(" ")
+    note = note.strip()
+    if not handle or not note:
+        return [ctx.say("training.recognition.usage")]
+    if len(note) > MAX_NOTE:
+        return [ctx.say("training.recognition.too_long", limit=MAX_NOTE, length=len(note))]
+    target = await people.find_by_handle(ctx.tx, ctx.person.programme_id, handle)
+    if target is None:
+        return [ctx.say("admin.no_person", name=handle[:40])]
+    if target.id == ctx.person.id:
+        return [ctx.say("training.recognition.self")]
+    await recognise(ctx.tx, rules, giver=ctx.person, person=target, note=note, now=ctx.now)
+    return [ctx.say("training.recognition.sent", name=target.name)]
 
 
 async def held_by(tx: Tx, person_id: int) -> list[Earned]:

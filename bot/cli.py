@@ -132,13 +132,13 @@ async def export(config: Config, args: argparse.Namespace) -> int:
     from bot.clock import SystemClock
     from bot.export import TABLES, collect, to_csv, to_json
 
-    if args.table and args.table not in TABLES:
-        print(f"mentorbot: unknown table {args.table!r} (known: {', '.join(TABLES)})",
-              file=sys.stderr)
-        return 2
     clock = SystemClock()
-    app = await build_app(config, clock)
+    app = await build_app(config, clock)  # features register their tables here
     try:
+        if args.table and args.table not in TABLES:
+            print(f"mentorbot: unknown table {args.table!r} (known: {', '.join(TABLES)})",
+                  file=sys.stderr)
+            return 2
         data = await collect(app.db, args.programme, [args.table] if args.table else None)
     finally:
         await app.close()

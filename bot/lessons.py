@@ -7,9 +7,11 @@ file or rule is set aside and described by a `ContentProblem` (file, line, messa
 plus a catalogue key so the bot can tell a coordinator in their own language), and
 everything else still loads.
 
-This module only reads files. Rendering the Markdown body is the adapters' job,
-storing what was sent and read is the store's, and counting nudges per day is the
-scheduler's. Check the content from a shell with `python -m bot.lessons [content_dir]`.
+This module only reads files. Turning the Markdown body into chat messages (the
+catalogues' `*bold*` markup, pages under the platforms' limits), recording what was sent
+and read, and deciding when each nudge goes out (quiet hours, one a day) is the job of
+bot/training.py and bot/nudges.py. Check the content from a shell with
+`python -m bot.lessons [content_dir]`.
 
 Usage::
 

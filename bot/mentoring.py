@@ -310,6 +310,7 @@ async def press_accept(ctx: Context, value: str) -> list[Reply]:
     months = _relationship_months(ctx.services, ctx.person.programme_id)
     await ctx.tx.execute("UPDATE requests SET status = 'accepted', answered_at = ? WHERE id = ?",
                          (to_iso(ctx.now), row["id"]))
+    await outbox.cancel(ctx.tx, f"request:{row['id']}:")  # no reminder after a yes
     match_id = await ctx.tx.insert(
         "INSERT INTO matches (programme_id, mentee_id, mentor_id, request_id, source, score,"
         " started_at, ends_at) VALUES (?, ?, ?, ?, 'request', ?, ?, ?)",

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import to_iso
+from bot.context import Context
+from bot.events import Reply
 from bot.lessons import LANGUAGES, PROBLEM_PREFIX, PROBLEM_TEXTS, STAGES, ContentProblem
 from bot.store.db import Tx
 
@@ -51,6 +53,9 @@ BADGE_RULES = ("meetings_held", "stage_lessons", "mentor_rating")
 MAX_POINTS = 1000
 MAX_BADGE_NAME = 60
 MAX_PROBLEMS = 50
+LEADERBOARD_SIZE = 10
+_ON = frozenset({"on", "oui", "yes", "join", "rejoindre"})
+_OFF = frozenset({"off", "non", "no", "leave", "quitter"})
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -83,7 +88,7 @@ DEFAULT_BADGES = (
     BadgeRule("five-meetings", "meetings_held", {"en": "Five meetings",
                                                  "fr": "Cinq rencontres"}, "🏆", at_least=5),
     BadgeRule("good-start", "stage_lessons", {"en": "Off to a good start",
-                                              "fr": "Bien parti"}, "🌱", stage="onboarding"),
+                                              "fr": "Bon départ"}, "🌱", stage="onboarding"),
     BadgeRule("well-rated-mentor", "mentor_rating", {"en": "Well-rated mentor",
                                                      "fr": "Mentor apprécié"}, "⭐"),
 )
@@ -310,14 +315,19 @@ def _read_thresholds(table: dict[str, Any], rule: str, line: Any,
 async def award(tx: Tx, rules: PointsRules, *, programme_id: int, person_id: int, reason: str,
                 key: str, ref: str, now: datetime) -> int:
     """Add the points for `reason` once per `key`; returns the points added (0 when this was
-    counted before, or the rule gives none)."""
+    counted before, or the rule gives none).
+
+    Keys and refs are made of letters, digits, dashes and dots only ("12.smart-goals",
+    "lesson.smart-goals"): /forget treats such values as identifiers, never as text that
+    could hold a name, so erasing someone never touches another person's entries.
+    """
     points = rules.for_reason(reason)
     if points <= 0:
         return 0
     inserted = await tx.execute(
         "INSERT INTO points_ledger (programme_id, person_id, reason, points, ref, unique_key,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(unique_key) DO NOTHING",
-        (programme_id, person_id, reason, points, ref[:100], f"{reason}:{key}"[:200],
+        (programme_id, person_id, reason, points, ref[:100], f"{reason}.{key}"[:200],
          to_iso(now)))
     return points if inserted else 0
 
@@ -359,3 +369,33 @@ async def leaderboard(tx: Tx, programme_id: int) -> list[Any]:
         " FROM people p JOIN leaderboard_optin o ON o.person_id = p.id AND o.opted_in = 1"
         " WHERE p.programme_id = ? AND p.status = 'active'"
         " ORDER BY points DESC, p.id", (programme_id,))
+
+
+async def cmd_leaderboard(ctx: Context, args: str) -> list[Reply]:
+    """`/leaderboard [on|off]`: the programme's top people among those who opted in, with the
+    asker's own line when they are further down. Off unless the person says on."""
+    choice = args.strip().lower()
+    programme = ctx.services.programme_name(ctx.person.programme_id)
+    if choice in _ON | _OFF:
+        await set_leaderboard(ctx.tx, ctx.person.id, choice in _ON, ctx.now)
+        return [ctx.say("training.leaderboard.joined" if choice in _ON
+                        else "training.leaderboard.left", programme=programme)]
+    if choice:
+        return [ctx.say("training.leaderboard.usage")]
+    rows = await leaderboard(ctx.tx, ctx.person.programme_id)
+    if not rows:
+        return [ctx.say("training.leaderboard.empty")]
+    lines = [ctx.t("training.leaderboard.title", programme=programme)]
+    rank = 0
+    for position, row in enumerate(rows):
+        if position == 0 or row["points"] < rows[position - 1]["points"]:
+            rank = position + 1  # equal points share a rank
+        mine = row["person_id"] == ctx.person.id
+        if position < LEADERBOARD_SIZE or mine:
+            name = row["display_name"] or row["handle"] or f"#{row['person_id']}"
+            line = ctx.t("training.leaderboard.row", rank=rank, name=name, count=row["points"])
+            lines.append(f"*{line}*" if mine else line)
+    opted_in = await on_leaderboard(ctx.tx, ctx.person.id)
+    lines += ["", ctx.t("training.leaderboard.you_on" if opted_in
+                        else "training.leaderboard.you_off")]
+    return [ctx.reply("\n".join(lines))]

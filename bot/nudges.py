@@ -1,0 +1,237 @@
+"""When a nudge goes out: the nudge plan applied to one person, through the durable outbox.
+
+Each nudge is an outbox row of kind "nudge" whose idempotency key names the rule, the
+person and the relationship (`nudge:{rule.key}:{person_id}:{match_id or 0}`, plus the
+meeting or quiet spell for rules that fire more than once), so a replayed hook never sends
+twice. Its time is decided here, at enqueue time, in the recipient's own time zone:
+
+1. the plan's time (`NudgePlan.send_time`: preferred hour for day-counted nudges, never in
+   quiet hours); a time already past means "now", unless now is quiet;
+2. at most `max_per_day` nudges a local day: a day that is taken (pending or sent nudges of
+   that person) moves the nudge to the preferred hour of the next free day. A lesson before
+   a first meeting never moves past the meeting: it looks for a free day before it instead,
+   and goes anyway when there is none;
+3. a lesson the person has already read or been sent is not sent again.
+
+What a nudge says is the caller's business (`MessageFor`); this module only decides when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import outbox
+from bot.clock import from_iso, to_iso
+from bot.lessons import NudgePlan, NudgeRule
+from bot.outbox import Outgoing
+from bot.people import Person
+from bot.store.db import Tx
+
+MessageFor = Callable[[NudgeRule], Outgoing | None]
+
+MAX_SNOOZES = 3
+MAX_DAYS_AHEAD = 60  # a person with two months of nudges queued gets the next one anyway
+SNOOZE_RULE = "snooze"
+_LIVE = "('pending', 'sending', 'sent')"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Who receives the nudges of one trigger, as whom, and about which relationship."""
+
+    person: Person
+    audience: str  # "mentee" | "mentor" | "both"
+    match_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Snooze:
+    """What "Not now" did: "scheduled" (or "already" scheduled) for `when`, or "limit"."""
+
+    outcome: str
+    when: datetime | None = None
+
+
+def zone_of(person: Person) -> ZoneInfo:
+    try:
+        return ZoneInfo(person.timezone) if person.timezone else ZoneInfo("UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def nudge_key(rule: NudgeRule, target: Target, occurrence: int = 0) -> str:
+    key = f"nudge:{rule.key}:{target.person.id}:{target.match_id or 0}"
+    if rule.trigger == "after_meeting" and rule.meeting_number is None:
+        key += f":m{occurrence}"  # "after every meeting": one per meeting
+    elif rule.trigger == "quiet":
+        key += f":q{occurrence}"  # a relationship may go quiet more than once
+    return key
+
+
+async def schedule(tx: Tx, plan: NudgePlan, target: Target, rules: list[NudgeRule],
+                   anchor: datetime, now: datetime, message_for: MessageFor, *,
+                   occurrence: int = 0, deadline: datetime | None = None,
+                   move_pending: bool = False) -> list[str]:
+    """Enqueue the nudges of `rules` for `target`; returns the keys of new rows.
+
+    `anchor` is the moment the trigger refers to (see `NudgeRule.due`); `deadline` a moment
+    after which the nudge is pointless (a first meeting's start). With `move_pending`, a
+    nudge already planned but not sent moves to its new time (a first meeting moved).
+    """
+    zone = zone_of(target.person)
+    created = []
+    for rule in rules:
+        key = nudge_key(rule, target, occurrence)
+        status = await tx.value("SELECT status FROM outbox WHERE idempotency_key = ?", (key,))
+        if status is not None:
+            if move_pending and status == "pending":
+                await _move(tx, plan, rule, target, key, zone, anchor, now, deadline)
+            continue
+        if rule.lesson and await _already_has(tx, target.person.id, rule.lesson):
+            continue
+        message = message_for(rule)
+        when = await _delivery_time(tx, plan, rule, target.person.id, zone, anchor, now,
+                                    deadline)
+        if message is None or when is None:
+            continue
+        await _enqueue(tx, target, key, rule.key, message, when, now, lesson=rule.lesson,
+                       prompt=rule.prompt)
+        created.append(key)
+    return created
+
+
+async def _move(tx: Tx, plan: NudgePlan, rule: NudgeRule, target: Target, key: str,
+                zone: ZoneInfo, anchor: datetime, now: datetime,
+                deadline: datetime | None) -> None:
+    # Free the old slot first, so the nudge may keep its day.
+    await tx.execute("UPDATE outbox SET status = 'cancelled' WHERE idempotency_key = ?", (key,))
+    when = await _delivery_time(tx, plan, rule, target.person.id, zone, anchor, now, deadline)
+    if when is None:
+        return  # the meeting moved too close for this nudge: it stays cancelled
+    await tx.execute("UPDATE outbox SET status = 'pending', due_at = ? WHERE idempotency_key = ?",
+                     (to_iso(when), key))
+
+
+async def _already_has(tx: Tx, person_id: int, lesson_id: str) -> bool:
+    """Read or finished already, or a nudge for it is planned or was sent."""
+    if await tx.value(
+            "SELECT 1 FROM lesson_progress WHERE person_id = ? AND lesson_id = ?"
+            " AND status IN ('read', 'done')", (person_id, lesson_id)):
+        return True
+    return bool(await tx.value(
+        "SELECT 1 FROM nudges n JOIN outbox o ON o.idempotency_key = n.idempotency_key"
+        f" WHERE n.person_id = ? AND n.lesson_id = ? AND o.status IN {_LIVE} LIMIT 1",
+        (person_id, lesson_id)))
+
+
+async def _enqueue(tx: Tx, target: Target, key: str, rule_key: str, message: Outgoing,
+                   when: datetime, now: datetime, *, lesson: str | None = None,
+                   prompt: str | None = None, snooze: int = 0) -> None:
+    await outbox.enqueue(tx, target.person.id, message, due_at=when, key=key, kind="nudge")
+    await tx.execute(
+        "INSERT INTO nudges (idempotency_key, person_id, programme_id, match_id, rule_key,"
+        " lesson_id, prompt, snooze, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        (key, target.person.id, target.person.programme_id, target.match_id, rule_key, lesson,
+         prompt, snooze, to_iso(now)))
+
+
+# --- choosing the moment ---------------------------------------------------------------------
+
+
+async def _delivery_time(tx: Tx, plan: NudgePlan, rule: NudgeRule, person_id: int,
+                         zone: ZoneInfo, anchor: datetime, now: datetime,
+                         deadline: datetime | None) -> datetime | None:
+    local_now = now.astimezone(zone)
+    when = plan.send_time(rule, anchor.astimezone(zone))
+    if when < local_now:
+        when = _not_quiet(plan, local_now)
+    if deadline is not None and when >= deadline:
+        return None  # it would arrive after the meeting it prepares for
+    return await _first_free(tx, plan, person_id, zone, when, local_now, deadline)
+
+
+def _not_quiet(plan: NudgePlan, moment: datetime) -> datetime:
+    if plan.quiet_hours.contains(moment.time()):
+        return plan.quiet_hours.span_around(moment)[1]
+    return moment
+
+
+def _preferred_on(plan: NudgePlan, day: date, zone: ZoneInfo) -> datetime:
+    return _not_quiet(plan, datetime.combine(day, plan.preferred_hour, tzinfo=zone))
+
+
+async def _first_free(tx: Tx, plan: NudgePlan, person_id: int, zone: ZoneInfo, when: datetime,
+                      local_now: datetime, deadline: datetime | None) -> datetime:
+    candidate = when
+    for _ in range(MAX_DAYS_AHEAD):
+        if await _has_room(tx, plan, person_id, zone, candidate.date()):
+            return candidate
+        candidate = _preferred_on(plan, candidate.date() + timedelta(days=1), zone)
+        if deadline is not None and candidate >= deadline:
+            break
+    if deadline is not None:  # time-critical: an earlier free day is better than none
+        day = when.date() - timedelta(days=1)
+        while day >= local_now.date():
+            earlier = max(_preferred_on(plan, day, zone), _not_quiet(plan, local_now))
+            if earlier < when and await _has_room(tx, plan, person_id, zone, day):
+                return earlier
+            day -= timedelta(days=1)
+    return when
+
+
+async def _has_room(tx: Tx, plan: NudgePlan, person_id: int, zone: ZoneInfo, day: date) -> bool:
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    taken = await tx.value(
+        "SELECT count(*) FROM nudges n JOIN outbox o ON o.idempotency_key = n.idempotency_key"
+        f" WHERE n.person_id = ? AND o.status IN {_LIVE}"
+        " AND coalesce(o.sent_at, o.due_at) >= ? AND coalesce(o.sent_at, o.due_at) < ?",
+        (person_id, to_iso(start), to_iso(end)))
+    return taken < plan.max_per_day
+
+
+# --- "Not now" and cancellations ---------------------------------------------------------------
+
+
+async def snooze(tx: Tx, plan: NudgePlan, person: Person, lesson_id: str, message: Outgoing,
+                 now: datetime) -> Snooze:
+    """Send the lesson again at tomorrow's preferred hour (or the next free day), at most
+    MAX_SNOOZES times per person and lesson; pressing twice plans it once."""
+    pending = await tx.value(
+        "SELECT o.due_at FROM nudges n JOIN outbox o ON o.idempotency_key = n.idempotency_key"
+        " WHERE n.person_id = ? AND n.lesson_id = ? AND n.snooze > 0 AND o.status = 'pending'"
+        " ORDER BY o.due_at LIMIT 1", (person.id, lesson_id))
+    if pending is not None:
+        return Snooze("already", from_iso(pending))
+    done = await tx.value("SELECT coalesce(max(snooze), 0) FROM nudges WHERE person_id = ?"
+                          " AND lesson_id = ?", (person.id, lesson_id))
+    if done >= MAX_SNOOZES:
+        return Snooze("limit")
+    zone = zone_of(person)
+    local_now = now.astimezone(zone)
+    tomorrow = _preferred_on(plan, local_now.date() + timedelta(days=1), zone)
+    when = await _first_free(tx, plan, person.id, zone, tomorrow, local_now, None)
+    key = f"nudge:{SNOOZE_RULE}/lesson={lesson_id}:{person.id}:{done + 1}"
+    await _enqueue(tx, Target(person, person.role or "both"), key, SNOOZE_RULE, message, when,
+                   now, lesson=lesson_id, snooze=done + 1)
+    return Snooze("scheduled", when)
+
+
+async def cancel_lesson(tx: Tx, person_id: int, lesson_id: str) -> int:
+    """The person read or finished the lesson: planned nudges for it are no longer needed."""
+    return await tx.execute(
+        "UPDATE outbox SET status = 'cancelled' WHERE status = 'pending' AND idempotency_key IN"
+        " (SELECT idempotency_key FROM nudges WHERE person_id = ? AND lesson_id = ?)",
+        (person_id, lesson_id))
+
+
+async def cancel_match(tx: Tx, person_id: int, match_id: int) -> int:
+    """The relationship ended: its planned nudges (ending, quiet, after meetings) go too."""
+    return await tx.execute(
+        "UPDATE outbox SET status = 'cancelled' WHERE status = 'pending' AND idempotency_key IN"
+        " (SELECT idempotency_key FROM nudges WHERE person_id = ? AND match_id = ?)",
+        (person_id, match_id))
