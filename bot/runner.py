@@ -1,20 +1,38 @@
-"""Start the bot: the console, or every adapter whose credentials are configured."""
+"""Start the bot: the console, or every adapter whose credentials are configured.
+
+Several adapters run in one process (Slack and Telegram together). Each adapter has a
+dispatcher loop, but every dispatcher gets every platform's transport and the outbox lease
+lets only one of them send at a time, so a message to a Telegram person queued by a Slack
+event is delivered on Telegram.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 import sys
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import App, build_app
 from bot.clock import Clock, SimulatedClock, SystemClock
-from bot.config import Config
+from bot.config import Config, ConfigError
+
+if TYPE_CHECKING:
+    from adapters.slack.app import SlackAdapter
+    from adapters.telegram.app import TelegramAdapter
 
 log = logging.getLogger(__name__)
 
 
 async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool) -> int:
+    adapters = config.slack_enabled or config.telegram_enabled
+    if simulated and adapters and not console_only:
+        print("mentorbot: --clock simulated is for the console only", file=sys.stderr)
+        return 2
     clock: Clock = SimulatedClock() if simulated else SystemClock()
     app = await build_app(config, clock)
     try:
@@ -25,10 +43,11 @@ async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool
             if added:
                 print(f"(demo programme: {added} fictional people added; try "
                       "'@alex /start' or '@alex /help')", flush=True)
-        if console_only or not (config.slack_enabled or config.telegram_enabled):
+        if console_only or not adapters:
             return await _console(app, simulated)
-        print("mentorbot: the Slack and Telegram adapters are not part of this version yet; "
-              "use `mentorbot console`", file=sys.stderr)
+        return await _adapters(app)
+    except ConfigError as exc:
+        print(f"mentorbot: {exc}", file=sys.stderr)
         return 2
     finally:
         await app.close()
@@ -52,3 +71,47 @@ async def _console(app: App, simulated: bool) -> int:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
     return 0
+
+
+async def _adapters(app: App) -> int:
+    """Serve Slack and/or Telegram until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on every platform
+            loop.add_signal_handler(signum, stop.set)
+    await Adapters(app).run(stop)
+    return 0
+
+
+class Adapters:
+    """The platform adapters of one process, each able to reach the others' people."""
+
+    def __init__(self, app: App) -> None:
+        self.slack: SlackAdapter | None = None
+        self.telegram: TelegramAdapter | None = None
+        if app.config.slack_enabled:
+            from adapters.slack.app import SlackAdapter
+
+            self.slack = SlackAdapter(app)
+        if app.config.telegram_enabled:
+            from adapters.telegram.app import TelegramAdapter
+
+            self.telegram = TelegramAdapter(app)
+        if self.slack is not None and self.telegram is not None:
+            self.slack.transports["telegram"] = self.telegram.transport
+            self.telegram.transports["slack"] = self.slack.transport
+
+    async def run(self, stop: asyncio.Event) -> None:
+        log.info("adapters.starting", extra={"slack": self.slack is not None,
+                                             "telegram": self.telegram is not None})
+        if self.slack is not None:
+            await self.slack.start()
+        try:
+            if self.telegram is not None:
+                await self.telegram.run(stop)
+            else:
+                await stop.wait()
+        finally:
+            if self.slack is not None:
+                await self.slack.stop()

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import io
 import itertools
 import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from adapters.console import ConsoleTransport
 from adapters.slack import translate
 from adapters.slack.app import SlackAdapter, serve
 from adapters.slack.pacing import Pacer
@@ -195,19 +198,22 @@ async def fake() -> AsyncIterator[FakeSlack]:
 @pytest.fixture
 async def world(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[World]:
     app = await build_app(slack_config(tmp_path, fake.base + "/api"), SimulatedClock())
-    adapter = SlackAdapter(app)
+    # Slack's pace (about 1 message/s per DM, short bursts) would make a scripted conversation
+    # crawl; test_bulk_sends_are_paced_per_channel checks the real pace.
+    console = ConsoleTransport(io.StringIO())  # another platform served by the same process
+    adapter = SlackAdapter(app, others={"console": console}, pacer=Pacer(interval=0.01))
     await adapter.start()
     yield World(app, fake, adapter)
     await adapter.stop()
     await app.close()
 
 
-async def slack_person(world: World, user_id: str, handle: str, role: str,
+async def slack_person(app: App, fake: FakeSlack, user_id: str, handle: str, role: str,
                        **profile: Any) -> int:
     """A complete profile (tests/people_factory.py) whose address is a Slack user."""
-    person_id = await add_person(world.app, handle, role, **profile)
-    world.fake.add_user(user_id, handle.title())
-    async with world.app.db.transaction() as tx:
+    person_id = await add_person(app, handle, role, **profile)
+    fake.add_user(user_id, handle.title())
+    async with app.db.transaction() as tx:
         await tx.execute("UPDATE addresses SET platform = 'slack', workspace = ?, user_id = ?"
                          " WHERE person_id = ?", (TEAM, user_id, person_id))
     return person_id
@@ -256,7 +262,7 @@ async def test_onboarding_in_a_direct_message(world: World) -> None:
 async def test_find_request_accept_introduces_both(world: World) -> None:
     mia = world.person(MIA, "Mia")
     await onboard_mentee(mia)
-    await slack_person(world, NORA, "nora", "mentor", capacity=2, seniority=4,
+    await slack_person(world.app, world.fake, NORA, "nora", "mentor", capacity=2, seniority=4,
                        offered="project management, public speaking", department="Engineering")
     nora = Person(world, NORA)
 
@@ -285,8 +291,21 @@ async def test_find_request_accept_introduces_both(world: World) -> None:
     assert match["status"] == "active"
 
 
+async def test_a_mentor_on_another_platform_gets_the_request(world: World) -> None:
+    await slack_person(world.app, world.fake, MIA, "mia", "mentee", sought="public speaking")
+    await add_person(world.app, "omar", "mentor", offered="public speaking", capacity=1)
+    mia = Person(world, MIA)
+    await mia.slash("find")
+    await mia.press("Request Omar")
+    await mia.press("Send without a message")
+    console = world.adapter.transports["console"]
+    assert isinstance(console, ConsoleTransport)
+    assert "→ @omar: *Mia* would like you as their mentor" in console.out.getvalue()
+
+
 async def test_app_home_shows_profile_relationships_and_menu(world: World) -> None:
-    await slack_person(world, NORA, "nora", "mentor", offered="public speaking", capacity=1)
+    await slack_person(world.app, world.fake, NORA, "nora", "mentor", offered="public speaking",
+                       capacity=1)
     nora = Person(world, NORA)
     home = payload("event_app_home_opened.json")
     home["event"]["user"] = NORA
@@ -345,6 +364,15 @@ async def test_retries_and_replays_have_no_second_effect(world: World) -> None:
     assert len(mia.inbox) == answered + 1
 
 
+async def test_edits_and_bot_messages_get_no_answer(world: World) -> None:
+    world.fake.add_user(MIA, "Mia")
+    for name in ("event_message_changed.json", "event_bot_message.json"):
+        assert await world.sender.event(payload(name)) == 200
+    await world.adapter.drain()
+    assert {c.method for c in world.fake.calls} == {"auth.test"}  # no users.info, no reply
+    assert await world.rows("SELECT * FROM inbox") == []
+
+
 async def test_bad_or_stale_signatures_are_refused(world: World) -> None:
     mia = world.person(MIA, "Mia")
     hello = mia.message_event("hello")
@@ -370,8 +398,9 @@ async def test_rate_limit_is_waited_out_and_sent_once(world: World) -> None:
 
 
 async def test_account_inactive_marks_the_address_unreachable(world: World) -> None:
-    await slack_person(world, MIA, "mia", "mentee", sought="public speaking")
-    await slack_person(world, NORA, "nora", "mentor", offered="public speaking", capacity=1)
+    await slack_person(world.app, world.fake, MIA, "mia", "mentee", sought="public speaking")
+    await slack_person(world.app, world.fake, NORA, "nora", "mentor", offered="public speaking",
+                       capacity=1)
     world.fake.fail("chat.postMessage", "account_inactive", dm_channel(NORA))
     mia = Person(world, MIA)
     await mia.slash("find")
@@ -408,8 +437,7 @@ async def test_socket_mode_acknowledges_and_answers(tmp_path: Path, fake: FakeSl
 
 async def test_serve_delivers_due_messages_and_stops(tmp_path: Path, fake: FakeSlack) -> None:
     app = await build_app(slack_config(tmp_path, fake.base + "/api"), SimulatedClock())
-    world = World(app, fake, adapter=None)  # type: ignore[arg-type]
-    person_id = await slack_person(world, NORA, "nora", "mentor")
+    person_id = await slack_person(app, fake, NORA, "nora", "mentor")
     async with app.db.transaction() as tx:
         await outbox.enqueue(tx, person_id, outbox.Outgoing(key="common.help_hint"),
                              due_at=app.services.clock.now(), key="test:hint")
@@ -506,7 +534,7 @@ def test_long_texts_many_buttons_and_choices_stay_within_limits() -> None:
     assert len([e for e in elements if e["type"] == "button"]) == 32  # 30 + 2 unselectable
     assert [len(e["options"]) for e in elements if e["type"] == "static_select"] == \
         [100, 100, 50]
-    assert [len(b["elements"]) for b in blocks if b["type"] == "actions"] == [25, 12]
+    assert [len(b["elements"]) for b in blocks if b["type"] == "actions"] == [25, 10]
     sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
     expected = to_mrkdwn(text, commands)
     assert "".join(sections).replace("\n", "").replace(" ", "") == \
@@ -542,6 +570,11 @@ def test_recorded_payloads_translate_to_core_events() -> None:
     for ignored in ("event_message_changed.json", "event_bot_message.json"):
         assert translate.direct_message(payload(ignored), mia) is None
     assert translate.home_opened(payload("event_app_home_opened.json")) == "Ev06HOME0001"
+    mention = payload("event_app_mention.json")
+    assert translate.mention(mention, mia) == Command(mia, "find", "public speaking",
+                                                      "Ev06MENTION1")
+    mention["event"]["text"] = "<@U0BOT>"
+    assert translate.mention(mention, mia).name == "help"
 
     find = payload("command_mentor_find.json")
     command = translate.slash_command(find, mia)
@@ -591,3 +624,15 @@ def test_long_and_strange_texts_arrive_intact() -> None:
     assert translate.decode_action_id(translate.encode_action_id("req.accept", 7)) == \
         "req.accept"
     assert translate.decode_action_id("a|b") == "a|b"
+
+
+def test_the_manifest_declares_what_the_adapter_handles() -> None:
+    manifest = (Path(__file__).parent.parent / "manifest.yml").read_text(encoding="utf-8")
+    commands = re.findall(r"^\s*- command: (\S+)", manifest, re.MULTILINE)
+    assert commands == [translate.SLASH_USER, translate.SLASH_ADMIN]
+    events = manifest.split("bot_events:")[1].split("interactivity:")[0]
+    assert re.findall(r"- (\S+)", events) == ["app_home_opened", "app_mention", "message.im"]
+    for needed in ("chat:write", "im:history", "im:write", "users:read", "commands",
+                   "files:write", "home_tab_enabled: true", "messages_tab_enabled: true",
+                   "messages_tab_read_only_enabled: false", "socket_mode_enabled"):
+        assert needed in manifest

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import re
 import weakref
-from collections.abc import Awaitable, Callable, Coroutine
-from pathlib import Path
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -52,11 +52,11 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 STOP_GRACE_SECONDS = 10.0
-_OWN_CATALOGUE = Path(__file__).resolve().parent / "i18n"
 HOME_MENU = (("find", "slack.home.find"), ("profile", "slack.home.profile"),
              ("help", "slack.home.help"))
 
-EventMaker = Callable[[Address], Event | None]
+# A pure function of translate.py: payload + sender -> core event, or None.
+Translator = Callable[[dict[str, Any], Address], Event | None]
 
 
 def check_settings(settings: SlackSettings) -> None:
@@ -79,7 +79,7 @@ def api_base(url: str) -> str:
 class SlackAdapter:
     """The Slack adapter of one process. `start()`, then `stop()`; `drain()` is for tests."""
 
-    def __init__(self, app: App, *, transports: dict[str, Transport] | None = None,
+    def __init__(self, app: App, *, others: Mapping[str, Transport] | None = None,
                  pacer: Pacer | None = None, user_cache_seconds: float = 3600.0) -> None:
         settings = app.config.slack
         check_settings(settings)
@@ -96,17 +96,19 @@ class SlackAdapter:
             [name for name, spec in commands.items() if spec.admin])
         self.transport = SlackTransport(self.client, self.commands, pacer)
         self.directory = UserDirectory(self.client, ttl=user_cache_seconds)
-        # A shared dict lets one dispatcher deliver for every adapter of the process.
-        self.transports = transports if transports is not None else {}
-        self.transports[translate.PLATFORM] = self.transport
+        # The dispatcher reads this dict when it sends: a transport added to it later (another
+        # adapter of the same process) is used too.
+        self.transports: dict[str, Transport] = {**(others or {}),
+                                                 translate.PLATFORM: self.transport}
         self.dispatcher: Dispatcher = app.dispatcher(self.transports)
-        self.catalogue = _catalogue(app)
+        self.catalogue: Catalogue = app.services.catalogue
         self.bolt = self._bolt_app()
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._loop_task: asyncio.Task[None] | None = None
         self._kick = asyncio.Event()
+        self._stopping = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = \
             weakref.WeakValueDictionary()
@@ -118,6 +120,7 @@ class SlackAdapter:
                         process_before_response=False,
                         request_verification_enabled=self.settings.mode == "http")
         bolt.event("message")(self._on_message)
+        bolt.event("app_mention")(self._on_mention)
         bolt.event("app_home_opened")(self._on_home_opened)
         bolt.command(translate.SLASH_USER)(self._on_command)
         bolt.command(translate.SLASH_ADMIN)(self._on_command)
@@ -126,29 +129,25 @@ class SlackAdapter:
 
     async def _on_message(self, ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
         await ack()
-        sender = translate.event_sender(body)
-        if sender is not None:
-            self._spawn(self._handle(sender, lambda user: translate.direct_message(body, user)))
+        self._accept(translate.event_sender(body), translate.direct_message, body)
+
+    async def _on_mention(self, ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
+        await ack()
+        self._accept(translate.event_sender(body), translate.mention, body)
 
     async def _on_command(self, ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
         await ack()  # empty: the answer goes to the person's DM
-        sender = translate.command_sender(body)
-        if sender is not None:
-            self._spawn(self._handle(sender, lambda user: translate.slash_command(body, user)))
+        self._accept(translate.command_sender(body), translate.slash_command, body)
 
     async def _on_action(self, ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
         await ack()
-        sender = translate.action_sender(body)
-        if sender is None:
-            return
         change = translate.pressed_message_update(body)
 
         async def show_pressed() -> None:
             if change is not None:
                 await self.transport.update(change)
 
-        self._spawn(self._handle(sender, lambda user: translate.block_action(body, user),
-                                 after=show_pressed))
+        self._accept(translate.action_sender(body), translate.block_action, body, show_pressed)
 
     async def _on_home_opened(self, ack: Callable[[], Awaitable[Any]],
                               body: dict[str, Any]) -> None:
@@ -157,6 +156,16 @@ class SlackAdapter:
         event_id = translate.home_opened(body)
         if sender is not None and event_id is not None:
             self._spawn(self._publish_home(sender, event_id))
+
+    def _accept(self, sender: tuple[str, str] | None, to_event: Translator, body: dict[str, Any],
+                after: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Start the work for a payload that means something to the core; drop the rest
+        (edits, bot messages, other channels...) before any call to Slack."""
+        if sender is None:
+            return
+        event = to_event(body, translate.address_from(*sender))
+        if event is not None:
+            self._spawn(self._handle(event, after))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(self._guarded(work))
@@ -178,14 +187,12 @@ class SlackAdapter:
 
     # --- the work -------------------------------------------------------------------------
 
-    async def _handle(self, sender: tuple[str, str], make: EventMaker,
+    async def _handle(self, event: Event,
                       after: Callable[[], Awaitable[None]] | None = None) -> None:
         """One inbound event of one person: to the core, then its replies to their DM."""
+        sender = (event.user.workspace, event.user.user_id)
         async with self._lock(sender):
-            user = await self.directory.address(*sender)
-            event = make(user)
-            if event is None:
-                return
+            event = dataclasses.replace(event, user=await self.directory.address(*sender))
             replies = await self.app.bot.handle(event)
             if replies and after is not None:
                 await after()  # not for a duplicate: it changed nothing
@@ -232,7 +239,7 @@ class SlackAdapter:
     async def _dispatch_forever(self) -> None:
         """Send due outbox rows on every tick, and at once after each handled event."""
         tick = max(0.05, self.app.config.scheduler.tick_seconds)
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._kick.wait(), tick)
             self._kick.clear()
@@ -285,7 +292,12 @@ class SlackAdapter:
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=STOP_GRACE_SECONDS)
         if self._loop_task is not None:
-            self._loop_task.cancel()
+            # Let a send in progress finish: a row cut off mid-send would go out twice.
+            self._stopping = True
+            self._kick.set()
+            done, _ = await asyncio.wait([self._loop_task], timeout=STOP_GRACE_SECONDS)
+            if not done:
+                self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
             self._loop_task = None
         session = getattr(self.client, "session", None)
@@ -293,18 +305,12 @@ class SlackAdapter:
             await session.close()
 
 
-def _catalogue(app: App) -> Catalogue:
-    """The Slack texts: from the app's catalogue once they live there, else from ours."""
-    if app.services.catalogue.has(HOME_MENU[0][1]):
-        return app.services.catalogue
-    return Catalogue.load(_OWN_CATALOGUE)
-
-
 async def serve(app: App, stop: asyncio.Event, *,
-                transports: dict[str, Transport] | None = None) -> None:
-    """Run the Slack adapter until `stop` is set. Pass the same `transports` dict to every
-    adapter of the process so that whichever dispatcher runs can reach every platform."""
-    adapter = SlackAdapter(app, transports=transports)
+                others: Mapping[str, Transport] | None = None) -> None:
+    """The entry point for bot/runner.py: serve Slack until `stop` is set. `others` are the
+    transports of the other platforms of this process, so that messages to their people
+    can be sent by this adapter's dispatcher too (only one dispatcher holds the lease)."""
+    adapter = SlackAdapter(app, others=others)
     await adapter.start()
     try:
         await stop.wait()

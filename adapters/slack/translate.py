@@ -1,11 +1,12 @@
 """Slack payloads -> core events (pure: no I/O, no SDK objects, only dicts and strings).
 
 Slack sends three kinds of inbound payloads: Events API callbacks (`message.im`,
-`app_home_opened`), slash commands (`/mentor find`, `/mentor-admin stats`) and interactivity
-payloads (`block_actions`: a button or a select menu). Each function here takes the decoded
-body and, where it makes an event, the sender's `Address` (built by `address_from` from the
-ids plus what `users.info` said). Every event carries an id that stays the same when Slack
-retries or replays the request, so the core's inbox has no second effect.
+`app_mention`, `app_home_opened`), slash commands (`/mentor find`, `/mentor-admin stats`)
+and interactivity payloads (`block_actions`: a button or a select menu). Each function here
+takes the decoded body and, where it makes an event, the sender's `Address` (built by
+`address_from` from the ids plus what `users.info` said). Every event carries an id that
+stays the same when Slack retries or replays the request, so the core's inbox has no second
+effect.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ ACTION_SEPARATOR = "|"
 MAX_ACTION_ID = 255  # Slack's limit for action_id
 MAX_DISPLAY_NAME = 100
 
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^<>]*)?>")
 _LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SLACK_ID = re.compile(r"^[A-Z0-9]{1,32}$")
@@ -133,6 +135,17 @@ def direct_message(body: Mapping[str, Any], user: Address) -> Message | Command 
         name, _, args = text[1:].partition(" ")
         return _command_text(name, args, user, event_id)
     return Message(user, text, event_id)
+
+
+def mention(body: Mapping[str, Any], user: Address) -> Command | None:
+    """`@mentorbot find` in a channel means `/mentor find`; the answer goes to the DM."""
+    event = body.get("event") or {}
+    text = event.get("text")
+    if event.get("type") != "app_mention" or event.get("bot_id") or not isinstance(text, str):
+        return None
+    text = plain_text(_MENTION.sub("", text, count=1)).strip()
+    name, _, args = text.lstrip("/").partition(" ")
+    return _command_text(name or "help", args, user, str(body.get("event_id") or ""))
 
 
 def home_opened(body: Mapping[str, Any]) -> str | None:
