@@ -52,7 +52,8 @@ class App:
 
 
 # Feature modules, each with `register(router, registry)`; /help lists commands in this order.
-FEATURES = ("bot.basics", "bot.mentoring", "bot.admin", "bot.admin_matching", "bot.training")
+FEATURES = ("bot.basics", "bot.mentoring", "bot.admin", "bot.admin_matching", "bot.training",
+            "bot.relay", "bot.moderation", "bot.blocking", "bot.privacy")
 
 
 def build_router() -> Router:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from bot.events import Address
 
+# Relay mode (bot/relay.py): shown where a contact would be; the pair writes through /msg.
+RELAYED = "/msg"
+
 _PLATFORM_NAMES = {"slack": "Slack", "telegram": "Telegram", "console": "console"}
 
 

@@ -23,7 +23,7 @@ from bot.matchmaking import active_mentees, in_every_language, render_reason
 from bot.outbox import OutButton, Outgoing
 from bot.people import Person
 from bot.relay import introduce as introduce_relayed
-from bot.relay import relay_mode
+from bot.relay import refuse_contact_details, relay_mode
 from bot.router import Router
 
 if TYPE_CHECKING:
@@ -189,6 +189,8 @@ async def press_send(ctx: Context, value: str) -> list[Reply]:
 async def flow_note(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
     if len(text) > MAX_NOTE:
         return [ctx.say("request.note_too_long", limit=MAX_NOTE)]
+    if (refusal := refuse_contact_details(ctx, text)) is not None:  # relay mode: no contacts
+        return [refusal]
     mentor = await _mentor_from(ctx, str(conv.data.get("mentor_id", "")))
     if mentor is None:
         await clear_conversation(ctx.tx, ctx.person.id)
@@ -462,6 +464,8 @@ _ANSWER = _Relay("mentee", "mentor_id", "request.answer_to_mentor", "answer", "a
 async def _relay(ctx: Context, conv: Conversation, text: str, relay: _Relay) -> list[Reply]:
     if len(text) > MAX_NOTE:  # the flow stays open: they can send a shorter text
         return [ctx.say("request.note_too_long", limit=MAX_NOTE)]
+    if (refusal := refuse_contact_details(ctx, text)) is not None:  # relay mode: no contacts
+        return [refusal]
     await clear_conversation(ctx.tx, ctx.person.id)
     row, refusal = await _own_pending_request(ctx, str(conv.data.get("request_id", "")),
                                               as_role=relay.writer)

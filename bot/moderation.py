@@ -1,0 +1,371 @@
+"""Reports: `/report` flags a relationship or a relayed message to the coordinators, who work
+through a queue (`/admin reports`) and dismiss, warn, pause the pair, end it, or suspend the
+person reported.
+
+A participant picks what to report with buttons whose values are ids, re-checked on every
+press (it must be their own relationship, or a message sent to them), then writes a short
+reason. Coordinators' buttons go through `admin_action` (coordinator check repeated on every
+press, audited) and each handler also checks that the report belongs to the coordinator's own
+programme. Every outcome is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot import people, relay
+from bot.alerts import alert_coordinators
+from bot.clock import to_iso
+from bot.context import Context
+from bot.events import Button, Reply
+from bot.outbox import OutButton, Outgoing
+from bot.pair_actions import close_requests, end_match, open_matches_of, set_paused
+from bot.people import Person
+from bot.roles import audit
+from bot.router import Router
+from bot.store.state import Conversation, clear_conversation, set_conversation
+
+if TYPE_CHECKING:
+    from bot.admin import AdminRegistry
+
+MAX_REASON = 1000
+MAX_REPORTS_PER_DAY = 5
+QUEUE_LIMIT = 10
+RECENT_DAYS = 90          # an ended relationship can still be reported this long after
+
+A_PICK = "report.pick"               # value: match id
+F_REASON = "report_reason"           # data: {"match_id", "message_id"}
+
+A_DISMISS = "mod.dismiss"            # admin; every value: report id
+A_WARN = "mod.warn"
+A_PAUSE = "mod.pause"
+A_RESUME = "mod.resume"
+A_END = "mod.end"
+A_SUSPEND = "mod.suspend"
+A_HISTORY = "mod.history"
+
+OPEN = ("open", "paused")
+
+
+def _int(value: str) -> int | None:
+    """A button value as an id; anything else (signs, "１", 40 digits) is None."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
+# --- /report ------------------------------------------------------------------------------
+
+async def cmd_report(ctx: Context, args: str) -> list[Reply]:
+    since = to_iso(ctx.now - timedelta(days=RECENT_DAYS))
+    matches = await ctx.tx.all(
+        "SELECT * FROM matches WHERE (mentee_id = ? OR mentor_id = ?)"
+        " AND (status IN ('active', 'paused') OR ended_at >= ?) ORDER BY id DESC LIMIT 10",
+        (ctx.person.id, ctx.person.id, since))
+    buttons = []
+    for match in matches:
+        other = await people.get(ctx.tx, _other(match, ctx.person.id))
+        if other is not None and _named(other, args):
+            buttons.append(Button(ctx.t("report.relationship_button", name=other.name)[:75],
+                                  A_PICK, str(match["id"])))
+    last = await ctx.tx.one(
+        "SELECT * FROM relay_messages WHERE recipient_id = ? AND status IN ('delivered',"
+        " 'approved') ORDER BY id DESC LIMIT 1", (ctx.person.id,))
+    if last is not None:
+        sender = await people.get(ctx.tx, last["sender_id"])
+        if sender is not None and _named(sender, args):
+            buttons.append(Button(ctx.t("report.message_button", name=sender.name)[:75],
+                                  relay.A_REPORT_MESSAGE, str(last["id"])))
+    if not buttons:
+        return [ctx.say("report.nothing")]
+    return [ctx.reply(ctx.t("report.pick"), buttons)]
+
+
+def _other(match: Any, person_id: int) -> int:
+    return match["mentor_id"] if match["mentee_id"] == person_id else match["mentee_id"]
+
+
+def _named(person: Person, args: str) -> bool:
+    """`/report @nora` narrows the choice to Nora; anything else shows every choice."""
+    wanted = args.strip().lstrip("@").split(" ")[0].casefold() if args.strip() else ""
+    return not wanted or wanted in (person.handle.casefold(), person.display_name.casefold())
+
+
+async def press_pick(ctx: Context, value: str) -> list[Reply]:
+    match_id = _int(value)
+    match = await ctx.tx.one("SELECT * FROM matches WHERE id = ?", (match_id,)) \
+        if match_id else None
+    if match is None or ctx.person.id not in (match["mentee_id"], match["mentor_id"]):
+        return [ctx.say("report.not_yours")]
+    return await _ask_reason(ctx, {"match_id": match["id"]}, _other(match, ctx.person.id))
+
+
+async def press_message(ctx: Context, value: str) -> list[Reply]:
+    message_id = _int(value)
+    message = await ctx.tx.one("SELECT * FROM relay_messages WHERE id = ?", (message_id,)) \
+        if message_id else None
+    if message is None or message["recipient_id"] != ctx.person.id:
+        return [ctx.say("report.not_yours")]
+    return await _ask_reason(ctx, {"match_id": message["match_id"],
+                                   "message_id": message["id"]}, message["sender_id"])
+
+
+async def _ask_reason(ctx: Context, data: dict[str, Any], other_id: int) -> list[Reply]:
+    if await _reports_today(ctx) >= MAX_REPORTS_PER_DAY:
+        return [ctx.say("report.too_many")]
+    other = await people.get(ctx.tx, other_id)
+    await set_conversation(ctx.tx, ctx.person.id, Conversation(F_REASON, "reason", data),
+                           ctx.now)
+    return [ctx.say("report.ask_reason", name=other.name if other else "?", limit=MAX_REASON)]
+
+
+async def _reports_today(ctx: Context) -> int:
+    return await ctx.tx.value(
+        "SELECT count(*) FROM reports WHERE reporter_id = ? AND created_at >= ?",
+        (ctx.person.id, to_iso(ctx.now - timedelta(days=1))))
+
+
+async def flow_reason(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
+    if len(text) > MAX_REASON:
+        return [ctx.say("report.reason_too_long", limit=MAX_REASON, length=len(text))]
+    await clear_conversation(ctx.tx, ctx.person.id)
+    match = await ctx.tx.one("SELECT * FROM matches WHERE id = ?",
+                             (_int(str(conv.data.get("match_id", ""))),))
+    if match is None or ctx.person.id not in (match["mentee_id"], match["mentor_id"]):
+        return [ctx.say("report.not_yours")]
+    if await _reports_today(ctx) >= MAX_REPORTS_PER_DAY:
+        return [ctx.say("report.too_many")]
+    message_id = _int(str(conv.data.get("message_id", "")))
+    reported = _other(match, ctx.person.id)
+    report_id = await ctx.tx.insert(
+        "INSERT INTO reports (programme_id, reporter_id, reported_id, match_id, message_id,"
+        " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (ctx.person.programme_id, ctx.person.id, reported, match["id"], message_id, text,
+         to_iso(ctx.now)))
+    other = await people.get(ctx.tx, reported)
+    await alert_coordinators(ctx.tx, ctx.services, ctx.person.programme_id, Outgoing(
+        key="report.alert", params={"number": report_id, "reporter": ctx.person.name,
+                                    "reported": other.name if other else "?", "reason": text},
+        buttons=_alert_buttons(report_id)), key=f"report:{report_id}:alert", now=ctx.now)
+    return [ctx.say("report.thanks")]
+
+
+def _alert_buttons(report_id: int) -> tuple[OutButton, ...]:
+    value = str(report_id)
+    return (OutButton("report.admin.dismiss", A_DISMISS, value),
+            OutButton("report.admin.warn", A_WARN, value),
+            OutButton("report.admin.pause", A_PAUSE, value),
+            OutButton("report.admin.end", A_END, value),
+            OutButton("report.admin.suspend", A_SUSPEND, value))
+
+
+# --- /admin reports -------------------------------------------------------------------------
+
+async def cmd_reports(ctx: Context, args: str) -> list[Reply]:
+    rows = await ctx.tx.all(
+        "SELECT * FROM reports WHERE programme_id = ? AND status IN ('open', 'paused')"
+        " ORDER BY id LIMIT ?", (ctx.person.programme_id, QUEUE_LIMIT))
+    if not rows:
+        return [ctx.say("report.admin.empty")]
+    replies = [ctx.say("report.admin.title", count=len(rows))]
+    for row in rows:
+        replies.append(await _queue_entry(ctx, row))
+    return replies
+
+
+async def _queue_entry(ctx: Context, row: Any) -> Reply:
+    reporter = await people.get(ctx.tx, row["reporter_id"])
+    reported = await people.get(ctx.tx, row["reported_id"]) if row["reported_id"] else None
+    text = ctx.t("report.admin.entry", number=row["id"], when=relay.when(ctx, row["created_at"]),
+                 reporter=reporter.name if reporter else "?",
+                 reported=reported.name if reported else ctx.t("report.admin.someone_gone"),
+                 what=ctx.t("report.admin.what_message" if row["message_id"]
+                            else "report.admin.what_relationship"),
+                 status=ctx.t(f"report.status.{row['status']}"), reason=row["reason"])
+    value = str(row["id"])
+    paused = row["status"] == "paused"
+    buttons = [Button(ctx.t("report.admin.dismiss"), A_DISMISS, value),
+               Button(ctx.t("report.admin.warn"), A_WARN, value),
+               Button(ctx.t("report.admin.resume" if paused else "report.admin.pause"),
+                      A_RESUME if paused else A_PAUSE, value),
+               Button(ctx.t("report.admin.end"), A_END, value),
+               Button(ctx.t("report.admin.suspend"), A_SUSPEND, value)]
+    if row["match_id"] and await ctx.tx.value(
+            "SELECT 1 FROM relay_messages WHERE match_id = ? LIMIT 1", (row["match_id"],)):
+        buttons.append(Button(ctx.t("report.admin.history"), A_HISTORY, value))
+    return ctx.reply(text, buttons)
+
+
+async def _open_report(ctx: Context, value: str, action: str) -> tuple[Any, list[Reply]]:
+    """The report a coordinator pressed a button for: theirs to handle, and still open."""
+    report_id = _int(value)
+    row = await ctx.tx.one("SELECT * FROM reports WHERE id = ?", (report_id,)) \
+        if report_id else None
+    if row is None:
+        return None, [ctx.say("report.admin.unknown")]
+    if row["programme_id"] != ctx.person.programme_id:
+        await audit(ctx, f"report {row['id']} {action}: other programme", False)
+        return None, [ctx.say("admin.refused")]
+    if row["status"] not in OPEN and action != "history":
+        return None, [ctx.say("report.admin.closed_already",
+                              status=ctx.t(f"report.status.{row['status']}"))]
+    return row, []
+
+
+async def _close(ctx: Context, row: Any, status: str, action: str) -> None:
+    await ctx.tx.execute(
+        "UPDATE reports SET status = ?, handled_at = ?, handled_by = ? WHERE id = ?",
+        (status, to_iso(ctx.now), ctx.person.id, row["id"]))
+    await audit(ctx, f"report {row['id']} {action}", True)
+    if status not in OPEN:
+        await ctx.notify(row["reporter_id"], Outgoing(key="report.reviewed"),
+                         key=f"report:{row['id']}:reviewed")
+
+
+async def press_dismiss(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _open_report(ctx, value, "dismiss")
+    if refusal:
+        return refusal
+    await _close(ctx, row, "dismissed", "dismiss")
+    return [ctx.say("report.admin.dismissed", number=row["id"])]
+
+
+async def press_warn(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _open_report(ctx, value, "warn")
+    if refusal:
+        return refusal
+    reported = await _reported(ctx, row)
+    if reported is None:
+        return [ctx.say("report.admin.someone_gone_action")]
+    await ctx.notify(reported.id, Outgoing(key="report.warning"),
+                     key=f"report:{row['id']}:warning")
+    await _close(ctx, row, "warned", "warn")
+    return [ctx.say("report.admin.warned", name=reported.name)]
+
+
+async def press_pause(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _open_report(ctx, value, "pause")
+    if refusal:
+        return refusal
+    match = await _match(ctx, row)
+    if match is None or not await set_paused(ctx.tx, match["id"], True):
+        return [ctx.say("report.admin.no_pair")]
+    for person_id in (match["mentee_id"], match["mentor_id"]):
+        await ctx.notify(person_id, Outgoing(key="report.pair_paused"),
+                         key=f"report:{row['id']}:paused:{person_id}:{to_iso(ctx.now)}")
+    await _close(ctx, row, "paused", "pause")
+    return [ctx.say("report.admin.paused", number=row["id"])]
+
+
+async def press_resume(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _open_report(ctx, value, "resume")
+    if refusal:
+        return refusal
+    match = await _match(ctx, row)
+    if match is None or not await set_paused(ctx.tx, match["id"], False):
+        return [ctx.say("report.admin.no_pair")]
+    for person_id in (match["mentee_id"], match["mentor_id"]):
+        await ctx.notify(person_id, Outgoing(key="report.pair_resumed"),
+                         key=f"report:{row['id']}:resumed:{person_id}:{to_iso(ctx.now)}")
+    await _close(ctx, row, "open", "resume")
+    return [ctx.say("report.admin.resumed", number=row["id"])]
+
+
+async def press_end(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _open_report(ctx, value, "end")
+    if refusal:
+        return refusal
+    match = await _match(ctx, row)
+    if match is None or not await end_match(ctx.tx, ctx.services, match, "moderation", ctx.now):
+        return [ctx.say("report.admin.no_pair")]
+    for person_id in (match["mentee_id"], match["mentor_id"]):
+        await ctx.notify(person_id, Outgoing(key="report.pair_ended"),
+                         key=f"report:{row['id']}:ended:{person_id}")
+    await _close(ctx, row, "ended", "end")
+    return [ctx.say("report.admin.ended", number=row["id"])]
+
+
+async def press_suspend(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _open_report(ctx, value, "suspend")
+    if refusal:
+        return refusal
+    reported = await _reported(ctx, row)
+    if reported is None:
+        return [ctx.say("report.admin.someone_gone_action")]
+    if reported.id == ctx.person.id:
+        return [ctx.say("report.admin.not_yourself")]
+    await suspend(ctx, reported, f"report:{row['id']}")
+    await _close(ctx, row, "suspended", "suspend")
+    return [ctx.say("report.admin.suspended", name=reported.name)]
+
+
+async def suspend(ctx: Context, person: Person, key: str) -> None:
+    """Suspended: out of matching, relationships ended, pending requests closed, told so."""
+    await people.update(ctx.tx, person, ctx.now, status="suspended")
+    for match in await open_matches_of(ctx.tx, person.id):
+        await end_match(ctx.tx, ctx.services, match, "suspended", ctx.now)
+        partner = _other(match, person.id)
+        await ctx.notify(partner, Outgoing(key="report.partner_unavailable",
+                                           params={"name": person.name}),
+                         key=f"{key}:unavailable:{match['id']}")
+    for request in await close_requests(ctx.tx, ctx.now, person.id):
+        partner = _other(request, person.id)
+        await ctx.notify(partner, Outgoing(key="report.request_closed",
+                                           params={"name": person.name}),
+                         key=f"{key}:request-closed:{request['id']}")
+    await ctx.notify(person.id, Outgoing(key="report.suspended_notice"), key=f"{key}:suspended")
+
+
+async def cmd_unsuspend(ctx: Context, args: str) -> list[Reply]:
+    """/admin unsuspend @person: lift a suspension (relationships ended stay ended)."""
+    handle = args.strip().split(" ")[0][:100] if args.strip() else ""
+    target = await people.find_by_handle(ctx.tx, ctx.person.programme_id, handle) \
+        if handle else None
+    if target is None:
+        return [ctx.say("admin.no_person", name=handle.lstrip("@")[:40])]
+    if target.status != "suspended":
+        return [ctx.say("report.admin.not_suspended", name=target.name)]
+    await people.update(ctx.tx, target, ctx.now, status="active")
+    await audit(ctx, f"unsuspend {target.id}", True)
+    await ctx.notify(target.id, Outgoing(key="report.unsuspended_notice"),
+                     key=f"unsuspend:{target.id}:{to_iso(ctx.now)}")
+    return [ctx.say("report.admin.unsuspended", name=target.name)]
+
+
+async def press_history(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _open_report(ctx, value, "history")
+    if refusal:
+        return refusal
+    if not row["match_id"]:
+        return [ctx.say("report.admin.no_history")]
+    lines = await relay.history(ctx, row["match_id"])
+    await audit(ctx, f"report {row['id']} history read", True)
+    if not lines:
+        return [ctx.say("report.admin.no_history")]
+    return [ctx.reply("\n".join([ctx.t("report.admin.history_title", number=row["id"]),
+                                 *lines]))]
+
+
+async def _reported(ctx: Context, row: Any) -> Person | None:
+    return await people.get(ctx.tx, row["reported_id"]) if row["reported_id"] else None
+
+
+async def _match(ctx: Context, row: Any) -> Any:
+    if not row["match_id"]:
+        return None
+    return await ctx.tx.one("SELECT * FROM matches WHERE id = ?", (row["match_id"],))
+
+
+def register(router: Router, registry: AdminRegistry) -> None:
+    from bot.admin import admin_action
+
+    router.command("report", cmd_report, aliases=("signaler",), help_key="report.help")
+    router.action(A_PICK, press_pick)
+    router.action(relay.A_REPORT_MESSAGE, press_message)
+    router.flow(F_REASON, flow_reason)
+    registry.add("reports", cmd_reports, "report.admin_help")
+    registry.add("unsuspend", cmd_unsuspend, "report.admin_help_unsuspend")
+    for action_id, handler in [(A_DISMISS, press_dismiss), (A_WARN, press_warn),
+                               (A_PAUSE, press_pause), (A_RESUME, press_resume),
+                               (A_END, press_end), (A_SUSPEND, press_suspend),
+                               (A_HISTORY, press_history)]:
+        admin_action(router, action_id, handler)
