@@ -78,6 +78,8 @@ async def build_app(config: Config, clock: Clock, database: str | Path | None = 
                         router.hooks)
     async with db.read() as tx:
         await admin_matching.load_saved_weights(tx, services)
+    async with db.transaction() as tx:
+        await router.hooks.emit(tx, services, "started")
     return App(config, db, services, router, Bot(db, services, router))
 
 

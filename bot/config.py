@@ -82,6 +82,11 @@ class SchedulerSettings:
 
 
 @dataclass
+class PrivacySettings:
+    retention_months: int = 24  # inactive people's data is deleted after this; 0 = never
+
+
+@dataclass
 class SlackSettings:
     bot_token: str = ""
     signing_secret: str = ""
@@ -112,6 +117,7 @@ class Config:
     matching: MatchingSettings = field(default_factory=MatchingSettings)
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     source: str = field(default="(defaults)", compare=False)
@@ -184,7 +190,7 @@ class _Builder:
                 setattr(config, name, self._section(type(getattr(config, name)), value, [name]))
             else:
                 self.fail([name], "is not a known section (known: bot, programmes, matching, "
-                                  "meetings, scheduler, slack, telegram)")
+                                  "meetings, scheduler, privacy, slack, telegram)")
         return config
 
     def _programmes(self, value: Any) -> dict[str, ProgrammeSettings]:
@@ -239,7 +245,7 @@ class _Builder:
 
 def _apply_env(config: Config, env: Mapping[str, str]) -> None:
     """MENTORBOT_SLACK_BOT_TOKEN=... overrides [slack] bot_token, and so on for scalar keys."""
-    for section in ("bot", "matching", "meetings", "scheduler", "slack", "telegram"):
+    for section in ("bot", "matching", "meetings", "scheduler", "privacy", "slack", "telegram"):
         settings = getattr(config, section)
         for f in dataclasses.fields(settings):
             name = f"{ENV_PREFIX}{section}_{f.name}".upper()

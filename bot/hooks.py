@@ -5,6 +5,7 @@ meeting) subscribes here instead of being called by name, so modules stay indepe
 Subscribers run in the emitter's transaction: their writes commit or roll back with it.
 
 Events and their data (all ids):
+- started: (nothing) — once per process start, e.g. to seed daily jobs
 - onboarded: person_id
 - request_sent: request_id, mentee_id, mentor_id
 - matched: match_id, mentee_id, mentor_id, source ("request" | "cohort" | "manual")

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXPORT_VERSION = 1
-DEFAULT_RETENTION_MONTHS = 24
 WARNING = timedelta(days=7)
 SWEEP_HOUR = 3              # UTC: the daily retention run
 MAX_PER_RUN = 50            # forgotten per run; a bigger backlog continues minutes later
@@ -151,10 +150,7 @@ async def forget_people(tx: Tx, services: Services, person_ids: list[int], now: 
 
 def retention_months(config: Config) -> int:
     """`[privacy] retention_months` (0 = never delete automatically), default 24."""
-    value = getattr(getattr(config, "privacy", None), "retention_months",
-                    DEFAULT_RETENTION_MONTHS)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 \
-        else DEFAULT_RETENTION_MONTHS
+    return config.privacy.retention_months
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -235,6 +231,7 @@ async def _protected(tx: Tx, services: Services) -> set[int]:
 
 
 async def _on_onboarded(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+    """Seed the daily retention sweep (idempotent: one row per day)."""
     await schedule_retention(tx, services.clock.now())
 
 
@@ -248,3 +245,4 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.action(A_WITHDRAW, press_withdraw)
     router.job(JOB, job_retention)
     router.hooks.on("onboarded", _on_onboarded)
+    router.hooks.on("started", _on_onboarded)  # a database nobody joins again still sweeps

@@ -4,11 +4,13 @@ before, then forgotten by the daily job; coordinators and people in a relationsh
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
+from pathlib import Path
+
+import pytest
 
 from bot.app import App
 from bot.clock import SimulatedClock
-from bot.config import Config
+from bot.config import Config, ConfigError, load_config
 from bot.privacy import add_months, retention_months, schedule_retention
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
@@ -74,14 +76,15 @@ async def test_coming_back_after_the_warning_cancels_it(safe_app: App) -> None:
         assert await tx.value("SELECT count(*) FROM retention_notices") == 0
 
 
-def test_retention_setting_has_a_safe_default() -> None:
-    config = Config()
-    assert retention_months(config) == 24
-    config.privacy = SimpleNamespace(retention_months=6)  # type: ignore[attr-defined]
-    assert retention_months(config) == 6
-    for odd in (-1, "12", True, None):
-        config.privacy = SimpleNamespace(retention_months=odd)  # type: ignore[attr-defined]
-        assert retention_months(config) == 24
+def test_retention_setting_is_validated_by_the_config(tmp_path: Path) -> None:
+    assert retention_months(Config()) == 24
+    path = tmp_path / "config.toml"
+    path.write_text("[privacy]\nretention_months = 6\n")
+    assert retention_months(load_config(path, env={})) == 6
+    for odd in ("-1", "'12'", "true"):
+        path.write_text(f"[privacy]\nretention_months = {odd}\n")
+        with pytest.raises(ConfigError, match=r":2: \[privacy\] retention_months"):
+            load_config(path, env={})
 
 
 def test_months_are_calendar_months() -> None:
