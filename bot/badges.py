@@ -198,6 +198,6 @@ def rating_from(data: dict[str, Any]) -> int | None:
     value = data.get("rating")
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     return value if isinstance(value, int) and 1 <= value <= 5 else None

@@ -361,4 +361,5 @@ def _is_person_key(key: str, value: Any, identity: Identity, schema: Schema) -> 
         return False
     if isinstance(value, int):
         return value in identity.ids
-    return isinstance(value, str) and value.isdigit() and int(value) in identity.ids
+    return (isinstance(value, str) and value.isascii() and value.isdigit()
+            and int(value) in identity.ids)

@@ -67,7 +67,7 @@ async def identify(tx: Tx, person_ids: Sequence[int]) -> Identity:
 
 
 def _worth_scrubbing(word: str) -> bool:
-    if word.isdigit():
+    if word.isascii() and word.isdigit():
         return len(word) >= _MIN_DIGITS
     return len(word) >= _MIN_WORD
 

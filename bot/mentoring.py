@@ -52,7 +52,7 @@ F_ANSWER = "request_answer"
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 # --- rendering --------------------------------------------------------------------------

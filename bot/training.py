@@ -329,7 +329,8 @@ class TrainingFeature:
         lesson_id, _, raw = value.partition(":")
         found = self._lesson(ctx, lesson_id)
         quiz = found.lesson.quiz if found else None
-        if found is None or quiz is None or not raw.isdigit() or int(raw) >= len(quiz.choices):
+        valid = raw.isascii() and raw.isdigit() and len(raw) < 4
+        if found is None or quiz is None or not valid or int(raw) >= len(quiz.choices):
             return [ctx.say("common.unknown_button")]
         lesson, choice = found.lesson, int(raw)
         await self._progress(ctx, lesson.id)
@@ -401,8 +402,8 @@ class TrainingFeature:
         if not lessons:
             return [ctx.say("lessons.learn.empty")]
         if args:
-            chosen = lessons[int(args) - 1].id if args.isdigit() and 0 < int(args) <= len(
-                lessons) else args.strip().lower()
+            number = int(args) if args.isascii() and args.isdigit() and len(args) < 4 else 0
+            chosen = lessons[number - 1].id if 0 < number <= len(lessons) else args.strip().lower()
             return await self._open(ctx, chosen, "learn")
         progress = {row["lesson_id"]: row for row in await ctx.tx.all(
             "SELECT * FROM lesson_progress WHERE person_id = ?", (ctx.person.id,))}
@@ -659,7 +660,7 @@ def _int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
         return int(value)
     return None
 

@@ -118,7 +118,7 @@ async def test_forged_and_foreign_buttons_are_refused(app: App) -> None:
     await app.bot.handle(Action(omar.address, "req.accept", str(request_id)))
     replies = await app.bot.handle(Action(omar.address, "req.accept", str(request_id)))
     assert "isn't meant for you" in replies[0].text
-    for value in ["", "abc", "-1", "99999999999999999999", "1; DROP TABLE requests"]:
+    for value in ["", "abc", "-1", "99999999999999999999", "1; DROP TABLE requests", "²", "１"]:
         replies = await app.bot.handle(Action(mia.address, "req.new", value))
         assert replies and "couldn't find that mentor" in replies[0].text
     replies = await app.bot.handle(Action(mia.address, "req.new", "4"))  # Quinn: no language
