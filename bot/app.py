@@ -52,8 +52,9 @@ class App:
 
 
 # Feature modules, each with `register(router, registry)`; /help lists commands in this order.
-FEATURES = ("bot.basics", "bot.mentoring", "bot.admin", "bot.admin_matching", "bot.training",
-            "bot.relay", "bot.moderation", "bot.blocking", "bot.privacy")
+FEATURES = ("bot.basics", "bot.mentoring", "bot.meetings", "bot.attendance", "bot.checkins",
+            "bot.lifecycle", "bot.training", "bot.relay", "bot.moderation", "bot.blocking",
+            "bot.privacy", "bot.admin", "bot.admin_matching")
 
 
 def build_router() -> Router:

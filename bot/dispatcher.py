@@ -10,8 +10,8 @@ nothing. A lease whose owner is a dead process on this machine is taken over at 
 otherwise once it expires. Taking over resets the rows the previous owner left in
 `sending` to pending: they are sent again once. That is the crash window, the only way a
 message can be repeated: a crash (or a freeze longer than the lease) inside a send call or
-after a send but before its flush — at most `flush_every` messages, sent within
-`flush_interval` seconds before the crash. See docs/scheduling.md.
+after a send but before its flush — at most `flush_every` messages sent within the last
+`flush_interval` seconds, plus the one being sent. See docs/scheduling.md.
 
 Late rows: a perishable kind (reminder, nudge, checkin) due longer ago than the grace
 period is marked `missed` under `late_policy = "skip"`; a row past its own `stale_at`
@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import outbox
 from bot.clock import Clock, from_iso, to_iso
 from bot.events import Address, Attachment, Button, Reply
 from bot.i18n import Catalogue
@@ -51,6 +52,9 @@ LEASE_KEY = "dispatcher_lease"
 LEASE_SECONDS = 30
 MAX_ATTEMPTS = 5
 MAX_RETRY_WAIT = 60.0  # a longer "retry after" defers the row instead of holding the batch
+# Outcomes are written every FLUSH_EVERY rows or FLUSH_INTERVAL seconds: the crash window.
+FLUSH_EVERY = 25
+FLUSH_INTERVAL = 0.05
 # Kinds that lose their point when late (a reminder after the meeting); others always go.
 PERISHABLE = frozenset({"reminder", "nudge", "checkin"})
 
@@ -112,6 +116,14 @@ async def set_deadline(tx: Tx, key: str, deadline: datetime) -> None:
                      (to_iso(deadline), key))
 
 
+async def schedule_job(tx: Tx, name: str, params: dict[str, Any], *, due_at: datetime,
+                       key: str) -> bool:
+    """A scheduled change run by the dispatcher when due (see `Router.job`); it belongs to
+    nobody, so deleting a person never deletes it. False when `key` exists already."""
+    return await outbox.enqueue(tx, None, Outgoing(key=name, params=params),
+                                due_at=due_at, key=key, kind="job")
+
+
 # --- the dispatcher ----------------------------------------------------------------------
 
 @dataclass
@@ -138,8 +150,8 @@ class Dispatcher:
                  transports: dict[str, Transport], *, grace: timedelta = timedelta(hours=6),
                  late_policy: str = "skip", batch: int = 500,
                  jobs: dict[str, JobHandler] | None = None,
-                 lease_seconds: float = LEASE_SECONDS, flush_every: int = 100,
-                 flush_interval: float = 0.05, sleep: Sleep = asyncio.sleep) -> None:
+                 lease_seconds: float = LEASE_SECONDS, flush_every: int = FLUSH_EVERY,
+                 flush_interval: float = FLUSH_INTERVAL, sleep: Sleep = asyncio.sleep) -> None:
         self.db = db
         self.catalogue = catalogue
         self.clock = clock

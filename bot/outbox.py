@@ -61,14 +61,15 @@ def _decode(data: dict[str, Any]) -> Outgoing:
 
 async def enqueue(
     tx: Tx,
-    person_id: int,
+    person_id: int | None,
     message: Outgoing,
     *,
     due_at: datetime,
     key: str,
     kind: str = "message",
 ) -> bool:
-    """Add a message for `person_id`; False when a row with this idempotency key exists."""
+    """Add a message for `person_id` (None: a job that concerns nobody in particular);
+    False when a row with this idempotency key exists."""
     inserted = await tx.execute(
         "INSERT INTO outbox (person_id, kind, payload, due_at, idempotency_key, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING",

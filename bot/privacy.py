@@ -165,7 +165,7 @@ async def schedule_retention(tx: Tx, now: datetime) -> None:
     run = now.replace(hour=SWEEP_HOUR, minute=0, second=0, microsecond=0)
     if run <= now:
         run += timedelta(days=1)
-    await outbox.enqueue(tx, None, Outgoing(key=JOB), due_at=run,  # type: ignore[arg-type]
+    await outbox.enqueue(tx, None, Outgoing(key=JOB), due_at=run,
                          key=f"privacy:retention:{run.date().isoformat()}", kind="job")
 
 
@@ -199,7 +199,7 @@ async def job_retention(tx: Tx, params: dict[str, Any], *, services: Services) -
     if due:
         await forget_people(tx, services, due[:MAX_PER_RUN], now, reason="retention")
     if len(due) > MAX_PER_RUN:
-        await outbox.enqueue(tx, None, Outgoing(key=JOB),  # type: ignore[arg-type]
+        await outbox.enqueue(tx, None, Outgoing(key=JOB),
                              due_at=now + timedelta(minutes=5),
                              key=f"privacy:retention:more:{to_iso(now)}", kind="job")
 

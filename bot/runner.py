@@ -15,8 +15,6 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
 from bot.app import App, build_app
 from bot.clock import Clock, SimulatedClock, SystemClock
 from bot.config import Config, ConfigError
@@ -55,21 +53,17 @@ async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool
 
 async def _console(app: App, simulated: bool) -> int:
     from adapters.console import Console
+    from bot import scheduler
 
     console = Console(app)
-    scheduler = None
-    if not simulated:
-        # Real time: the alarm clock wakes the dispatcher; the database says what is due.
-        scheduler = AsyncIOScheduler()
-        scheduler.add_job(console.deliver_due, "interval",
-                          seconds=app.config.scheduler.tick_seconds, max_instances=1,
-                          coalesce=True)
-        scheduler.start()
+    # Real time: the alarm clock wakes the dispatcher; the database says what is due. With
+    # the simulated clock, `/time` delivers what falls due instead.
+    alarm = None if simulated else await scheduler.start(app, console.dispatcher)
     try:
         await console.run()
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+        if alarm is not None:
+            await scheduler.stop(alarm, console.dispatcher)
     return 0
 
 
