@@ -459,7 +459,7 @@ def _dead_on_this_machine(owner: str) -> bool:
     """True when `owner` ("host:pid:token") was a process of this machine that is gone."""
     host, _, rest = owner.partition(":")
     pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
+    if host != socket.gethostname() or not (pid_text.isascii() and pid_text.isdigit()):
         return False
     pid = int(pid_text)
     if pid == os.getpid():

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot import people
 from bot.clock import from_iso, to_iso
+from bot.ids import parse_number
 from bot.people import Person
 from bot.slots import Interval
 from bot.store.db import Tx
@@ -89,7 +90,8 @@ class Proposal:
 
 def parse_id(text: str) -> int | None:
     """A positive id from a button value; anything else (forged, huge) is None."""
-    return int(text) if text.isdigit() and len(text) < 12 and int(text) > 0 else None
+    number = parse_number(text)
+    return number if number else None
 
 
 # --- relationships -------------------------------------------------------------------------

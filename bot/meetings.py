@@ -25,6 +25,7 @@ from bot.clock import to_iso
 from bot.context import Context, Services
 from bot.dispatcher import render
 from bot.events import Button, Reply
+from bot.ids import parse_number
 from bot.invitations import names_for, person_prefix, video_line
 from bot.meeting_store import Meeting, Proposal, Relationship, parse_id
 from bot.meeting_time import every_language, long_form, short_form, zone_name
@@ -248,9 +249,10 @@ async def press_pick(ctx: Context, value: str) -> list[Reply]:
     if isinstance(meeting, list):
         return meeting
     assert proposal is not None
-    if not index.isdigit() or int(index) >= len(proposal.slots):
+    chosen = parse_number(index, max_digits=3)
+    if chosen is None or chosen >= len(proposal.slots):
         return [ctx.say("common.unknown_button")]
-    start = proposal.slots[int(index)]
+    start = proposal.slots[chosen]
     if start < ctx.now + PICK_NOTICE:
         return [ctx.say("meetings.slot_passed")]
     if await _clashes(ctx.tx, meeting, start):
@@ -346,8 +348,8 @@ async def press_at(ctx: Context, value: str) -> list[Reply]:
     if isinstance(meeting, list):
         return meeting
     assert proposal is not None
-    start = datetime.fromtimestamp(int(stamp), UTC) if stamp.isdigit() and len(stamp) < 12 \
-        else None
+    seconds = parse_number(stamp)
+    start = datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
     if start is None or start > ctx.now + MAX_AHEAD:  # the parser never offers more
         return [ctx.say("common.unknown_button")]
     return await _typed(ctx, meeting, proposal, start)

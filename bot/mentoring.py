@@ -18,6 +18,7 @@ from bot.clock import from_iso, to_iso
 from bot.contact import RELAYED, contact_of
 from bot.context import Context, Services
 from bot.events import Button, Reply
+from bot.ids import parse_number
 from bot.languages import language_name
 from bot.matchmaking import active_mentees, in_every_language, render_reason
 from bot.outbox import OutButton, Outgoing
@@ -52,7 +53,7 @@ F_ANSWER = "request_answer"
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+    return parse_number(value)
 
 
 # --- rendering --------------------------------------------------------------------------
