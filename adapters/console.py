@@ -85,9 +85,11 @@ class ConsoleTransport:
 
 
 class Console:
-    def __init__(self, app: App, out: TextIO = sys.stdout, files_dir: Path | None = None) -> None:
+    def __init__(self, app: App, out: TextIO = sys.stdout, files_dir: Path | None = None,
+                 echo: bool = False) -> None:
         self.app = app
         self.out = out
+        self.echo = echo  # print each input line, so a scripted run reads as a transcript
         self.transport = ConsoleTransport(out, files_dir)
         self.dispatcher = app.dispatcher({PLATFORM: self.transport})
         self.speaker = DEFAULT_HANDLE
@@ -107,6 +109,8 @@ class Console:
         line = line.strip()
         if not line or line.startswith("# "):
             return
+        if self.echo:
+            print(f"← {line}", file=self.out, flush=True)
         match = _HANDLE.match(line)
         if match:
             self.speaker = match.group(1).lower()

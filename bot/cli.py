@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(console)
     console.add_argument("--clock", choices=("real", "simulated"), default="real",
                          help="'simulated' enables /time +3d to move time forward")
+    console.add_argument("--echo", action="store_true",
+                         help="print each input line (a scripted session reads as a transcript)")
     console.add_argument("--demo", action="store_true",
                          help="seed a fictional demo programme (about 60 people) when the "
                          "database has nobody yet")
@@ -109,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                 from bot.runner import run
 
                 return asyncio.run(run(config, console_only=args.command == "console",
-                                       demo=args.demo, simulated=args.clock == "simulated"))
+                                       demo=args.demo, simulated=args.clock == "simulated",
+                                       echo=getattr(args, "echo", False)))
     except KeyboardInterrupt:
         return 130
     return 2

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool) -> int:
+async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool,
+              echo: bool = False) -> int:
     adapters = config.slack_enabled or config.telegram_enabled
     if simulated and adapters and not console_only:
         print("mentorbot: --clock simulated is for the console only", file=sys.stderr)
@@ -42,7 +43,7 @@ async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool
                 print(f"(demo programme: {added} fictional people added; try "
                       "'@alex /start' or '@alex /help')", flush=True)
         if console_only or not adapters:
-            return await _console(app, simulated)
+            return await _console(app, simulated, echo)
         return await _adapters(app)
     except ConfigError as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
@@ -51,11 +52,11 @@ async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool
         await app.close()
 
 
-async def _console(app: App, simulated: bool) -> int:
+async def _console(app: App, simulated: bool, echo: bool = False) -> int:
     from adapters.console import Console
     from bot import scheduler
 
-    console = Console(app)
+    console = Console(app, echo=echo)
     # Real time: the alarm clock wakes the dispatcher; the database says what is due. With
     # the simulated clock, `/time` delivers what falls due instead.
     alarm = None if simulated else await scheduler.start(app, console.dispatcher)

@@ -130,3 +130,12 @@ def test_simulated_clock_moves_and_survives_restart(tmp_path: Path) -> None:
     assert later > shown
     bad = mentorbot("console", "--db", str(db), "--clock", "simulated", stdin="/time soon\n")
     assert "usage: /time +3d" in bad.stdout
+
+
+def test_echo_turns_a_script_into_a_transcript(tmp_path: Path) -> None:
+    result = mentorbot("console", "--db", str(tmp_path / "e.sqlite3"), "--echo",
+                       stdin="# a comment is not echoed\n@zoe /help\n")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "← @zoe /help"
+    assert lines[1].startswith("→ @zoe: *Here is what I can do*")
+    assert "comment" not in result.stdout
