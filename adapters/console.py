@@ -36,7 +36,9 @@ _PRESS = re.compile(r"^#(\d{1,3})$")
 
 
 def console_address(handle: str) -> Address:
-    return Address(PLATFORM, WORKSPACE, handle.lower(), display_name=handle)
+    """@amina.diallo speaks as "Amina Diallo" (the handle is the identity, the name a hint)."""
+    name = " ".join(part.capitalize() for part in re.split(r"[._-]+", handle) if part)
+    return Address(PLATFORM, WORKSPACE, handle.lower(), display_name=name or handle)
 
 
 def render_reply(reply: Reply, first: int = 1) -> str:

@@ -34,7 +34,7 @@ from bot.store.state import Conversation, clear_conversation, set_conversation
 from matching.model import Suggestion
 
 MAX_PENDING = 3
-MUTUAL_REASONS = frozenset({"topics", "availability", "goals"})
+MUTUAL_REASONS = frozenset({"topics", "availability"})
 MAX_NOTE = 500
 MORE_LIMIT = 30
 
