@@ -31,6 +31,8 @@ PLATFORM = "console"
 WORKSPACE = "local"
 DEFAULT_HANDLE = "me"
 STEP = timedelta(hours=1)
+BANNER = ("mentorbot console — '@name text' speaks as someone (try '@alex /start'), "
+          "'#N' presses button N, Ctrl-D quits.")
 _HANDLE = re.compile(r"^@([A-Za-z0-9][\w.-]{0,39})(?:\s+(.*))?$", re.DOTALL)
 _PRESS = re.compile(r"^#(\d{1,3})$")
 
@@ -97,6 +99,8 @@ class Console:
         self.speaker = DEFAULT_HANDLE
 
     async def run(self, source: TextIO = sys.stdin) -> None:
+        if source.isatty():
+            print(BANNER, file=self.out, flush=True)
         await self.dispatcher.recover()
         await self.deliver_due()
         loop = asyncio.get_running_loop()
