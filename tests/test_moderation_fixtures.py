@@ -5,19 +5,18 @@ accept buttons, and an inbox that delivers through the real dispatcher and conso
 
 from __future__ import annotations
 
-import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from adapters.console import Console
 from bot import people
 from bot.app import App, build_app
 from bot.clock import SimulatedClock, to_iso
 from bot.config import Config, ProgrammeSettings
 from bot.events import Action, Address, Reply
 from tests.conftest import Chat, make_config
+from tests.test_mentoring import Inbox as Inbox  # shared by the moderation tests
 
 COORD = "coord"      # coordinator of "main" (config)
 OTTO = "otto"        # coordinator of "other" (config)
@@ -83,24 +82,6 @@ async def match_id_of(app: App, mentee_id: int) -> int:
                               (mentee_id,))
 
 
-class Inbox:
-    """Proactive messages, delivered by the real dispatcher to the console transport."""
-
-    def __init__(self, app: App) -> None:
-        self.out = io.StringIO()
-        self.console = Console(app, out=self.out)
-
-    async def deliver(self) -> dict[str, list[str]]:
-        start = len(self.out.getvalue())
-        await self.console.deliver_due()
-        received: dict[str, list[str]] = {}
-        for block in self.out.getvalue()[start:].split("→ @")[1:]:
-            handle, _, text = block.partition(": ")
-            received.setdefault(handle, []).append(text)
-        return received
-
-    def give_buttons(self, chat: Chat) -> None:
-        chat.buttons = list(self.console.transport.latest_buttons[chat.address.user_id])
 
 
 async def tap(chat: Chat, fragment: str) -> list[Reply]:
