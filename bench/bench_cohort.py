@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 
 from bench.profiles import TAXONOMY_PATH, generate
-from matching.cohort import assign, dense_assign, greedy_assign
+from matching.cohort import CohortResult, assign, dense_assign, greedy_assign
 from matching.model import Weights
 from matching.topics import Taxonomy
 
@@ -36,33 +38,31 @@ def measure(n_mentees: int, n_mentors: int) -> dict:
     weights = Weights()
     kwargs = dict(taxonomy=taxonomy, reference_date=REFERENCE)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out: dict = {"size": f"{n_mentees:,} x {n_mentors:,}"}
+    out: dict = {"size": f"{n_mentees:,} x {n_mentors:,}", "load_before": os.getloadavg()}
 
-    started = time.perf_counter()
-    result = assign(mentees, mentors, weights, compare_dense=False, **kwargs)
-    out["assign_s"] = time.perf_counter() - started
-    out["assign"] = _figures(result.quality)
+    result = _timed(out, "assign", lambda: assign(mentees, mentors, weights,
+                                                  compare_dense=False, **kwargs))
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["rss_before_mb"] = rss_before / 1024
-
-    started = time.perf_counter()
-    fair = assign(mentees, mentors, weights, mode="fair", compare_dense=False, **kwargs)
-    out["fair_s"] = time.perf_counter() - started
-    out["fair"] = _figures(fair.quality)
-
-    started = time.perf_counter()
-    greedy = greedy_assign(mentees, mentors, weights, **kwargs)
-    out["greedy_s"] = time.perf_counter() - started
-    out["greedy"] = _figures(greedy.quality)
-
+    fair = _timed(out, "fair", lambda: assign(mentees, mentors, weights, mode="fair",
+                                              compare_dense=False, **kwargs))
+    greedy = _timed(out, "greedy", lambda: greedy_assign(mentees, mentors, weights, **kwargs))
     if n_mentees * 3 * n_mentors <= DENSE_UP_TO:
-        started = time.perf_counter()
-        dense = dense_assign(mentees, mentors, weights, **kwargs)
-        out["dense_s"] = time.perf_counter() - started
-        out["dense"] = _figures(dense.quality)
+        dense = _timed(out, "dense", lambda: dense_assign(mentees, mentors, weights, **kwargs))
         for name, res in (("assign", result), ("fair", fair), ("greedy", greedy)):
             out[name]["share_of_optimum"] = res.total / dense.total if dense.total else 1.0
+    out["load_after"] = os.getloadavg()
     return out
+
+
+def _timed(out: dict, name: str, call: Callable[[], CohortResult]) -> CohortResult:
+    """Run `call`, record its wall time, CPU time (all threads) and quality figures."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = call()
+    out[name + "_s"] = time.perf_counter() - started
+    out[name + "_cpu"] = time.process_time() - cpu
+    out[name] = _figures(result.quality)
+    return result
 
 
 def _figures(quality: dict) -> dict:
@@ -72,9 +72,12 @@ def _figures(quality: dict) -> dict:
 
 
 def report(figures: dict) -> None:
+    load = "/".join(f"{v:.2f}" for v in figures["load_before"])
+    after = "/".join(f"{v:.2f}" for v in figures["load_after"])
     print(f"\n== {figures['size']}  (peak RSS {figures['rss_mb']:,.0f} MB,"
-          f" {figures['rss_before_mb']:,.0f} MB before solving)")
-    header = (f"{'method':<8}{'time s':>8}{'placed':>9}{'total':>11}{'share':>8}"
+          f" {figures['rss_before_mb']:,.0f} MB before solving;"
+          f" load average {load} before, {after} after)")
+    header = (f"{'method':<8}{'time s':>8}{'cpu s':>7}{'placed':>9}{'total':>11}{'share':>8}"
               f"{'min':>7}{'p10':>7}{'rank':>6}{'blocking':>10}")
     print(header)
     for name in ("assign", "fair", "greedy", "dense"):
@@ -82,7 +85,8 @@ def report(figures: dict) -> None:
             continue
         q = figures[name]
         share = q.get("share_of_optimum")
-        print(f"{name:<8}{figures[name + '_s']:>8.2f}{q['placed']:>9,}{q['total']:>11.1f}"
+        print(f"{name:<8}{figures[name + '_s']:>8.2f}{figures[name + '_cpu']:>7.2f}"
+              f"{q['placed']:>9,}{q['total']:>11.1f}"
               f"{(f'{share:.2%}' if share is not None else '-'):>8}"
               f"{q['min_score']:>7.3f}{q['p10_score']:>7.3f}{q.get('mean_rank', 0):>6.2f}"
               f"{q['blocking_pairs']:>10,}")

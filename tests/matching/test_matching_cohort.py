@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 
 import numpy as np
@@ -9,15 +10,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching_people import REFERENCE_DATE, build_mentor, build_profile, random_people
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from matching import availability
-from matching.cohort import UNMATCHED_CODES, assign, dense_assign, greedy_assign
-from matching.cohort_scores import build_space
+from matching import availability, cohort_scores
+from matching.cohort import MODES, SCALE, UNMATCHED_CODES, assign, dense_assign, greedy_assign
+from matching.cohort_scores import build_space, top_candidates
 from matching.model import Constraints, Weights
 from matching.scoring import mentor_document, score_pair, unmet_constraint
 from matching.text import TextModel
 
 WEIGHTS = Weights()
+WEIGHTS_STRATEGY = st.builds(
+    Weights,
+    topics=st.sampled_from([0.0, 1.0, 3.0]),
+    availability=st.sampled_from([0.0, 1.5]),
+    seniority=st.sampled_from([0.0, 1.0]),
+    department=st.sampled_from([0.0, 0.5]),
+    goals=st.sampled_from([0.0, 1.0]),
+    load=st.sampled_from([0.0, 0.5]),
+    language=st.sampled_from([0.0, 1.0]),
+    department_mode=st.sampled_from(["diverse", "same", "indifferent"]),
+)
 
 
 def text_model_for(mentors, taxonomy):
@@ -140,6 +154,94 @@ def test_vectorised_cohort_scores_equal_score_pair(taxonomy, seed):
                 assert scores[i, j] == pytest.approx(suggestion.score, abs=1e-6)
 
 
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 100_000), weights=WEIGHTS_STRATEGY)
+def test_pair_scores_and_reasons_are_score_pairs_to_the_bit(taxonomy, seed, weights):
+    mentees, mentors = random_people(seed, 25, 10)
+    constraints = random_constraints(seed, mentees, mentors)
+    model = text_model_for(mentors, taxonomy)
+    kwargs = dict(taxonomy=taxonomy, text_model=model, reference_date=REFERENCE_DATE)
+    mentee_by_id = {m.id: m for m in mentees}
+    mentor_by_id = {m.id: m for m in mentors}
+    for mode in MODES:
+        result = assign(mentees, mentors, weights, constraints, mode=mode, top_k=4, **kwargs)
+        check_valid(result, mentees, mentors, constraints)
+        for pair in result.pairs:
+            suggestion = score_pair(mentee_by_id[pair.mentee_id], mentor_by_id[pair.mentor_id],
+                                    weights, constraints, taxonomy, text_model=model,
+                                    reference_date=REFERENCE_DATE)
+            assert pair.score == suggestion.score
+            assert pair.reasons == suggestion.reasons
+        bare = assign(mentees, mentors, weights, constraints, mode=mode, top_k=4,
+                      with_reasons=False, **kwargs)
+        assert [(p.mentee_id, p.mentor_id) for p in bare.pairs] == [
+            (p.mentee_id, p.mentor_id) for p in result.pairs
+        ]
+        assert [p.score for p in bare.pairs] == pytest.approx(
+            [p.score for p in result.pairs], abs=1e-12
+        )
+        assert all(p.reasons == () for p in bare.pairs)
+
+
+@pytest.mark.parametrize("goals", [0.0, 1.0])
+def test_candidate_lists_hold_each_mentees_best_mentors(taxonomy, monkeypatch, goals):
+    # Many mentors per mentee (the chunked pool search), small blocks, two threads.
+    monkeypatch.setattr(cohort_scores, "MAX_BLOCK", 7)
+    monkeypatch.setattr(cohort_scores, "THREADS", 2)
+    weights = Weights(goals=goals)
+    for seed in range(6):
+        mentees, mentors = random_people(seed, 30, 400, peers=False)
+        constraints = random_constraints(seed, mentees, mentors)
+        model = text_model_for(mentors, taxonomy)
+        monday = availability.reference_monday(REFERENCE_DATE)
+        space = build_space(mentees, mentors, weights, constraints, taxonomy, model, monday)
+        dense = space.dense_scores()
+        for k in (1, 3):
+            found = top_candidates(space, k)
+            assert found.mentee.size == np.minimum(np.isfinite(dense).sum(axis=1), k).sum()
+            assert found.score == pytest.approx(dense[found.mentee, found.mentor], abs=1e-12)
+            for i in range(len(space.mentees)):
+                row = dense[i][np.isfinite(dense[i])]
+                best = np.sort(row)[::-1][:k]
+                mine = found.score[found.mentee == i]
+                assert list(mine) == sorted(mine, reverse=True)
+                if found.exact[i]:
+                    assert mine == pytest.approx(best, abs=1e-9)
+                elif goals == 0.0:  # the pool is ranked by the score itself (in float32)
+                    assert mine[-1] >= best[-1] - 1e-6
+
+
+def most_placed(points, remaining, threshold):
+    """Maximum placements using pairs scoring at least `threshold` (capacity-expanded)."""
+    slots = np.repeat(np.arange(remaining.size), remaining)
+    allowed = (points >= threshold)[:, slots]
+    matching = maximum_bipartite_matching(csr_matrix(allowed), perm_type="column")
+    return int((matching >= 0).sum())
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 100_000))
+def test_fair_threshold_is_the_highest_that_keeps_everyone_placed(taxonomy, seed):
+    mentees, mentors = random_people(seed, 30, 8)
+    constraints = random_constraints(seed, mentees, mentors)
+    model = text_model_for(mentors, taxonomy)
+    kwargs = dict(taxonomy=taxonomy, text_model=model, reference_date=REFERENCE_DATE)
+    fair = assign(mentees, mentors, WEIGHTS, constraints, mode="fair", top_k=8, **kwargs)
+    monday = availability.reference_monday(REFERENCE_DATE)
+    space = build_space(mentees, mentors, WEIGHTS, constraints, taxonomy, model, monday)
+    scores = space.dense_scores()
+    points = np.where(np.isfinite(scores), np.rint(np.clip(scores, 0, 1) * SCALE), -1)
+    placeable = most_placed(points, space.remaining, 0)
+    assert len(fair.pairs) == placeable
+    if placeable == 0:
+        assert "fair_threshold" not in fair.quality
+        return
+    levels = np.unique(points[points >= 0])
+    highest = max(t for t in levels if most_placed(points, space.remaining, t) == placeable)
+    assert round(fair.quality["fair_threshold"] * SCALE) == highest
+    assert fair.quality["min_score"] >= highest / SCALE - 1e-6
+
+
 def test_unmatched_mentees_get_a_reason(taxonomy):
     mentors = [
         build_mentor(100, languages={"fr"}, capacity=1),
@@ -204,6 +306,22 @@ def test_pairs_carry_reasons_and_quality_figures(taxonomy):
         assert key in quality
     assert quality["share_of_optimum"] <= 1.0 + 1e-9
     assert quality["min_score"] <= quality["p10_score"] <= quality["mean_score"] + 1e-9
+
+
+def test_a_run_leaves_the_garbage_collector_as_it_found_it():
+    mentees, mentors = random_people(4, 6, 3)
+    assert gc.isenabled()
+    assign(mentees, mentors, WEIGHTS, reference_date=REFERENCE_DATE)
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        assign(mentees, mentors, WEIGHTS, mode="lottery")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        greedy_assign(mentees, mentors, WEIGHTS, reference_date=REFERENCE_DATE)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_bad_mode_is_refused():
