@@ -9,6 +9,7 @@ they get the new preview instead.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -74,10 +75,12 @@ async def plan_cohort(tx: Tx, services: Services, programme_id: int,
     mentor_profiles = [to_profile(p, loads[p.id]) for p in mentors]
     weights = services.matchmaker.weights(programme_id)
     constraints = await _constraints(tx, programme_id)
-    result = assign(mentee_profiles, mentor_profiles, weights, constraints, mode=mode,
-                    taxonomy=services.taxonomy)
-    greedy = greedy_assign(mentee_profiles, mentor_profiles, weights, constraints,
-                           taxonomy=services.taxonomy)
+    # Pure CPU work (seconds for a large programme): off the event loop, so the bot keeps
+    # answering everyone else meanwhile.
+    result = await asyncio.to_thread(assign, mentee_profiles, mentor_profiles, weights,
+                                     constraints, mode=mode, taxonomy=services.taxonomy)
+    greedy = await asyncio.to_thread(greedy_assign, mentee_profiles, mentor_profiles, weights,
+                                     constraints, taxonomy=services.taxonomy)
     names = {p.id: p.name for p in [*mentees, *mentors]}
     return CohortPlan(programme_id, mode, result, greedy.total, names, len(mentees),
                       len(mentors))
