@@ -54,7 +54,9 @@ class App:
 # Feature modules, each with `register(router, registry)`; /help lists commands in this order.
 FEATURES = ("bot.basics", "bot.mentoring", "bot.meetings", "bot.attendance", "bot.checkins",
             "bot.lifecycle", "bot.training", "bot.relay", "bot.moderation", "bot.blocking",
-            "bot.privacy", "bot.admin", "bot.admin_matching")
+            "bot.privacy", "bot.admin_stats", "bot.admin_people", "bot.admin_pairs",
+            "bot.broadcast", "bot.admin_export", "bot.admin_content", "bot.admin",
+            "bot.admin_matching")
 
 
 def build_router() -> Router:

@@ -50,18 +50,19 @@ async def collect(db: Database, programme: str | None = None,
                   tables: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     names = tables or list(TABLES)
     async with db.read() as tx:
-        return {name: await _rows(tx, TABLES[name], programme) for name in names}
+        return {name: await rows(tx, TABLES[name], programme) for name in names}
 
 
-async def _rows(tx: Tx, table: ExportTable, programme: str | None) -> list[dict[str, Any]]:
-    rows = []
+async def rows(tx: Tx, table: ExportTable, programme: str | None) -> list[dict[str, Any]]:
+    """One table's rows, inside a read session or transaction the caller already holds."""
+    records = []
     for row in await tx.all(table.sql, {"programme": programme}):
         record = dict(row)
         for column in table.json_columns:
             if record.get(column) is not None:
                 record[column] = json.loads(record[column])
-        rows.append(record)
-    return rows
+        records.append(record)
+    return records
 
 
 def to_json(data: dict[str, list[dict[str, Any]]], exported_at: datetime) -> str:
@@ -84,7 +85,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, list):
-        return "; ".join(_cell(v) if not isinstance(v, list) else
+        return "; ".join(str(_cell(v)) if not isinstance(v, list) else
                          " ".join(str(x) for x in v) for v in value)
     return value
 

@@ -103,3 +103,11 @@ def test_match_cli_dry_run_and_apply(tmp_path: Path) -> None:
     assert exported["people"]
     again = mentorbot("match", "--db", str(db))
     assert "0 pairs" in again.stdout or "pairs for" in again.stdout
+
+
+def test_csv_export_after_meetings_and_matches(tmp_path: Path) -> None:
+    """Lists of ids (meetings.match_ids) become text cells, as every other list."""
+    from bot.export import to_csv
+
+    text = to_csv([{"id": 1, "match_ids": [3, 4], "slots": [[1, 60, 120]]}])
+    assert text.splitlines() == ["id,match_ids,slots", "1,3; 4,1 60 120"]

@@ -1,0 +1,67 @@
+"""`/admin export [json|csv]`: the programme's data as files in the chat.
+
+The same tables, columns and JSON document as `mentorbot export` (bot/export.py,
+docs/export-schema.md), restricted to the coordinator's own programme: a JSON file and a
+zip holding one `<table>.csv` per table (both by default). The export is read inside the
+event's transaction, so it is one consistent snapshot.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from bot import export
+from bot.admin import AdminRegistry
+from bot.context import Context
+from bot.events import Attachment, Reply
+from bot.figure_text import number
+from bot.roles import audit, programme_code
+from bot.router import Router
+
+FORMATS = ("json", "csv")
+
+
+async def cmd_export(ctx: Context, args: str) -> list[Reply]:
+    wanted = args.strip().lower()
+    if wanted and wanted not in FORMATS:
+        return [ctx.say("export.usage")]
+    code = programme_code(ctx)
+    # Not `collect`: it opens its own read session, which would wait for this transaction's
+    # lock forever. `rows` is the per-table half of it.
+    data = {name: await export.rows(ctx.tx, table, code)
+            for name, table in export.TABLES.items()}
+    stem = f"mentorbot-{re.sub(r'[^A-Za-z0-9_-]', '_', code) or 'programme'}-{ctx.now:%Y-%m-%d}"
+    rows = sum(len(table) for table in data.values())
+    summary = ctx.t("export.done", programme=ctx.services.programme_name(ctx.person.programme_id),
+                    tables=number(len(data), ctx.lang, 0), rows=number(rows, ctx.lang, 0))
+    replies = [ctx.reply(summary)]
+    if wanted in ("", "json"):
+        document = export.to_json(data, ctx.now).encode()
+        replies.append(Reply(ctx.address, ctx.t("export.json"),
+                             file=Attachment(f"{stem}.json", document, "application/json")))
+    if wanted in ("", "csv"):
+        replies.append(Reply(ctx.address, ctx.t("export.csv"),
+                             file=Attachment(f"{stem}-csv.zip", _zip(data, ctx.now),
+                                             "application/zip")))
+    await audit(ctx, f"export {wanted or 'json+csv'}: {rows} rows", True)
+    return replies
+
+
+def _zip(data: dict[str, list[dict[str, Any]]], now: datetime) -> bytes:
+    """One `<table>.csv` per table (an empty table is an empty file, as the CLI writes it)."""
+    stamp = (now.year, now.month, now.day, now.hour, now.minute, now.second)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in data.items():
+            entry = zipfile.ZipInfo(f"{name}.csv", date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, export.to_csv(rows))
+    return buffer.getvalue()
+
+
+def register(router: Router, registry: AdminRegistry) -> None:
+    registry.add("export", cmd_export, "coordinators.help.export")
