@@ -168,18 +168,9 @@ async def job_end(tx: Tx, params: dict[str, Any], *, services: Services) -> None
 
 async def end_relationship(tx: Tx, services: Services, match: Any, reason: str,
                            now: datetime) -> None:
-    """End a match: future meetings off, pending prompts gone, hook, survey to both."""
+    """End a match: hook (future meetings off, pending prompts gone), survey to both."""
     await tx.execute("UPDATE matches SET status = 'ended', ended_at = ?, end_reason = ?"
                      " WHERE id = ?", (to_iso(now), reason, match["id"]))
-    await outbox.cancel(tx, f"match:{match['id']}:")
-    for row in await tx.all(
-            "SELECT DISTINCT m.id FROM meetings m JOIN meeting_participants p"
-            " ON p.meeting_id = m.id WHERE p.match_id = ? AND m.is_group = 0"
-            " AND (m.status = 'proposed' OR (m.status = 'confirmed' AND m.starts_at > ?))",
-            (match["id"], to_iso(now))):
-        meeting = await store.get(tx, row["id"])
-        if meeting is not None:
-            await cancel_meeting(tx, services, meeting, None, now)
     await services.hooks.emit(tx, services, "relationship_ended", match_id=match["id"],
                               mentee_id=match["mentee_id"], mentor_id=match["mentor_id"],
                               reason=reason)
@@ -263,6 +254,24 @@ async def press_recommend(ctx: Context, value: str) -> list[Reply]:
     return [ctx.say("survey.thanks")]
 
 
+async def on_ended(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+    """However a relationship ends (its term, a coordinator, a block, /forget), its future
+    meetings are cancelled for both and its pending prompts and reminders are dropped."""
+    match_id = data.get("match_id")
+    if match_id is None:
+        return
+    now = services.clock.now()
+    await outbox.cancel(tx, f"match:{match_id}:")
+    for row in await tx.all(
+            "SELECT DISTINCT m.id FROM meetings m JOIN meeting_participants p"
+            " ON p.meeting_id = m.id WHERE p.match_id = ? AND m.is_group = 0"
+            " AND (m.status = 'proposed' OR (m.status = 'confirmed' AND m.starts_at > ?))",
+            (match_id, to_iso(now))):
+        meeting = await store.get(tx, row["id"])
+        if meeting is not None:
+            await cancel_meeting(tx, services, meeting, None, now)
+
+
 def register(router: Router, registry: AdminRegistry) -> None:
     for action_id, handler in [(A_CHOICE, press_choice), (A_RATE, press_rate),
                                (A_SKIP, press_skip), (A_RECOMMEND, press_recommend)]:
@@ -271,6 +280,7 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.job(JOB_NEAR_END, job_near_end)
     router.job(JOB_END, job_end)
     router.hooks.on("matched", on_matched)
+    router.hooks.on("relationship_ended", on_ended)
     for name, columns in (
             ("relationship_decisions", "d.match_id, d.person_id, d.ends_at, d.choice,"
                                        " d.decided_at"),

@@ -178,3 +178,25 @@ def test_months_are_added_as_people_count_them() -> None:
     assert add_months(datetime(2027, 11, 30, tzinfo=UTC), 3) == datetime(2028, 2, 29,
                                                                          tzinfo=UTC)
     assert add_months(datetime(2027, 5, 10, tzinfo=UTC), 3) == datetime(2027, 8, 10, tzinfo=UTC)
+
+
+async def test_a_relationship_ended_by_a_coordinator_cancels_its_future_meetings(
+        app: App) -> None:  # noqa: F811 (the fixture)
+    """Not only the natural end: moderation's "end" (bot/pair_actions.py) drops the planned
+    meeting, its reminders and prompts too, through the relationship_ended hook."""
+    from bot.pair_actions import end_match
+
+    await nora_and_mia(app)
+    inbox, _mia, _nora = await confirmed_meeting(app)
+    [match] = await rows(app, "SELECT * FROM matches")
+    async with app.db.transaction() as tx:
+        assert await end_match(tx, app.services, match, "moderation", app.services.clock.now())
+    [meeting] = await rows(app, "SELECT status FROM meetings")
+    assert meeting["status"] == "cancelled"
+    received = await inbox.deliver()  # both are told, with a cancelling invitation
+    assert any("METHOD:CANCEL" in (r.file.content.decode() if r.file else "")
+               for r in received.get("mia", []))
+    pending = await rows(app, "SELECT idempotency_key FROM outbox WHERE status = 'pending'"
+                              " AND (idempotency_key LIKE 'meeting:%' OR idempotency_key LIKE"
+                              " 'match:%')")
+    assert pending == []  # no reminder, no after-meeting question, no check-in left
