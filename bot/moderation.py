@@ -243,31 +243,27 @@ async def press_warn(ctx: Context, value: str) -> list[Reply]:
 
 
 async def press_pause(ctx: Context, value: str) -> list[Reply]:
-    row, refusal = await _open_report(ctx, value, "pause")
-    if refusal:
-        return refusal
-    match = await _match(ctx, row)
-    if match is None or not await set_paused(ctx.tx, match["id"], True):
-        return [ctx.say("report.admin.no_pair")]
-    for person_id in (match["mentee_id"], match["mentor_id"]):
-        await ctx.notify(person_id, Outgoing(key="report.pair_paused"),
-                         key=f"report:{row['id']}:paused:{person_id}:{to_iso(ctx.now)}")
-    await _close(ctx, row, "paused", "pause")
-    return [ctx.say("report.admin.paused", number=row["id"])]
+    return await _pause_or_resume(ctx, value, paused=True)
 
 
 async def press_resume(ctx: Context, value: str) -> list[Reply]:
-    row, refusal = await _open_report(ctx, value, "resume")
+    return await _pause_or_resume(ctx, value, paused=False)
+
+
+async def _pause_or_resume(ctx: Context, value: str, *, paused: bool) -> list[Reply]:
+    verb, state = ("pause", "paused") if paused else ("resume", "resumed")
+    row, refusal = await _open_report(ctx, value, verb)
     if refusal:
         return refusal
     match = await _match(ctx, row)
-    if match is None or not await set_paused(ctx.tx, match["id"], False):
+    if match is None or not await set_paused(ctx.tx, match["id"], paused):
         return [ctx.say("report.admin.no_pair")]
     for person_id in (match["mentee_id"], match["mentor_id"]):
-        await ctx.notify(person_id, Outgoing(key="report.pair_resumed"),
-                         key=f"report:{row['id']}:resumed:{person_id}:{to_iso(ctx.now)}")
-    await _close(ctx, row, "open", "resume")
-    return [ctx.say("report.admin.resumed", number=row["id"])]
+        await ctx.notify(person_id, Outgoing(key=f"report.pair_{state}"),
+                         key=f"report:{row['id']}:{state}:{person_id}:{to_iso(ctx.now)}")
+    # The report follows the pair: "paused", then "open" again once the pair resumes.
+    await _close(ctx, row, "paused" if paused else "open", verb)
+    return [ctx.say(f"report.admin.{state}", number=row["id"])]
 
 
 async def press_end(ctx: Context, value: str) -> list[Reply]:
