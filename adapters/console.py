@@ -166,6 +166,7 @@ class Console:
             step = min(delta, STEP)
             clock.advance(step)
             delta -= step
+            await save_simulated_clock(self.app.db, clock)  # a crash mid-jump keeps the time
             await self.deliver_due()
         await save_simulated_clock(self.app.db, clock)
         print(f"(clock: {clock.now():%Y-%m-%d %H:%M} UTC)", file=self.out, flush=True)
