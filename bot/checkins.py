@@ -22,9 +22,9 @@ from bot.context import Context, Services
 from bot.dispatcher import schedule_job
 from bot.events import Reply
 from bot.meeting_store import parse_id
-from bot.meetings import active_only, plan
+from bot.meetings import plan
 from bot.outbox import OutButton, Outgoing
-from bot.router import Router
+from bot.router import Router, active_only
 from bot.store.db import Tx
 
 if TYPE_CHECKING:

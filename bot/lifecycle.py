@@ -25,9 +25,9 @@ from bot.dispatcher import schedule_job
 from bot.events import Button, Reply
 from bot.meeting_store import parse_id
 from bot.meeting_time import day_form, every_language
-from bot.meetings import active_only, cancel_meeting
+from bot.meetings import cancel_meeting
 from bot.outbox import OutButton, Outgoing
-from bot.router import Router
+from bot.router import Router, active_only
 from bot.store.db import Tx
 from bot.store.state import Conversation, clear_conversation, set_conversation
 

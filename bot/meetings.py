@@ -32,7 +32,7 @@ from bot.meeting_time import every_language, long_form, short_form, zone_name
 from bot.outbox import OutButton, Outgoing
 from bot.parse_errors import ParseError, fold
 from bot.people import Person
-from bot.router import Router
+from bot.router import Router, active_only
 from bot.slots import free_starts, overlaps, zone
 from bot.store.db import Tx
 from bot.store.state import Conversation, clear_conversation, set_conversation
@@ -559,14 +559,6 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.hooks.on("matched", on_matched)
     for table in EXPORT_TABLES:
         export.register_table(table)
-
-
-def active_only(handler: Any) -> Any:
-    async def guarded(ctx: Context, value: str) -> list[Reply]:
-        if not ctx.person.active:
-            return [ctx.say("common.needs_profile")]
-        return await handler(ctx, value)
-    return guarded
 
 
 EXPORT_TABLES = (

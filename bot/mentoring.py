@@ -25,7 +25,7 @@ from bot.outbox import OutButton, Outgoing
 from bot.people import Person
 from bot.relay import introduce as introduce_relayed
 from bot.relay import refuse_contact_details, relay_mode
-from bot.router import Router
+from bot.router import Router, active_only
 
 if TYPE_CHECKING:
     from bot.admin import AdminRegistry
@@ -604,7 +604,7 @@ def register(router: Router, registry: AdminRegistry) -> None:
                                (A_DISMISS, press_dismiss), (A_MORE, press_more),
                                (A_ACCEPT, press_accept), (A_DECLINE, press_decline),
                                (A_INFO, press_info), (A_ANSWER, press_answer)]:
-        router.action(action_id, _active_only(handler))
+        router.action(action_id, active_only(handler))
     router.flow(F_NOTE, flow_note)
     router.flow(F_QUESTION, flow_question)
     router.flow(F_ANSWER, flow_answer)
@@ -622,12 +622,3 @@ def register(router: Router, registry: AdminRegistry) -> None:
         " m.status, round(m.score, 4) AS score, m.started_at, m.ends_at, m.ended_at,"
         " m.end_reason FROM matches m JOIN programmes pr ON pr.id = m.programme_id"
         " WHERE (:programme IS NULL OR pr.code = :programme) ORDER BY m.id"))
-
-
-def _active_only(handler: Any) -> Any:
-    async def guarded(ctx: Context, value: str) -> list[Reply]:
-        if not ctx.person.active:
-            return [ctx.say("common.needs_profile")]
-        return await handler(ctx, value)
-    return guarded
-

@@ -29,7 +29,7 @@ from bot.matchmaking import in_every_language
 from bot.outbox import OutButton, Outgoing
 from bot.people import Person
 from bot.roles import audit
-from bot.router import Router
+from bot.router import Router, active_only
 from bot.store.db import Tx
 from bot.store.state import Conversation, clear_conversation, get_conversation, set_conversation
 
@@ -346,18 +346,10 @@ def register(router: Router, registry: AdminRegistry) -> None:
 
     router.command("msg", cmd_msg, aliases=("message",), needs_profile=True,
                    help_key="relay.help.msg")
-    router.action(A_REPLY, _active_only(press_reply))
-    router.action(A_TO, _active_only(press_to))
+    router.action(A_REPLY, active_only(press_reply))
+    router.action(A_TO, active_only(press_to))
     router.flow(F_COMPOSE, flow_compose)
     router.flow(F_DRAFT, flow_draft)
     admin_action(router, A_APPROVE, press_approve)
     admin_action(router, A_REJECT, press_reject)
     registry.add("held", cmd_held, "relay.admin_help.held")
-
-
-def _active_only(handler: Any) -> Any:
-    async def guarded(ctx: Context, value: str) -> list[Reply]:
-        if not ctx.person.active:
-            return [ctx.say("common.needs_profile")]
-        return await handler(ctx, value)
-    return guarded

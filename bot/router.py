@@ -62,3 +62,12 @@ class Router:
         if name in self.jobs:
             raise ValueError(f"job {name} registered twice")
         self.jobs[name] = handler
+
+
+def active_only(handler: ActionHandler) -> ActionHandler:
+    """A button that only people with a complete, active profile may press."""
+    async def guarded(ctx: Context, value: str) -> list[Reply]:
+        if not ctx.person.active:
+            return [ctx.say("common.needs_profile")]
+        return await handler(ctx, value)
+    return guarded
