@@ -270,9 +270,6 @@ class TelegramAdapter:
 
 async def serve(app: App, stop: asyncio.Event, *,
                 others: Mapping[str, Transport] | None = None) -> None:
-    """The entry point for bot/runner.py: serve Telegram until `stop` is set."""
-    # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
-    httpx_log = logging.getLogger("httpx")
-    if httpx_log.level == logging.NOTSET:
-        httpx_log.setLevel(logging.WARNING)
+    """The entry point for bot/runner.py: serve Telegram until `stop` is set. (bot/logs.py
+    keeps httpx, whose request URLs contain the token, out of the logs.)"""
     await TelegramAdapter(app, others=others).run(stop)
