@@ -7,14 +7,16 @@ criterion for all rows with a handful of array operations, turns hard constraint
 mask, picks the best rows with `argpartition`, and then re-scores only those few winners
 with `score_pair` so that scores and reasons are exactly the reference ones.
 
-Changes are incremental: `upsert` retires the old row of a mentor and appends a new one,
-`remove` retires it; retired rows are dropped by a compaction once they make up a quarter
-of the table (amortised, never on a single change).
+Changes are incremental and cheap enough for the event path, so the table never needs a
+compaction: `upsert` rewrites the mentor's own row in place (when only their load, capacity
+or pause changed, just two cells), `remove` frees the row, and the next new mentor takes a
+freed row before the table grows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import dataclasses
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 
 import numpy as np
@@ -33,7 +35,6 @@ from matching.text import TextModel
 from matching.topics import Taxonomy
 
 _TIE_EPSILON = 1e-9
-_MIN_COMPACTION = 1024
 
 
 class _Postings:
@@ -59,6 +60,18 @@ class _Postings:
         rows[size] = row
         self._values[key][size] = value
         self._sizes[key] = size + 1
+
+    def discard(self, key: object, row: int) -> None:
+        """Take `row` out of `key`'s posting (the last entry moves into its place)."""
+        size = self._sizes.get(key, 0)
+        if not size:
+            return
+        rows, values = self._rows[key], self._values[key]
+        found = np.flatnonzero(rows[:size] == row)
+        if found.size:
+            at, last = int(found[0]), size - 1
+            rows[at], values[at] = rows[last], values[last]
+            self._sizes[key] = last
 
     def get(self, key: object) -> tuple[np.ndarray, np.ndarray] | None:
         size = self._sizes.get(key)
@@ -99,7 +112,6 @@ class MentorIndex:
     def _build(self, mentors: list[Profile]) -> None:
         capacity = max(16, len(mentors))
         self._n = 0
-        self._dead = 0
         self._ids = np.zeros(capacity, dtype=np.int64)
         self._active = np.zeros(capacity, dtype=bool)
         self._load = np.zeros(capacity, dtype=np.float64)
@@ -110,12 +122,14 @@ class MentorIndex:
         self._words = np.zeros((availability.WORDS, capacity), dtype=np.uint64)
         self._profiles: dict[int, Profile] = {}
         self._row_of: dict[int, int] = {}
+        self._keys_of: dict[int, tuple[tuple[str, ...], tuple[object, ...]]] = {}  # by row
+        self._free: list[int] = []
         self._departments: dict[str, int] = {}
         self._language_sets: dict[frozenset[str], int] = {}
         self._topics = _Postings()
         self._goals = _Postings()
         for mentor in mentors:
-            self._append(mentor)
+            self._place(mentor, self._new_row())
 
     def _grow(self) -> None:
         capacity = 2 * len(self._ids)
@@ -131,18 +145,28 @@ class MentorIndex:
         words[:, : self._words.shape[1]] = self._words
         self._words = words
 
-    def _append(self, mentor: Profile) -> None:
+    def _new_row(self) -> int:
+        """A freed row if there is one, else a new row at the end."""
+        if self._free:
+            return self._free.pop()
         if self._n == len(self._ids):
             self._grow()
-        row = self._n
         self._n += 1
-        self._profiles[mentor.id] = mentor
-        self._row_of[mentor.id] = row
-        self._ids[row] = mentor.id
+        return self._n - 1
+
+    def _set_state(self, row: int, mentor: Profile) -> None:
+        """What changes with every request and match: free places, pause."""
         self._active[row] = mentor.is_mentor and not mentor.paused and mentor.load < mentor.capacity
         self._load[row] = (
             (mentor.capacity - mentor.load) / mentor.capacity if mentor.capacity > 0 else 0.0
         )
+
+    def _place(self, mentor: Profile, row: int) -> None:
+        """Write every column and posting of `mentor` into `row` (an empty one)."""
+        self._profiles[mentor.id] = mentor
+        self._row_of[mentor.id] = row
+        self._ids[row] = mentor.id
+        self._set_state(row, mentor)
         self._seniority[row] = seniority_level(mentor.seniority)
         dept = department_key(mentor.department)
         self._department[row] = (
@@ -154,26 +178,23 @@ class MentorIndex:
         mask = availability.week_mask(mentor.availability, mentor.timezone, self.monday)
         for word, value in enumerate(availability.to_words(mask)):
             self._words[word, row] = value
-        for topic in unique(mentor.topics_offered):
+        topics = tuple(unique(mentor.topics_offered))
+        features = self.text_model.vector(mentor_document(mentor, self.taxonomy))
+        for topic in topics:
             self._topics.add(topic, row, 1.0)
-        for feature, weight in self.text_model.vector(
-            mentor_document(mentor, self.taxonomy)
-        ).items():
+        for feature, weight in features.items():
             self._goals.add(feature, row, weight)
+        self._keys_of[row] = (topics, tuple(features))
 
-    def _retire(self, mentor_id: int) -> bool:
-        row = self._row_of.pop(mentor_id, None)
-        if row is None:
-            return False
-        del self._profiles[mentor_id]
+    def _clear(self, row: int) -> None:
+        """Empty `row`: out of every posting, never selected."""
+        topics, features = self._keys_of.pop(row, ((), ()))
+        for topic in topics:
+            self._topics.discard(topic, row)
+        for feature in features:
+            self._goals.discard(feature, row)
         self._active[row] = False
         self._ids[row] = -1
-        self._dead += 1
-        return True
-
-    def _maybe_compact(self) -> None:
-        if self._dead >= _MIN_COMPACTION and self._dead * 4 >= self._n:
-            self._build(list(self._profiles.values()))
 
     # ------------------------------------------------------------------ changes
 
@@ -183,19 +204,39 @@ class MentorIndex:
     def __contains__(self, mentor_id: object) -> bool:
         return mentor_id in self._profiles
 
+    def __iter__(self) -> Iterator[int]:
+        """The ids of the mentors in the index."""
+        return iter(list(self._profiles))
+
     def get(self, mentor_id: int) -> Profile | None:
         return self._profiles.get(mentor_id)
 
     def upsert(self, profile: Profile) -> None:
         """Add a mentor or replace their profile (load, capacity, pause, topics...)."""
-        self._retire(profile.id)
-        self._append(profile)
-        self._maybe_compact()
+        row = self._row_of.get(profile.id)
+        if row is None:
+            self._place(profile, self._new_row())
+            return
+        old = self._profiles[profile.id]
+        if profile == old:
+            return
+        if dataclasses.replace(profile, load=old.load, capacity=old.capacity,
+                               paused=old.paused) == old:
+            # The common change (a request, a match, a pause): two cells, no posting.
+            self._profiles[profile.id] = profile
+            self._set_state(row, profile)
+            return
+        self._clear(row)
+        self._place(profile, row)
 
     def remove(self, mentor_id: int) -> None:
-        """Forget a mentor; unknown ids are ignored."""
-        if self._retire(mentor_id):
-            self._maybe_compact()
+        """Forget a mentor; unknown ids are ignored. Their row is reused by the next one."""
+        row = self._row_of.pop(mentor_id, None)
+        if row is None:
+            return
+        del self._profiles[mentor_id]
+        self._clear(row)
+        self._free.append(row)
 
     def set_weights(self, weights: Weights) -> None:
         self.weights = weights
