@@ -101,6 +101,8 @@ class Console:
     async def run(self, source: TextIO = sys.stdin) -> None:
         if source.isatty():
             print(BANNER, file=self.out, flush=True)
+            if isinstance(self.app.services.clock, SimulatedClock):
+                self.show_clock()
         await self.dispatcher.recover()
         await self.deliver_due()
         loop = asyncio.get_running_loop()
@@ -169,7 +171,11 @@ class Console:
             await save_simulated_clock(self.app.db, clock)  # a crash mid-jump keeps the time
             await self.deliver_due()
         await save_simulated_clock(self.app.db, clock)
-        print(f"(clock: {clock.now():%Y-%m-%d %H:%M} UTC)", file=self.out, flush=True)
+        self.show_clock()
+
+    def show_clock(self) -> None:
+        print(f"(clock: {self.app.services.clock.now():%Y-%m-%d %H:%M} UTC)", file=self.out,
+              flush=True)
 
     async def deliver_due(self) -> None:
         while (await self.dispatcher.run_once()).sent:

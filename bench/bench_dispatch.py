@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, deque
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,6 +37,7 @@ from bot.outbox import Outgoing
 from bot.transport import RetryLater
 
 PEOPLE = 1000
+START = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)  # a fixed instant: same run at any hour
 
 
 class Recording:
@@ -75,7 +76,7 @@ async def setup(directory: Path, count: int) -> App:
     config = Config()
     config.bot.database = str(directory / "bench.sqlite3")
     config.programmes = {"main": ProgrammeSettings(name="Bench")}
-    app = await build_app(config, SimulatedClock())
+    app = await build_app(config, SimulatedClock(START))
     now = to_iso(app.services.clock.now())
     async with app.db.transaction() as tx:
         await tx.executemany(

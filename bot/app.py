@@ -9,11 +9,12 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 from bot import admin, admin_matching
-from bot.clock import Clock, SimulatedClock, parse_duration, to_iso
+from bot.clock import Clock, SimulatedClock, SystemClock, from_iso, parse_duration, to_iso
 from bot.config import Config
 from bot.context import Services
 from bot.core import Bot
@@ -28,7 +29,10 @@ from matching.topics import Taxonomy
 
 log = logging.getLogger(__name__)
 
-SIMULATED_OFFSET_KEY = "simulated_clock_offset_seconds"
+SIMULATED_NOW_KEY = "simulated_clock_now"  # the instant the simulated clock has reached
+# Before the simulated clock was deterministic it was the wall clock plus this offset; a
+# database that still has it is converted once (see resume_simulated_time).
+LEGACY_OFFSET_KEY = "simulated_clock_offset_seconds"
 
 
 @dataclass
@@ -72,9 +76,9 @@ async def build_app(config: Config, clock: Clock, database: str | Path | None = 
     content = config.content_path()
     catalogue = Catalogue.load(content / "i18n")
     taxonomy = Taxonomy.load(content / "topics.toml")
-    programme_ids = await sync_programmes(db, config, clock)
     if isinstance(clock, SimulatedClock):
         await restore_simulated_clock(db, clock)
+    programme_ids = await sync_programmes(db, config, clock)
     matchmaker = Matchmaker(taxonomy, weights_from(config))
     router = build_router()
     services = Services(config, catalogue, clock, taxonomy, programme_ids, matchmaker,
@@ -100,16 +104,44 @@ async def sync_programmes(db: Database, config: Config, clock: Clock) -> dict[st
     return ids
 
 
-async def restore_simulated_clock(db: Database, clock: SimulatedClock) -> None:
-    """A restarted console goes on at the simulated time it had reached."""
-    from datetime import timedelta
-
+async def resume_simulated_time(db: Database) -> datetime | None:
+    """The simulated instant this database had reached, if any. An old offset is read
+    once: turned into an instant (wall clock + offset, as it meant) and stored as one."""
     async with db.read() as tx:
-        stored = await get_meta(tx, SIMULATED_OFFSET_KEY)
+        stored = await get_meta(tx, SIMULATED_NOW_KEY)
+        legacy = await get_meta(tx, LEGACY_OFFSET_KEY)
     if stored is not None:
-        clock.offset = max(clock.offset, timedelta(seconds=float(stored)))
+        return from_iso(stored)
+    if legacy is None:
+        return None
+    moment = SystemClock().now() + timedelta(seconds=float(legacy))
+    async with db.transaction() as tx:
+        await set_meta(tx, SIMULATED_NOW_KEY, moment.isoformat())
+        await tx.execute("DELETE FROM meta WHERE key = ?", (LEGACY_OFFSET_KEY,))
+    return moment
+
+
+async def restore_simulated_clock(db: Database, clock: SimulatedClock) -> None:
+    """A reopened database goes on at the simulated time it had reached (never back)."""
+    stored = await resume_simulated_time(db)
+    if stored is not None and stored > clock.now():
+        clock.advance(stored - clock.now())
 
 
 async def save_simulated_clock(db: Database, clock: SimulatedClock) -> None:
     async with db.transaction() as tx:
-        await set_meta(tx, SIMULATED_OFFSET_KEY, str(clock.offset.total_seconds()))
+        await set_meta(tx, SIMULATED_NOW_KEY, clock.now().isoformat())
+
+
+async def console_clock(database: str | Path, start: datetime | None) -> SimulatedClock:
+    """The console's simulated clock: at `start` when given, else where this database's
+    clock stopped, else the wall clock (a brand-new database tried by a human; tests always
+    give a start). A database already past `start` keeps its own time."""
+    db = await Database.open(database)
+    try:
+        stored = await resume_simulated_time(db)
+    finally:
+        await db.close()
+    if start is None:
+        start = stored or SystemClock().now().replace(microsecond=0)
+    return SimulatedClock(max(start, stored) if stored is not None else start)

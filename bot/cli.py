@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from bot import __version__
@@ -31,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(console)
     console.add_argument("--clock", choices=("real", "simulated"), default="real",
                          help="'simulated' enables /time +3d to move time forward")
+    console.add_argument("--start", type=_instant, metavar="INSTANT",
+                         help="with --clock simulated: start at this instant, e.g. "
+                         "2027-01-11T09:00Z (UTC unless an offset is given; default: where "
+                         "this database's clock stopped, or now for a new database)")
     console.add_argument("--echo", action="store_true",
                          help="print each input line (a scripted session reads as a transcript)")
     console.add_argument("--demo", action="store_true",
@@ -72,6 +77,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _instant(text: str) -> datetime:
+    from bot.clock import parse_instant
+
+    moment = parse_instant(text)
+    if moment is None:
+        raise argparse.ArgumentTypeError(
+            f"not a date and time: {text!r} (try 2027-01-11T09:00Z; UTC unless an offset "
+            "such as +01:00 is given)")
+    return moment
+
+
 def _load(args: argparse.Namespace) -> Config:
     path = args.config
     if path is None and Path("config.toml").exists():
@@ -88,17 +104,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if getattr(args, "start", None) is not None and args.clock != "simulated":
+        parser.error("--start needs --clock simulated (the real clock starts now)")
     try:
         config = _load(args)
     except ConfigError as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
         return 2
-    from bot.logs import setup_logging
+    from bot.logs import secrets_of, setup_logging
 
     adapters_configured = config.slack_enabled or config.telegram_enabled
     quiet = args.command in ("console", "export") or (args.command == "run"
                                                        and not adapters_configured)
-    setup_logging(config.bot.log_level, quiet=quiet)
+    setup_logging(config.bot.log_level, quiet=quiet, secrets=secrets_of(config))
     try:
         match args.command:
             case "check-config":
@@ -112,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
 
                 return asyncio.run(run(config, console_only=args.command == "console",
                                        demo=args.demo, simulated=args.clock == "simulated",
-                                       echo=getattr(args, "echo", False)))
+                                       echo=getattr(args, "echo", False),
+                                       start=getattr(args, "start", None)))
     except KeyboardInterrupt:
         return 130
     return 2

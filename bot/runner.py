@@ -13,10 +13,11 @@ import contextlib
 import logging
 import signal
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.app import App, build_app
-from bot.clock import Clock, SimulatedClock, SystemClock
+from bot.app import App, build_app, console_clock
+from bot.clock import Clock, SystemClock
 from bot.config import Config, ConfigError
 
 if TYPE_CHECKING:
@@ -27,12 +28,18 @@ log = logging.getLogger(__name__)
 
 
 async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool,
-              echo: bool = False) -> int:
+              echo: bool = False, start: datetime | None = None) -> int:
     adapters = config.slack_enabled or config.telegram_enabled
     if simulated and adapters and not console_only:
         print("mentorbot: --clock simulated is for the console only", file=sys.stderr)
         return 2
-    clock: Clock = SimulatedClock() if simulated else SystemClock()
+    clock: Clock = SystemClock()
+    if simulated:
+        clock = await console_clock(config.bot.database, start)
+        if start is not None and clock.now() > start:
+            print(f"mentorbot: this database's simulated clock is already at "
+                  f"{clock.now():%Y-%m-%d %H:%M} UTC, after --start; it goes on from there",
+                  file=sys.stderr)
     app = await build_app(config, clock)
     try:
         if demo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,12 @@ from bot.app import App, build_app
 from bot.clock import SimulatedClock
 from bot.config import Config, ProgrammeSettings
 from bot.events import Action, Address, Command, Message, Reply
+
+# Every test's clock starts at a fixed instant, never the wall clock, so that no test depends
+# on the hour it runs: a Monday morning with no clock change in the weeks that follow. A test
+# about a time of day builds its own SimulatedClock(instant).
+START = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
+START_ARG = "2027-01-11T09:00Z"  # the same instant, for `mentorbot console --start`
 
 _real_connect = socket.socket.connect
 
@@ -40,7 +47,7 @@ def make_config(tmp_path: Path) -> Config:
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[App]:
-    application = await build_app(make_config(tmp_path), SimulatedClock())
+    application = await build_app(make_config(tmp_path), SimulatedClock(START))
     yield application
     await application.close()
 

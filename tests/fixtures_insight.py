@@ -86,7 +86,7 @@ def two_programmes(tmp_path: Path) -> Config:
 
 async def app_at(tmp_path: Path, moment: datetime = NOW) -> App:
     return await build_app(two_programmes(tmp_path),
-                           SimulatedClock(moment - datetime.now(UTC)))
+                           SimulatedClock(moment))
 
 
 async def member(app: App, handle: str, role: str, programme: str = MAIN,

@@ -11,6 +11,7 @@ from bot.app import build_app
 from bot.clock import SimulatedClock, to_iso
 from bot.demo import seed_demo
 from bot.people import Person
+from tests.conftest import START
 from tests.fixtures_insight import member, png_info, two_programmes
 
 
@@ -43,7 +44,7 @@ def script(coordinator: str, mentee: str, mentor: str) -> list[str]:
 
 async def test_every_command_on_the_demo_programme_in_english_and_french(
         tmp_path: Path) -> None:
-    app = await build_app(two_programmes(tmp_path), SimulatedClock())
+    app = await build_app(two_programmes(tmp_path), SimulatedClock(START))
     try:
         assert await seed_demo(app) == 60
         await member(app, "coord", "mentor", capacity=0)

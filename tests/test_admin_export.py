@@ -15,7 +15,7 @@ import pytest
 
 from bot import export
 from bot.app import App
-from tests.conftest import Chat
+from tests.conftest import START, Chat
 from tests.fixtures_insight import app_at, insight_programme, member
 from tests.test_meetings import rows
 
@@ -88,7 +88,7 @@ async def editable(tmp_path: Path) -> AsyncIterator[tuple[App, Path]]:
     shutil.copytree(Path(__file__).resolve().parent.parent / "content", content)
     config = two_programmes(tmp_path)
     config.bot.content_dir = str(content)
-    application = await build_app(config, SimulatedClock())
+    application = await build_app(config, SimulatedClock(START))
     yield application, content
     await application.close()
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.conftest import START_ARG
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,16 +123,54 @@ def test_cli_help_version_and_check_config(tmp_path: Path) -> None:
     assert failed.returncode == 2 and f"{bad}:2: [bot] databse" in failed.stderr
 
 
-def test_simulated_clock_moves_and_survives_restart(tmp_path: Path) -> None:
+def test_simulated_clock_starts_where_asked_and_survives_restart(tmp_path: Path) -> None:
     db = tmp_path / "clock.sqlite3"
-    first = mentorbot("console", "--db", str(db), "--clock", "simulated", stdin="/time +3d\n")
-    assert first.returncode == 0 and "(clock: " in first.stdout
-    shown = first.stdout.split("(clock: ")[1][:16]
-    second = mentorbot("console", "--db", str(db), "--clock", "simulated", stdin="/time +1h\n")
-    later = second.stdout.split("(clock: ")[1][:16]
-    assert later > shown
-    bad = mentorbot("console", "--db", str(db), "--clock", "simulated", stdin="/time soon\n")
+    simulated = ("console", "--db", str(db), "--clock", "simulated")
+    first = mentorbot(*simulated, "--start", START_ARG, stdin="/time +3d\n/time +0m\n")
+    assert first.returncode == 0, first.stderr
+    # The clock stands still between commands: it moves only when told to.
+    assert first.stdout.splitlines() == ["(clock: 2027-01-14 09:00 UTC)"] * 2
+    second = mentorbot(*simulated, stdin="/time +1h\n")  # no --start: where it stopped
+    assert second.stdout.strip() == "(clock: 2027-01-14 10:00 UTC)"
+    # An earlier --start never takes a database back in time; it says so.
+    again = mentorbot(*simulated, "--start", START_ARG, stdin="/time +30m\n")
+    assert again.returncode == 0
+    assert again.stdout.strip() == "(clock: 2027-01-14 10:30 UTC)"
+    assert "already at 2027-01-14 10:00 UTC, after --start" in again.stderr
+    bad = mentorbot(*simulated, stdin="/time soon\n")
     assert "usage: /time +3d" in bad.stdout
+
+
+def test_start_instant_is_validated(tmp_path: Path) -> None:
+    db = str(tmp_path / "start.sqlite3")
+    paris = mentorbot("console", "--db", db, "--clock", "simulated",
+                      "--start", "2027-07-01T09:00+02:00", stdin="/time +0m\n")
+    assert paris.stdout.strip() == "(clock: 2027-07-01 07:00 UTC)"  # an offset is honoured
+    for wrong in ("tomorrow", "2027-13-01T09:00Z", "2027-01-11T25:00", ""):
+        refused = mentorbot("console", "--db", db, "--clock", "simulated", "--start", wrong)
+        assert refused.returncode == 2
+        assert f"argument --start: not a date and time: {wrong!r}" in refused.stderr
+        assert "try 2027-01-11T09:00Z" in refused.stderr
+    real = mentorbot("console", "--db", db, "--start", START_ARG)
+    assert real.returncode == 2 and "--start needs --clock simulated" in real.stderr
+
+
+def test_a_console_database_from_before_keeps_its_simulated_time(tmp_path: Path) -> None:
+    """Databases saved the clock as an offset from the wall clock: read once, as an instant."""
+    db = tmp_path / "old.sqlite3"
+    assert mentorbot("console", "--db", str(db), stdin="").returncode == 0
+    century = 100 * 365 * 24 * 3600
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO meta (key, value) VALUES"
+                     " ('simulated_clock_offset_seconds', ?)", (str(float(century)),))
+    simulated = ("console", "--db", str(db), "--clock", "simulated")
+    first = mentorbot(*simulated, stdin="/time +0m\n").stdout.strip()
+    assert int(first.removeprefix("(clock: ")[:4]) >= 2100  # a century ahead, as it was
+    # Converted once: from now on it is an instant that moves only when told to.
+    assert mentorbot(*simulated, stdin="/time +0m\n").stdout.strip() == first
+    with sqlite3.connect(db) as conn:
+        keys = {row[0] for row in conn.execute("SELECT key FROM meta")}
+    assert "simulated_clock_offset_seconds" not in keys and "simulated_clock_now" in keys
 
 
 def test_echo_turns_a_script_into_a_transcript(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from bot.outbox import Outgoing
 from bot.store.db import Database
 from bot.store.state import set_meta
 from bot.transport import RetryLater, Unreachable
-from tests.conftest import make_config, who
+from tests.conftest import START, make_config, who
 
 
 class Recorder:
@@ -54,7 +54,7 @@ class Recorder:
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[App]:
-    application = await build_app(make_config(tmp_path), SimulatedClock())
+    application = await build_app(make_config(tmp_path), SimulatedClock(START))
     yield application
     await application.close()
 

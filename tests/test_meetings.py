@@ -65,7 +65,7 @@ async def app_at(tmp_path: Path, moment: datetime, **meetings: Any) -> App:
     config: Config = make_config(tmp_path)
     for name, value in meetings.items():
         setattr(config.meetings, name, value)
-    return await build_app(config, SimulatedClock(moment - datetime.now(UTC)))
+    return await build_app(config, SimulatedClock(moment))
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ and a process killed with SIGKILL while reminders go out."""
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import os
 import queue
@@ -18,13 +19,15 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot import outbox
-from bot.app import build_app, save_simulated_clock
+from bot.app import SIMULATED_NOW_KEY, build_app, save_simulated_clock
 from bot.clock import SimulatedClock, from_iso
 from bot.config import load_config
 from bot.dispatcher import FLUSH_EVERY
 from bot.outbox import Outgoing
-from tests.conftest import Chat
+from tests.conftest import START, Chat
 from tests.people_factory import add_person
 from tests.test_meetings import TUE_THU_11_13, TUE_THU_16_20, Inbox, match
 
@@ -39,9 +42,9 @@ video_link = "https://meet.example/{meeting_id}"
 _BUTTON = re.compile(r"^   \[(\d+)\] (.*)$")
 
 
-def command(db: Path, config: Path) -> list[str]:
+def command(db: Path, config: Path, start: datetime = START) -> list[str]:
     return [sys.executable, "-m", "bot.cli", "console", "--clock", "simulated", "--db", str(db),
-            "--config", str(config)]
+            "--config", str(config), "--start", start.isoformat()]
 
 
 class Session:
@@ -88,11 +91,8 @@ class Session:
         return self.send(f"@{handle} #{number}")
 
     def now(self) -> datetime:
-        """The console's simulated time (its offset is saved on every /time)."""
-        with sqlite3.connect(self.db) as conn:
-            offset = conn.execute("SELECT value FROM meta WHERE key ="
-                                  " 'simulated_clock_offset_seconds'").fetchone()[0]
-        return datetime.now(UTC) + timedelta(seconds=float(offset))
+        """The console's simulated time (saved on every /time)."""
+        return simulated_now(self.db)
 
     def advance_to(self, moment: datetime) -> str:
         minutes = math.ceil((moment - self.now()).total_seconds() / 60)
@@ -111,6 +111,13 @@ class Session:
         return code, self.proc.stderr.read()
 
 
+def simulated_now(db: Path) -> datetime:
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT value FROM meta WHERE key = ?",
+                              (SIMULATED_NOW_KEY,)).fetchone()[0]
+    return from_iso(stored)
+
+
 def write_config(tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(CONFIG, encoding="utf-8")
@@ -118,7 +125,7 @@ def write_config(tmp_path: Path) -> Path:
 
 
 async def _people(db: Path, config: Path) -> None:
-    app = await build_app(load_config(config), SimulatedClock(), db)
+    app = await build_app(load_config(config), SimulatedClock(START), db)
     try:
         await add_person(app, "nora", "mentor", offered="project management",
                          languages=("en", "fr"), timezone="America/Toronto",
@@ -215,9 +222,20 @@ REMINDERS = 1500
 PADDING = "·" * 150  # long lines, so that the output pipe fills up and the process blocks
 
 
-async def _meeting_and_reminders(db: Path, config: Path) -> datetime:
+# The hours this scenario once failed at, when the clock came from the wall: from Monday
+# 16:00 to Tuesday 04:00 UTC the first time offered is under 24 hours away, so it has no
+# 24-hour reminder and the jump to it was negative (`/time +-213m`).
+KILL_STARTS = {
+    "monday-morning": START,                                       # Mon 09:00 UTC
+    "before-midnight": datetime(2027, 1, 11, 23, 55, tzinfo=UTC),  # first time 16 h away
+    "tuesday-night": datetime(2027, 1, 12, 3, 0, tzinfo=UTC),      # first time 13 h away
+    "thursday-evening": datetime(2027, 1, 14, 21, 30, tzinfo=UTC),  # next times next week
+}
+
+
+async def _meeting_and_reminders(db: Path, config: Path, now: datetime) -> datetime:
     """A real confirmed meeting, and many more reminders due with its 24-hour ones."""
-    clock = SimulatedClock()
+    clock = SimulatedClock(now)
     app = await build_app(load_config(config), clock, db)
     try:
         nora = await add_person(app, "nora", "mentor", timezone="America/Toronto",
@@ -231,7 +249,12 @@ async def _meeting_and_reminders(db: Path, config: Path) -> datetime:
         await inbox.deliver()
         nora_chat = Chat(app, "nora")
         inbox.give_buttons(nora_chat)
-        await nora_chat.press(1)
+        async with app.db.read() as tx:
+            offered = [from_iso(slot) for slot in json.loads(await tx.value(
+                "SELECT slots FROM meeting_proposals WHERE status = 'pending'"))]
+        # Nora takes the first time with a 24-hour reminder still to come.
+        await nora_chat.press(next(n for n, slot in enumerate(offered, start=1)
+                                   if slot - now > timedelta(hours=24)))
         await inbox.deliver()
         async with app.db.read() as tx:
             start = from_iso(await tx.value("SELECT starts_at FROM meetings"))
@@ -247,17 +270,15 @@ async def _meeting_and_reminders(db: Path, config: Path) -> datetime:
         await app.close()
 
 
-def test_killed_while_reminders_go_out_then_restarted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("now", KILL_STARTS.values(), ids=KILL_STARTS.keys())
+def test_killed_while_reminders_go_out_then_restarted(tmp_path: Path, now: datetime) -> None:
     db, config = tmp_path / "kill.sqlite3", write_config(tmp_path)
-    start = asyncio.run(_meeting_and_reminders(db, config))
-    proc = subprocess.Popen(command(db, config), cwd=ROOT, stdin=subprocess.PIPE,
+    start = asyncio.run(_meeting_and_reminders(db, config, now))
+    proc = subprocess.Popen(command(db, config, now), cwd=ROOT, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             encoding="utf-8", env={**os.environ, "PYTHONUTF8": "1"})
     assert proc.stdin is not None and proc.stdout is not None
-    with sqlite3.connect(db) as conn:
-        offset = float(conn.execute("SELECT value FROM meta WHERE key ="
-                                    " 'simulated_clock_offset_seconds'").fetchone()[0])
-    now = datetime.now(UTC) + timedelta(seconds=offset)
+    assert simulated_now(db) == now
     minutes = math.ceil((start - timedelta(hours=24) - now).total_seconds() / 60) + 5
     proc.stdin.write(f"/time +{minutes}m\n")
     proc.stdin.flush()
@@ -270,12 +291,16 @@ def test_killed_while_reminders_go_out_then_restarted(tmp_path: Path) -> None:
             "SELECT payload FROM outbox WHERE status = 'sending'")}
     assert window, "the process should have died with rows in flight"
 
-    # The console saves its clock once a /time is done: the restart does the /time again.
-    restarted = subprocess.run(command(db, config), input=f"/time +{minutes}m\n",
+    # The console saves its clock at every hourly step: the same command again goes on from
+    # the hour reached (never back to --start) and the /time again reaches past the reminders.
+    reached = simulated_now(db)
+    assert reached > now
+    restarted = subprocess.run(command(db, config, now), input=f"/time +{minutes}m\n",
                                capture_output=True, text=True,
                                encoding="utf-8", cwd=ROOT, timeout=120,
                                env={**os.environ, "PYTHONUTF8": "1"})
     assert restarted.returncode == 0, restarted.stderr
+    assert f"already at {reached:%Y-%m-%d %H:%M} UTC, after --start" in restarted.stderr
     delivered = Counter(re.findall(r"Rappel (\d{4}) ·+ ✓", first_run + restarted.stdout))
     assert sorted(delivered) == [f"{n:04d}" for n in range(REMINDERS)]  # every one
     repeated = {n for n, times in delivered.items() if times > 1}

@@ -15,7 +15,7 @@ from bot.app import App, build_app
 from bot.clock import SimulatedClock, to_iso
 from bot.config import Config, ProgrammeSettings
 from bot.events import Action, Address, Reply
-from tests.conftest import Chat, make_config
+from tests.conftest import START, Chat, make_config
 from tests.test_mentoring import Inbox as Inbox  # shared by the moderation tests
 
 COORD = "coord"      # coordinator of "main" (config)
@@ -32,14 +32,14 @@ def safety_config(tmp_path: Path, *, relay: bool = False) -> Config:
 
 @pytest.fixture
 async def safe_app(tmp_path: Path) -> AsyncIterator[App]:
-    application = await build_app(safety_config(tmp_path), SimulatedClock())
+    application = await build_app(safety_config(tmp_path), SimulatedClock(START))
     yield application
     await application.close()
 
 
 @pytest.fixture
 async def relay_app(tmp_path: Path) -> AsyncIterator[App]:
-    application = await build_app(safety_config(tmp_path, relay=True), SimulatedClock())
+    application = await build_app(safety_config(tmp_path, relay=True), SimulatedClock(START))
     yield application
     await application.close()
 

@@ -7,8 +7,9 @@ import asyncio
 from pathlib import Path
 
 from bot.app import build_app
-from bot.clock import SystemClock
+from bot.clock import SimulatedClock
 from bot.runner import Adapters
+from tests.conftest import START
 from tests.slack_fake import FakeSlack
 from tests.telegram_fake import FakeBotAPI, user
 from tests.test_slack import TEAM, World, section_texts, slack_config
@@ -24,7 +25,7 @@ async def test_one_process_serves_both_platforms(tmp_path: Path) -> None:
     config = slack_config(tmp_path, slack_fake.base + "/api")
     config.telegram.token = TOKEN
     config.telegram.base_url = telegram_fake.base_url
-    app = await build_app(config, SystemClock())
+    app = await build_app(config, SimulatedClock(START))
     stop = asyncio.Event()
     running: asyncio.Task[None] | None = None
     try:

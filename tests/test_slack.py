@@ -36,7 +36,7 @@ from bot.clock import SimulatedClock
 from bot.config import Config, ConfigError
 from bot.events import Action, Address, Attachment, Button, Command, Message, Reply
 from bot.transport import Unreachable
-from tests.conftest import make_config
+from tests.conftest import START, make_config
 from tests.people_factory import add_person
 from tests.slack_fake import (
     APP_TOKEN,
@@ -197,7 +197,7 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 @pytest.fixture
 async def world(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[World]:
-    app = await build_app(slack_config(tmp_path, fake.base + "/api"), SimulatedClock())
+    app = await build_app(slack_config(tmp_path, fake.base + "/api"), SimulatedClock(START))
     # Slack's pace (about 1 message/s per DM, short bursts) would make a scripted conversation
     # crawl; test_bulk_sends_are_paced_per_channel checks the real pace.
     console = ConsoleTransport(io.StringIO())  # another platform served by the same process
@@ -414,7 +414,7 @@ async def test_account_inactive_marks_the_address_unreachable(world: World) -> N
 
 async def test_socket_mode_acknowledges_and_answers(tmp_path: Path, fake: FakeSlack) -> None:
     app = await build_app(slack_config(tmp_path, fake.base + "/api", mode="socket"),
-                          SimulatedClock())
+                          SimulatedClock(START))
     adapter = SlackAdapter(app)
     try:
         await adapter.start()
@@ -436,7 +436,7 @@ async def test_socket_mode_acknowledges_and_answers(tmp_path: Path, fake: FakeSl
 
 
 async def test_serve_delivers_due_messages_and_stops(tmp_path: Path, fake: FakeSlack) -> None:
-    app = await build_app(slack_config(tmp_path, fake.base + "/api"), SimulatedClock())
+    app = await build_app(slack_config(tmp_path, fake.base + "/api"), SimulatedClock(START))
     person_id = await slack_person(app, fake, NORA, "nora", "mentor")
     async with app.db.transaction() as tx:
         await outbox.enqueue(tx, person_id, outbox.Outgoing(key="common.help_hint"),
@@ -458,7 +458,7 @@ async def test_serve_delivers_due_messages_and_stops(tmp_path: Path, fake: FakeS
 
 async def test_refuses_to_start_without_what_it_needs(tmp_path: Path, fake: FakeSlack) -> None:
     config = slack_config(tmp_path, fake.base + "/api")
-    app = await build_app(config, SimulatedClock())
+    app = await build_app(config, SimulatedClock(START))
     try:
         config.slack.signing_secret = ""
         with pytest.raises(ConfigError, match="signing_secret"):

@@ -77,10 +77,10 @@ async def test_two_connections_on_one_file_wait_for_each_other(tmp_path: Path) -
 
 
 async def test_inbox_claims_an_event_once(tmp_path: Path) -> None:
-    from datetime import UTC, datetime
+    from tests.conftest import START
 
     db = await Database.open(tmp_path / "i.sqlite3")
-    now = datetime.now(UTC)
+    now = START
     async with db.transaction() as tx:
         assert await claim_inbound(tx, "slack:T1:Ev1", now) is True
         assert await claim_inbound(tx, "slack:T1:Ev1", now) is False

@@ -36,6 +36,7 @@ from bot.clock import SimulatedClock, to_iso
 from bot.config import Config, ConfigError, ProgrammeSettings, TelegramSettings
 from bot.events import Action, Address, Attachment, Button, Command, Message, Reply
 from bot.transport import RetryLater, Unreachable
+from tests.conftest import START
 from tests.people_factory import add_person
 from tests.telegram_fake import (
     BOT_ID,
@@ -95,7 +96,7 @@ def telegram_config(tmp_path: Path, base_url: str, **telegram: Any) -> Config:
 
 @pytest.fixture
 async def app(tmp_path: Path, fake: FakeBotAPI) -> AsyncIterator[App]:
-    application = await build_app(telegram_config(tmp_path, fake.base_url), SimulatedClock())
+    application = await build_app(telegram_config(tmp_path, fake.base_url), SimulatedClock(START))
     yield application
     await application.close()
 
@@ -517,7 +518,7 @@ async def test_a_10000_character_message_is_split_into_valid_parts(app: App,
 
 
 async def test_a_forged_or_stale_button_gets_a_polite_answer(app: App, fake: FakeBotAPI) -> None:
-    old = SimulatedClock().now() - timedelta(days=31)
+    old = START - timedelta(days=31)
     async with app.db.transaction() as tx:
         await tx.execute("INSERT INTO telegram_callbacks (token, action_id, value, created_at)"
                          " VALUES ('oldtoken1234', 'language', 'fr', ?)", (to_iso(old),))
@@ -554,7 +555,7 @@ async def test_webhook_refuses_a_wrong_secret_and_handles_the_right_one(
     config = telegram_config(tmp_path, fake.base_url, mode="webhook", host="127.0.0.1", port=0,
                              webhook_url="https://bot.example.org/telegram/hook",
                              secret_token="s3cret_Token-42")
-    app = await build_app(config, SimulatedClock())
+    app = await build_app(config, SimulatedClock(START))
     update = {"update_id": 880001, "message": {
         "message_id": 3, "date": 1767607200, "text": "/help",
         "from": user(5010, "Wes"), "chat": {"id": 5010, "type": "private", "first_name": "Wes"},
@@ -587,7 +588,7 @@ async def test_webhook_refuses_a_wrong_secret_and_handles_the_right_one(
 async def test_webhook_mode_needs_a_secret(tmp_path: Path, fake: FakeBotAPI) -> None:
     config = telegram_config(tmp_path, fake.base_url, mode="webhook",
                              webhook_url="https://bot.example.org/hook")
-    app = await build_app(config, SimulatedClock())
+    app = await build_app(config, SimulatedClock(START))
     try:
         with pytest.raises(ConfigError, match="secret_token"):
             async with running(app):

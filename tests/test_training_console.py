@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from bot.lessons import load_lessons
+from tests.conftest import START_ARG
 from tests.test_console import MENTEE_FR, MENTOR_EN, ROOT, mentorbot
 
 
@@ -35,7 +36,8 @@ def script() -> str:
 
 def test_a_new_pair_learns_earns_points_and_a_badge(tmp_path: Path) -> None:
     db = tmp_path / "training.sqlite3"
-    result = mentorbot("console", "--db", str(db), "--clock", "simulated", stdin=script())
+    result = mentorbot("console", "--db", str(db), "--clock", "simulated", "--start", START_ARG,
+                       stdin=script())
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Traceback" not in out + result.stderr

@@ -13,7 +13,7 @@ import pytest
 from bot.app import App, build_app
 from bot.clock import SimulatedClock
 from bot.training import chat_markup, load_content, pages
-from tests.conftest import Chat, make_config
+from tests.conftest import START, Chat, make_config
 from tests.people_factory import add_person
 from tests.test_training_support import Inbox, emit, lessons_of, next_day_at, set_clock
 
@@ -32,7 +32,7 @@ async def broken_app(tmp_path: Path) -> AsyncIterator[App]:
                           encoding="utf-8")
     config = make_config(tmp_path)
     config.bot.content_dir = str(content)
-    application = await build_app(config, SimulatedClock())
+    application = await build_app(config, SimulatedClock(START))
     yield application
     await application.close()
 
