@@ -1,34 +1,46 @@
 """The topic taxonomy and the normalisation of free-text topics.
 
 People type topics the way they think of them: "gestion de projet", "Project Mgmt", "PM",
-"pyhton, RH et leadership". `Taxonomy.normalise` turns such text into taxonomy ids, and
-keeps what it does not recognise as a free tag `free:<folded text>` (two people who typed
-the same unknown topic still match each other).
+"pyhton, RH et leadership", "préparer mes entrevues chez Desjardins". `Taxonomy.normalise`
+turns such text into taxonomy ids, and keeps what it does not recognise as a free tag
+`free:<folded text>` (two people who typed the same unknown topic still match each other).
 
 How a text is read:
-1. It is cut into fragments at commas, semicolons, newlines, bullets and, unless the whole
-   piece is a known term ("CI/CD", "recherche et développement"), at "/", " & ", " + ",
-   " et ", " and ", " ou ", " or ".
+1. It is cut into pieces at commas, semicolons, newlines and bullets, and each piece into
+   fragments at "/", " & ", " + ", " et ", " and ", " ou ", " or ", " pis " (unless the whole
+   piece is a known term: "CI/CD", "recherche et développement", "prêts et bourses").
 2. A fragment is folded (case, accents, punctuation, emoji dropped) and single abbreviated
-   words are expanded ("mgmt" -> "management").
+   words are expanded ("mgmt" -> "management"). Acronyms that are also everyday words
+   ("IT", "TI") count only when written in capitals.
 3. Known terms (labels, synonyms, abbreviations of both languages) are found exactly, longest
-   first, as whole words; the words left over are matched with a bounded typo tolerance
-   (optimal string alignment distance: 1 edit up to 12 letters, 2 up to 20, 3 beyond; none
-   under 4 letters and never for abbreviations).
-4. If every content word of the fragment is covered the fragment yields those topics;
-   otherwise it becomes one free tag. A long sentence (more than 6 content words) only
-   yields the known terms it contains.
+   first, as whole words; the words left over are matched with a typo tolerance that grows
+   with length: none under 6 letters ("jean" is not "lean", "ports" not "sports"), only two
+   swapped letters at 6 ("pyhton"), one edit from 7 to 12 letters, two up to 20, three
+   beyond, and in a multi-word term each word within its own allowance. Abbreviations are
+   never matched fuzzily.
+4. A fragment whose content words are all covered yields its topics. A fragment with words
+   left over still yields the topics it names when it reads as a sentence ("j'aimerais",
+   "I need", "my"...), when the leftover words hang on a preposition ("santé mentale au
+   travail", "études en psychologie") or are proper names ("chez Desjardins"); otherwise it
+   is one free tag ("restauration de vitraux" is not hospitality). A known word followed by
+   "de"/"of" and an unknown noun is that noun's head and is not taken ("stage de plongée").
+   Non-answers ("je sais pas", "idk", "n/a") yield nothing, so the question can be asked
+   again.
 The work is bounded: 10,000 characters, 40 fragments and 20 topics per text at most.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+import spellchecker
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -45,7 +57,9 @@ LONG_FRAGMENT = 6
 _CACHE_SIZE = 50_000
 
 _STRONG_SEPARATORS = re.compile(r"[,;\n\r\t|•·▪●◦∙‣⁃…]+|\.\s|\s-\s")
-_WEAK_SEPARATORS = re.compile(r"\s*/\s*|\s+(?:&|\+|et|and|ou|or)\s+")
+_WEAK_SEPARATORS = re.compile(
+    r"\s*/\s*|\s+(?:&|\+|et|and|ou|or|pis|puis|ainsi que|as well as)\s+", re.IGNORECASE
+)
 _NOT_TERM_CHARS = re.compile(r"[^\w\s+#&.]|_")
 _SPACES = re.compile(r"\s+")
 
@@ -60,8 +74,63 @@ FILLER_WORDS = frozenset(
     developper decouvrir aide besoin competences competence savoir connaitre
     advanced beginner basics basic intro introduction fundamentals
     avance avancee debutant debutante bases base initiation perfectionnement notions
+    b c e f g h k m n o p q r s t u v w x y z qu il elle on nous vous ils elles
+    is am are be being been was were it its this that these those who what which when where
+    do does doing did can could will should may might must also just really very so too
+    im ive id ill dont cant
+    love happy glad looking look find finding found make making made give giving take taking
+    practice practicing practise prepare preparing preparation tips advice guidance support
+    mentor mentoring mentee share sharing offer offering any all other etc something things
+    est suis es sommes etes sont etre ai as avons avez ont avoir fait faire refaire faut
+    trouver chercher cherche pratiquer preparer preparation gerer conseils conseil astuces
+    partager offrir accompagner aider soutien ce cet cette ces qui que quoi dont tout tous
+    toute toutes autre autres aussi encore deja vraiment surtout genre ben pis puis faque
+    tsé tse la pour moi toi lui leur leurs quelque quelques chose choses ca cela
+    cours course courses class classes certification certificat certificate
+    nailing acing ace breaking break thinking handling dealing navigating mastering maitriser
+    reussir
     """.split()
 )
+"""Words that carry no topic of their own: a fragment need not cover them."""
+
+SENTENCE_WORDS = frozenset(
+    """
+    i me my im ive id want need would like love looking help can could happy glad interested
+    how
+    je j me m moi mon ma mes veux voudrais aimerais souhaite souhaiterais besoin aide peux
+    cherche offre interesse interessee aider comment
+    """.split()
+)
+"""A fragment with one of these words is a sentence about topics, not a topic's name: the
+topics it names count even if other words are left over."""
+
+LINK_WORDS = frozenset(
+    """
+    a au aux en chez pour dans sur avec apres avant pendant comme vers sans entre
+    in at for to on with into during after before while as from within towards toward
+    without between
+    """.split()
+)
+"""Prepositions that attach a leftover word to a topic without changing the topic:
+"santé mentale au travail", "études en psychologie", "promotion to senior"."""
+
+OF_WORDS = frozenset({"de", "du", "des", "d", "of"})
+"""A known word followed by one of these and an unknown noun is that noun's head, with
+another meaning: "restauration de vitraux", "stage de plongée"."""
+
+ARTICLES = frozenset({"le", "la", "les", "l", "un", "une", "the", "a", "an"})
+
+NON_ANSWER_WORDS = frozenset(
+    """
+    je j sais sait pas ne chepa chais jsp sai aucune aucun idee idea idk dunno know don dont t
+    not sure yet sur sure encore maybe peut etre rien nothing none nada na n/a tbd tbc voir
+    lol mdr xd haha ptdr ras test asdf azerty qwerty tout everything anything whatever
+    importe quoi later ask me plus tard instant moment maintenant now for the pour l de pas
+    ok oui non yes no bof pis ben euh hmm heu jsais
+    """.split()
+)
+"""A fragment made only of these words ("je sais pas", "idk", "rien pour l'instant") is not
+an answer: it yields nothing, neither a topic nor a free tag."""
 
 
 class TaxonomyError(ValueError):
@@ -83,6 +152,8 @@ class Topic:
     fr: str
     synonyms: tuple[str, ...]
     abbreviations: tuple[str, ...]
+    acronyms: tuple[str, ...] = ()
+    """Matched only as typed, in capitals: "IT" and "TI" are also everyday words."""
 
 
 def is_free(topic_id: str) -> bool:
@@ -115,13 +186,53 @@ def _meaningful(cleaned: str) -> bool:
 
 
 def _allowed_edits(length: int) -> int:
-    if length < 4:
+    """Typos tolerated in a word or term of `length` characters.
+
+    Short words are real words far more often than typos: "jean" is not "lean", "ports" not
+    "sports", "opal" not "oral". At 6 letters only a swap is accepted (see `_word_close`).
+    """
+    if length < 6:
         return 0
     if length <= 12:
         return 1
     if length <= 20:
         return 2
     return 3
+
+
+@cache
+def known_words() -> frozenset[str]:
+    """Folded English and French words (pyspellchecker's word lists, shipped inside that
+    package): a word of the language is what the person meant, never a typo to correct
+    ("salaire" is not "solaire", "hiking" not "hiring"). Loaded once, on the first typo."""
+    words: set[str] = set()
+    resources = Path(spellchecker.__file__).parent / "resources"
+    for language in ("en", "fr"):
+        with gzip.open(resources / f"{language}.json.gz", "rt", encoding="utf-8") as file:
+            # Only words long enough to be fuzzily matched at all (see _allowed_edits).
+            words.update(word for word in json.load(file) if len(word) >= 6)
+    return frozenset(w if w.isascii() and w.islower() else fold(w) for w in words)
+
+
+def _word_close(typed: str, term: str) -> bool:
+    """Whether one typed word may be a typo of one term word, within its own allowance."""
+    if typed == term:
+        return True
+    allowed = _allowed_edits(len(typed))
+    if allowed == 0:
+        return False
+    if len(typed) == 6:  # "pyhton" yes, "hiking" (hiring) and "manger" (manager) no
+        return len(term) == 6 and sorted(typed) == sorted(term) and OSA.distance(typed, term) == 1
+    return OSA.distance(typed, term, score_cutoff=allowed) <= allowed
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A fragment as words: folded, or kept as typed for acronyms, with proper-name flags."""
+
+    words: tuple[str, ...]
+    proper: tuple[bool, ...]
+    sentence: bool
 
 
 class Taxonomy:
@@ -140,17 +251,26 @@ class Taxonomy:
             raise TaxonomyError("duplicate topic id")
         self._expansions = {clean(k): clean(v) for k, v in (expansions or {}).items()}
         self._exact: dict[str, str] = {}
+        self._acronyms: set[str] = set()
         fuzzy_terms: list[str] = []
         for topic in topics:
             terms = [topic.id.replace("-", " "), topic.en, topic.fr, *topic.synonyms]
             for raw in terms:
                 term = clean(raw)
-                if term and self._claim(term, topic.id) and len(term) >= 4:
+                if term and self._claim(term, topic.id) and len(term) >= 6:
                     fuzzy_terms.append(term)
             for raw in topic.abbreviations:
                 term = clean(raw)
                 if term:
                     self._claim(term, topic.id)
+            for raw in topic.acronyms:
+                # Kept in capitals: every other word is folded to lower case, so "IT" and
+                # "it" are different words.
+                acronym = raw.strip()
+                if not re.fullmatch(r"[A-Z0-9]{2,6}", acronym):
+                    raise TaxonomyError(f"acronym {raw!r} of {topic.id!r} must be capitals")
+                self._claim(acronym, topic.id)
+                self._acronyms.add(acronym)
         # Terms by length: a query is only compared with terms it could be within reach of.
         self._by_length: dict[int, list[str]] = {}
         for term in fuzzy_terms:
@@ -159,7 +279,7 @@ class Taxonomy:
         self._max_window = max((t.count(" ") + 1 for t in self._exact), default=1)
         self._max_window = min(self._max_window, MAX_WINDOW)
         self._text_cache: dict[str, tuple[TopicMatch, ...]] = {}
-        self._fragment_cache: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._fragment_cache: dict[tuple[str, _Words], tuple[tuple[str, float], ...]] = {}
 
     def _claim(self, term: str, topic_id: str) -> bool:
         owner = self._exact.get(term)
@@ -190,6 +310,7 @@ class Taxonomy:
                         fr=_text(entry, "fr"),
                         synonyms=tuple(str(s) for s in entry.get("synonyms", ())),
                         abbreviations=tuple(str(s) for s in entry.get("abbreviations", ())),
+                        acronyms=tuple(str(s) for s in entry.get("acronyms", ())),
                     )
                 )
             except (KeyError, TypeError, AttributeError) as exc:
@@ -239,23 +360,25 @@ class Taxonomy:
 
     def _normalise(self, text: str) -> tuple[TopicMatch, ...]:
         found: dict[str, TopicMatch] = {}
-        for fragment in self._fragments(text[:MAX_CHARS]):
-            for topic_id, score in self._match_fragment(fragment):
+        for fragment, sentence in self._fragments(text[:MAX_CHARS]):
+            for topic_id, score in self._match_fragment(fragment, sentence):
                 if topic_id not in found:
                     found[topic_id] = TopicMatch(topic_id, fragment.strip()[:80], score)
             if len(found) >= MAX_TOPICS:
                 break
         return tuple(list(found.values())[:MAX_TOPICS])
 
-    def _fragments(self, text: str) -> Iterator[str]:
+    def _fragments(self, text: str) -> Iterator[tuple[str, bool]]:
+        """Fragments of `text`, each with whether its piece reads as a sentence."""
         count = 0
         for piece in _STRONG_SEPARATORS.split(text):
             if not piece.strip():
                 continue
+            sentence = any(w in SENTENCE_WORDS for w in clean(piece).split()[:200])
             parts = [piece] if self._is_one_term(piece) else _WEAK_SEPARATORS.split(piece)
             for part in parts:
                 if part and part.strip():
-                    yield part
+                    yield part, sentence
                     count += 1
                     if count >= MAX_FRAGMENTS:
                         return
@@ -269,26 +392,52 @@ class Taxonomy:
         whole = " ".join(words)
         return whole in self._exact or self._fuzzy(whole) is not None
 
-    def _match_fragment(self, fragment: str) -> tuple[tuple[str, float], ...]:
-        cleaned = clean(fragment)
-        cached = self._fragment_cache.get(cleaned)
+    def _words(self, fragment: str, sentence: bool) -> _Words:
+        words: list[str] = []
+        proper: list[bool] = []
+        lower_seen = False
+        for index, token in enumerate(_NOT_TERM_CHARS.sub(" ", fragment).split()[:200]):
+            token = token.strip(".")
+            if token in self._acronyms:
+                words.append(token)
+                proper.append(False)
+                continue
+            for word in clean(token).split():
+                words.append(self._expansions.get(word, word))
+                # A capitalised word inside a fragment is a name ("chez Desjardins").
+                proper.append(index > 0 and token[:1].isupper() and token[1:].islower())
+            lower_seen = lower_seen or token[:1].islower()
+        if not lower_seen:  # "Restauration De Vitraux": title case says nothing of names
+            proper = [False] * len(words)
+        return _Words(tuple(words), tuple(proper), sentence)
+
+    def _match_fragment(
+        self, fragment: str, sentence: bool = False
+    ) -> tuple[tuple[str, float], ...]:
+        key = (clean(fragment), self._words(fragment, sentence))
+        cached = self._fragment_cache.get(key)
         if cached is None:
-            cached = self._match_cleaned(cleaned)
+            cached = self._match_words(*key)
             if len(self._fragment_cache) >= _CACHE_SIZE:
                 self._fragment_cache.clear()
-            self._fragment_cache[cleaned] = cached
+            self._fragment_cache[key] = cached
         return cached
 
-    def _match_cleaned(self, cleaned: str) -> tuple[tuple[str, float], ...]:
+    def _match_words(self, cleaned: str, typed: _Words) -> tuple[tuple[str, float], ...]:
         if cleaned in self._exact:  # before expansions: "dev ops", "biz dev"
             return ((self._exact[cleaned], 1.0),)
-        words = [self._expansions.get(w, w) for w in cleaned.split()[:200]]
+        words = list(typed.words)
         whole = " ".join(words)
-        if whole in self._exact:  # also the short ones: "C#", "Go"
+        if whole in self._exact:  # also the short ones: "C#", "Go", "TI"
             return ((self._exact[whole], 1.0),)
         if not _meaningful(whole):
             return ()
-        content = [i for i, w in enumerate(words) if w not in FILLER_WORDS and not w.isdigit()]
+        if all(w in NON_ANSWER_WORDS or w in FILLER_WORDS for w in words):
+            return ()
+        content = [
+            i for i, w in enumerate(words)
+            if w not in FILLER_WORDS and w not in LINK_WORDS and not w.isdigit()
+        ]
         if not content:
             return ()
         if len(content) <= LONG_FRAGMENT:
@@ -297,35 +446,98 @@ class Taxonomy:
             fuzzy = self._fuzzy(whole)
             if fuzzy is not None:
                 return (fuzzy,)
-        matches, covered = self._exact_windows(words)
+        matches, covered = self._exact_windows(words, set(content))
         if len(content) <= LONG_FRAGMENT:
             matches += self._fuzzy_windows(words, covered, content)
-            if all(i in covered for i in content):
-                return tuple(_ordered(matches))
-            tag = free_tag(whole)
-            return ((tag, 0.0),) if tag else ()
-        return tuple(_ordered(matches))
+        matches = self._drop_heads(words, matches, covered, set(content))
+        if len(content) > LONG_FRAGMENT:
+            return tuple(_ordered(matches))
+        left = [i for i in content if i not in covered]
+        if matches and all(self._ignorable(typed, i, covered) for i in left):
+            return tuple(_ordered(matches))
+        tag = free_tag(whole)
+        return ((tag, 0.0),) if tag else ()
 
-    def _exact_windows(self, words: list[str]) -> tuple[list[tuple[int, str, float]], set[int]]:
-        """Known terms as whole-word windows, longest first, without overlap."""
-        matches: list[tuple[int, str, float]] = []
-        covered: set[int] = set()
-        for size in range(min(self._max_window, len(words)), 0, -1):
-            for start in range(len(words) - size + 1):
-                span = range(start, start + size)
-                if any(i in covered for i in span):
+    def _ignorable(self, typed: _Words, index: int, covered: set[int]) -> bool:
+        """Whether a leftover word leaves the topics found beside it unchanged."""
+        if typed.sentence or typed.proper[index]:
+            return True
+        words = typed.words
+        for step in (-1, 1):  # the nearest covered word on either side
+            between = []
+            i = index + step
+            while 0 <= i < len(words) and i not in covered:
+                between.append(words[i])
+                i += step
+            if not 0 <= i < len(words):
+                continue
+            if any(w in LINK_WORDS for w in between):
+                return True
+        return False
+
+    def _drop_heads(
+        self,
+        words: list[str],
+        matches: list[tuple[int, str, float, int]],
+        covered: set[int],
+        content: set[int],
+    ) -> list[tuple[int, str, float, int]]:
+        """Matches that are not the head of "<known> de/of <unknown noun>"."""
+        kept = []
+        for start, topic_id, score, end in matches:
+            i = end
+            if i < len(words) and words[i] in OF_WORDS:
+                i += 1
+                while i < len(words) and words[i] in ARTICLES:
+                    i += 1
+                if i < len(words) and i in content and i not in covered:
+                    covered.difference_update(range(start, end))
                     continue
-                topic_id = self._exact.get(" ".join(words[start : start + size]))
-                if topic_id is not None:
-                    matches.append((start, topic_id, 1.0))
-                    covered.update(span)
+            kept.append((start, topic_id, score, end))
+        return kept
+
+    def _exact_windows(
+        self, words: list[str], content: set[int]
+    ) -> tuple[list[tuple[int, str, float, int]], set[int]]:
+        """Known terms as whole-word windows without overlap, chosen to cover the most
+        content words ("trouver une job étudiante" is a student job, not "trouver une job"
+        and a leftover word), then with the fewest terms, then the longest ones."""
+        n = len(words)
+        # best[i]: (content words covered, -terms used, words covered) for words[i:], and
+        # the first window of that choice.
+        Value = tuple[int, int, int]
+        best: list[tuple[Value, tuple[int, str] | None]] = [((0, 0, 0), None)] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            choice = (best[i + 1][0], None)
+            for size in range(min(self._max_window, n - i), 0, -1):
+                topic_id = self._exact.get(" ".join(words[i : i + size]))
+                if topic_id is None:
+                    continue
+                (covers, terms, spanned), _ = best[i + size]
+                gain = sum(1 for k in range(i, i + size) if k in content)
+                value = (covers + gain, terms - 1, spanned + size)
+                if value > choice[0]:
+                    choice = (value, (size, topic_id))
+            best[i] = choice
+        matches: list[tuple[int, str, float, int]] = []
+        covered: set[int] = set()
+        i = 0
+        while i < n:
+            window = best[i][1]
+            if window is None:
+                i += 1
+                continue
+            size, topic_id = window
+            matches.append((i, topic_id, 1.0, i + size))
+            covered.update(range(i, i + size))
+            i += size
         return matches, covered
 
     def _fuzzy_windows(
         self, words: list[str], covered: set[int], content: list[int]
-    ) -> list[tuple[int, str, float]]:
+    ) -> list[tuple[int, str, float, int]]:
         """Typo-tolerant matches for windows of uncovered words (1 to 3 words)."""
-        matches: list[tuple[int, str, float]] = []
+        matches: list[tuple[int, str, float, int]] = []
         content_set = set(content)
         for size in (3, 2, 1):
             for start in range(len(words) - size + 1):
@@ -336,7 +548,7 @@ class Taxonomy:
                     continue
                 found = self._fuzzy(" ".join(words[start : start + size]))
                 if found is not None:
-                    matches.append((start, *found))
+                    matches.append((start, *found, start + size))
                     covered.update(span)
         return matches
 
@@ -353,15 +565,26 @@ class Taxonomy:
                 for term in self._by_length.get(length, ())
             ]
             self._reachable[key] = choices
-        best = process.extractOne(query, choices, scorer=OSA.distance, score_cutoff=allowed)
-        if best is None:
-            return None
-        term, distance, _ = best
-        return self._exact[term], round(1.0 - distance / max(len(query), len(term)), 4)
+        typed = query.split()
+        if len(typed) == 1 and query in known_words():
+            return None  # a real word is not a typo; in a longer term, context decides
+        for term, distance, _ in process.extract(
+            query, choices, scorer=OSA.distance, score_cutoff=allowed, limit=5
+        ):
+            words = term.split()
+            # Each word within its own allowance: "sales of" must not become "sale of" by
+            # way of the whole query's length. A word joined or split ("team work") is
+            # judged on the whole query.
+            if len(words) != len(typed) or all(
+                _word_close(a, b) for a, b in zip(typed, words, strict=True)
+            ):
+                score = round(1.0 - distance / max(len(query), len(term)), 4)
+                return self._exact[term], score
+        return None
 
 
-def _ordered(matches: list[tuple[int, str, float]]) -> list[tuple[str, float]]:
-    return [(topic_id, score) for _, topic_id, score in sorted(matches, key=lambda m: m[0])]
+def _ordered(matches: list[tuple[int, str, float, int]]) -> list[tuple[str, float]]:
+    return [(topic_id, score) for _, topic_id, score, _ in sorted(matches, key=lambda m: m[0])]
 
 
 def _text(entry: dict, key: str) -> str:

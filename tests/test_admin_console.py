@@ -68,7 +68,7 @@ async def test_every_command_on_the_demo_programme_in_english_and_french(
                             "*Who benefits most?*", "*Mentees without a mentor*",
                             "No request is waiting", "*Active relationship* (1)",
                             "coordinators' view", "*Preview* — to the mentors",
-                            "On its way to", "Export of Programme Test", "Topics: 221",
+                            "On its way to", "Export of Programme Test", "Topics: 229",
                             "has ended", "have no active relationship",
                             "*Matches made and meetings held, per month*")
             else:
@@ -76,7 +76,7 @@ async def test_every_command_on_the_demo_programme_in_english_and_french(
                             "*Qui en profite le plus ?*", "*Personnes mentorées sans mentor*",
                             "Aucune demande n'attend", "*Binôme actif* (1)",
                             "vue des coordinateurs", "*Aperçu* — pour les mentors",
-                            "En route vers", "Export de Programme Test", "Thèmes : 221",
+                            "En route vers", "Export de Programme Test", "Thèmes : 229",
                             "est terminé", "ne forment pas de binôme actif",
                             "*Binômes formés et rencontres tenues, par mois*")
             for fragment in expected:

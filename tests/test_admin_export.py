@@ -104,7 +104,7 @@ async def test_content_reload_reports_lessons_and_swaps_topics_safely(
 
     replies = await coord.say("/admin content reload")
     assert "Content reloaded: 20 lessons" in replies[0].text
-    assert replies[-1].text == "Topics: 221 topics loaded; suggestions use them from now on."
+    assert replies[-1].text == "Topics: 229 topics loaded; suggestions use them from now on."
     first = app.services.taxonomy
 
     # A new topic: taken into use (a fresh taxonomy and matchmaker, same weights).
@@ -112,7 +112,7 @@ async def test_content_reload_reports_lessons_and_swaps_topics_safely(
                       'en = "Beekeeping"\nfr = "Apiculture"\n', encoding="utf-8")
     weights = app.services.matchmaker.weights(1)
     replies = await coord.say("/admin content reload")
-    assert "222 topics loaded" in replies[-1].text
+    assert "230 topics loaded" in replies[-1].text
     assert app.services.taxonomy is not first and "beekeeping" in app.services.taxonomy
     assert app.services.matchmaker.taxonomy is app.services.taxonomy
     assert app.services.matchmaker.weights(1) == weights
