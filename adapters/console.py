@@ -24,6 +24,7 @@ from typing import TextIO
 from bot.app import App, save_simulated_clock
 from bot.clock import SimulatedClock, parse_duration
 from bot.events import Action, Address, Button, Command, Message, Reply
+from bot.markup import without_markers
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,9 @@ def console_address(handle: str) -> Address:
 
 def render_reply(reply: Reply, first: int = 1) -> str:
     """`→ @handle: text` then `   [N] label` for each button and choice."""
-    lines = [f"→ @{reply.to.user_id}: {reply.text}"]
+    lines = [f"→ @{reply.to.user_id}: {without_markers(reply.text)}"]
     for number, button in enumerate((*reply.buttons, *reply.choices), start=first):
-        lines.append(f"   [{number}] {button.label}")
+        lines.append(f"   [{number}] {without_markers(button.label)}")
     if reply.file is not None:
         lines.append(f"   📎 {reply.file.filename} ({len(reply.file.content)} bytes)")
     return "\n".join(lines)

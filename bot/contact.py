@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.events import Address
+from bot.markup import live
 
 # Relay mode (bot/relay.py): shown where a contact would be; the pair writes through /msg.
 RELAYED = "/msg"
@@ -13,8 +14,8 @@ _PLATFORM_NAMES = {"slack": "Slack", "telegram": "Telegram", "console": "console
 def contact_of(address: Address, name: str, reader_platform: str) -> str:
     """A Slack mention, a Telegram link or a console handle; across platforms, say where."""
     native = {
-        "slack": f"<@{address.user_id}>",
-        "telegram": f"tg://user?id={address.user_id}",
+        "slack": live(f"<@{address.user_id}>"),  # the only mentions adapters render live
+        "telegram": live(f"tg://user?id={address.user_id}"),
         "console": f"@{address.user_id}",
     }.get(address.platform, name)
     if address.platform == reader_platform and address.platform != "telegram":

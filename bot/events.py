@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.markup import without_markers
+
+
+def _clean(obj: object, name: str) -> None:
+    """Inbound text never carries the core's live-markup markers (bot/markup.py)."""
+    value = getattr(obj, name)
+    if isinstance(value, str):
+        object.__setattr__(obj, name, without_markers(value))
+
 
 @dataclass(frozen=True, slots=True)
 class Address:
@@ -25,6 +34,9 @@ class Address:
     locale: str = field(default="", compare=False)
     timezone: str = field(default="", compare=False)
 
+    def __post_init__(self) -> None:
+        _clean(self, "display_name")
+
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.platform, self.workspace, self.user_id)
@@ -38,6 +50,9 @@ class Message:
     text: str
     event_id: str = ""
 
+    def __post_init__(self) -> None:
+        _clean(self, "text")
+
 
 @dataclass(frozen=True, slots=True)
 class Command:
@@ -48,6 +63,9 @@ class Command:
     args: str = ""
     event_id: str = ""
 
+    def __post_init__(self) -> None:
+        _clean(self, "args")
+
 
 @dataclass(frozen=True, slots=True)
 class Action:
@@ -57,6 +75,9 @@ class Action:
     action_id: str
     value: str = ""
     event_id: str = ""
+
+    def __post_init__(self) -> None:
+        _clean(self, "value")
 
 
 Event = Message | Command | Action

@@ -87,6 +87,22 @@ def telegram_html_text(markup: str) -> str:
     return "".join(out)
 
 
+_LINK_SPAN = re.compile(r"<a\s[^<>]*>.*?</a>", re.DOTALL)
+_HREF = re.compile(r'<a\s+href="([^"]*)"')
+# Telegram's own detection of app links (TDLib's find_tg_urls): anywhere, even inside a
+# word, in any case; "tg:" must be followed by "//" at once.
+_APP_LINK = re.compile(r"(?:tg|ton|tonsite)://[^\s<>\"«»]+", re.IGNORECASE)
+
+
+def telegram_links(markup: str) -> list[str]:
+    """Where the links of a message sent with parse_mode=HTML lead: each `<a href>` (a
+    text_link, or a text_mention for tg://user?id=), then each tg://, ton:// or tonsite://
+    link Telegram would find by itself in the shown text outside those."""
+    targets = [html.unescape(href) for href in _HREF.findall(markup)]
+    shown = telegram_html_text(_LINK_SPAN.sub(" ", markup))
+    return targets + _APP_LINK.findall(shown)
+
+
 # --- update builders (the shapes of tests/payloads/telegram/*.json) -------------------------
 
 def user(user_id: int, first_name: str, last_name: str = "", language_code: str = "en"

@@ -35,6 +35,7 @@ from bot.app import App, build_app
 from bot.clock import SimulatedClock
 from bot.config import Config, ConfigError
 from bot.events import Action, Address, Attachment, Button, Command, Message, Reply
+from bot.markup import live
 from bot.transport import Unreachable
 from tests.conftest import START, make_config
 from tests.people_factory import add_person
@@ -519,7 +520,8 @@ def test_long_texts_many_buttons_and_choices_stay_within_limits() -> None:
     commands = slack_commands(["find", "help"])
     text = "\n".join([
         "*Bold* _it_ <b>&</b> " * 200, "x" * 7000, "🙂" * 2500,
-        "\x00\x07\x1b[31m control", "- a bullet <@U0NORA>", "type /find or /help, not /nope",
+        "\x00\x07\x1b[31m control", "- a bullet " + live("<@U0NORA>"),
+            "type /find or /help, not /nope",
     ])
     buttons = tuple(Button(f"Option {n} " + "é" * 100, f"act.{n}", f"v{n}" * 300)
                     for n in range(30))

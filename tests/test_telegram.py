@@ -35,6 +35,7 @@ from bot.app import App, build_app
 from bot.clock import SimulatedClock, to_iso
 from bot.config import Config, ConfigError, ProgrammeSettings, TelegramSettings
 from bot.events import Action, Address, Attachment, Button, Command, Message, Reply
+from bot.markup import live
 from bot.transport import RetryLater, Unreachable
 from tests.conftest import START
 from tests.people_factory import add_person
@@ -227,7 +228,8 @@ def test_control_characters_never_reach_a_display_name() -> None:
 # --- render: markup -> Telegram HTML ------------------------------------------------------
 
 def test_markup_becomes_escaped_html() -> None:
-    text = "*Nora* accepted — R&D <team>\n- _first_ meeting: tg://user?id=42\n2*3*4 and snake_case"
+    text = ("*Nora* accepted — R&D <team>\n- _first_ meeting: " + live("tg://user?id=42")
+            + "\n2*3*4 and snake_case")
     assert render.to_html(text) == (
         "<b>Nora</b> accepted — R&amp;D &lt;team&gt;\n"
         '• <i>first</i> meeting: <a href="tg://user?id=42">tg://user?id=42</a>\n'

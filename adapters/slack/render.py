@@ -1,13 +1,17 @@
 """Core replies -> Slack Block Kit (pure: no I/O).
 
 The catalogues' markup is nearly Slack's mrkdwn already (`*bold*`, `_italic_`); bullets
-become "•", `&`, `<` and `>` are escaped (user mentions `<@U…>` written by the core stay
-live), and command names the core mentions ("type /find") are written the way a Slack user
-types them ("/mentor find"). Every payload stays within Slack's Block Kit limits whatever the
-input: long texts are cut into several sections (and several messages past 50 blocks),
-buttons are spread over actions blocks of at most 25 elements, select menus hold at most 100
-options, and labels and values are shortened to what Slack accepts. Lengths are counted in
-UTF-16 code units, which is never less than Slack's own count.
+become "•", `&`, `<` and `>` are escaped as Slack asks, and command names the core mentions
+("type /find") are written the way a Slack user types them ("/mentor find"). Only a user
+mention the core marked live (bot/markup.py) stays a mention: the same `<@U…>`, `<!here>`,
+`<#C…>` or `<https://x|click>` typed by someone reaches the reader as text, and sections are
+`verbatim` so Slack adds no links or mentions of its own to what people wrote.
+
+Every payload stays within Slack's Block Kit limits whatever the input: long texts are cut
+into several sections (and several messages past 50 blocks), buttons are spread over actions
+blocks of at most 25 elements, select menus hold at most 100 options, and labels and values
+are shortened to what Slack accepts. Lengths are counted in UTF-16 code units, which is never
+less than Slack's own count.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 from adapters.slack.translate import encode_action_id
 from bot.events import Button, Reply
+from bot.markup import pieces, without_markers
 
 MAX_BLOCKS = 50            # per message
 MAX_HOME_BLOCKS = 100      # per Home tab view
@@ -91,12 +96,10 @@ def to_mrkdwn(text: str, commands: Mapping[str, str]) -> str:
     """Catalogue markup -> Slack mrkdwn (see the module docstring)."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n"))
     text = _COMMAND.sub(lambda m: commands.get(m.group(1), m.group(0)), text)
-    pieces, position = [], 0
-    for match in _MENTION.finditer(text):
-        pieces += [_escape(text[position:match.start()]), match.group(0)]
-        position = match.end()
-    pieces.append(_escape(text[position:]))
-    lines = "".join(pieces).split("\n")
+    # Escaped unless the core marked it live: what people typed never pings anyone.
+    shown = "".join(piece if is_live and _MENTION.fullmatch(piece) else _escape(piece)
+                    for piece, is_live in pieces(text))
+    lines = shown.split("\n")
     return "\n".join("• " + line[2:] if line.startswith("- ") else line for line in lines)
 
 
@@ -129,14 +132,15 @@ def _outside_tokens(text: str, end: int) -> int:
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
-    label = " ".join(_CONTROL.sub(" ", text).split()) or "•"
+    label = " ".join(_CONTROL.sub(" ", without_markers(text)).split()) or "•"
     return {"type": "plain_text", "text": shorten(label, limit), "emoji": True}
 
 
 # --- blocks -------------------------------------------------------------------------------
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    # verbatim: Slack links nothing by itself (URLs, #channels, @names people typed).
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
 
 
 def _button(button: Button, index: int) -> Block:

@@ -3,8 +3,12 @@
 The catalogues write `*bold*`, `_italic_` and "- " bullets. Telegram is sent
 `parse_mode="HTML"`: every `&`, `<` and `>` of the text is escaped, bold and italic become
 `<b>`/`<i>` (always properly nested: italics are looked for inside and outside bold spans,
-never across them), bullets become "•", and `tg://user?id=N` contact links become links.
-Markup characters inside words (`snake_case`, `2*3*4`) and inside URLs stay as they are.
+never across them), bullets become "•", and a `tg://user?id=N` contact link becomes a link
+only when the core marked it live (bot/markup.py). Anything else that looks like a Telegram
+link (`tg://`, `ton://`, `tonsite://`, which Telegram would make clickable by itself) gets a
+word joiner after its colon, so what people typed never turns into a link to a profile or
+an in-app action. Markup characters inside words (`snake_case`, `2*3*4`) and inside URLs
+stay as they are.
 
 A text longer than Telegram's 4,096 characters is cut *before* rendering, at a paragraph
 break if possible, else a line break, else a space, else between two characters (never
@@ -22,6 +26,7 @@ from collections.abc import Callable, Sequence
 from itertools import accumulate
 
 from bot.events import Button
+from bot.markup import pieces, without_markers
 
 MESSAGE_LIMIT = 4096   # sendMessage text
 CAPTION_LIMIT = 1024   # sendDocument / sendPhoto caption
@@ -35,6 +40,12 @@ _BOLD = re.compile(r"(?<![\w*])\*(?![\s*])(.+?)(?<![\s*])\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?![\s_])(.+?)(?<![\s_])_(?![\w_])")
 _BULLET = re.compile(r"^(\s*)- ", re.MULTILINE)
 _GLUE = frozenset({"\u200d", "\ufe0e", "\ufe0f"})  # joiners and variation selectors
+# What Telegram's own link detection (TDLib's find_tg_urls) turns into a link: "tg://"
+# anywhere, even inside a word, in any case. A word joiner after the colon breaks it.
+_APP_LINK = re.compile(r"(?:tg|ton|tonsite):(?=//)", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
+_TAG = re.compile(r"<[^<>]*>")
+_HTML_TOKEN = re.compile(r"<[^<>]*>|&(?:lt|gt|amp|quot);|.", re.DOTALL)
 _SEPARATORS = ("\n\n", "\n", " ")
 
 
@@ -46,30 +57,59 @@ def utf16_len(text: str) -> int:
 def to_html(text: str) -> str:
     """Render one text in Telegram's HTML; the result is always valid for parse_mode=HTML."""
     lines = _BULLET.sub(r"\1• ", text).split("\n")
-    return "\n".join(_line_html(line) for line in lines)
+    return _inert_app_links("\n".join(_line_html(line) for line in lines))
 
 
 def to_plain(text: str) -> str:
     """The same text without markup, for a last-resort resend without parse_mode."""
-    lines = _BULLET.sub(r"\1• ", text).split("\n")
-    return "\n".join(_ITALIC.sub(r"\1", _BOLD.sub(r"\1", line)) for line in lines)
+    lines = _BULLET.sub(r"\1• ", without_markers(text)).split("\n")
+    plain = "\n".join(_ITALIC.sub(r"\1", _BOLD.sub(r"\1", line)) for line in lines)
+    return _APP_LINK.sub(lambda m: m.group() + _WORD_JOINER, plain)
 
 
 def _line_html(line: str) -> str:
     out: list[str] = []
+    for piece, is_live in pieces(line):
+        if is_live and _TG_USER.fullmatch(piece):
+            out.append(f'<a href="{piece}">{piece}</a>')  # digits only: nothing to escape
+        else:
+            out.append(_inert_line_html(piece))
+    return "".join(out)
+
+
+def _inert_line_html(line: str) -> str:
+    out: list[str] = []
     position = 0
     for url in _URL.finditer(line):
         out.append(_styled(line[position:url.start()]))
-        out.append(_link(url.group()))
+        out.append(html.escape(url.group(), quote=False))  # Telegram links http(s) by itself
         position = url.end()
     out.append(_styled(line[position:]))
     return "".join(out)
 
 
-def _link(url: str) -> str:
-    if _TG_USER.fullmatch(url):
-        return f'<a href="{url}">{url}</a>'  # digits only: nothing to escape
-    return html.escape(url, quote=False)  # Telegram links http(s) URLs by itself
+def _inert_app_links(rendered: str) -> str:
+    """A word joiner after the colon of every `tg://` Telegram would see in the shown text
+    (markup may split it: `*tg*://`), except inside our own links."""
+    if not _APP_LINK.search(html.unescape(_TAG.sub("", rendered))):
+        return rendered  # the usual case, checked at C speed
+    shown: list[str] = []
+    ends: list[int] = []  # where each shown character ends in `rendered`
+    in_link = False
+    for token in _HTML_TOKEN.finditer(rendered):
+        part = token.group()
+        if len(part) > 1 and part[0] == "<":
+            in_link = part.startswith("<a ") or (in_link and part != "</a>")
+            continue
+        shown.append("\0" if in_link else html.unescape(part))
+        ends.append(token.end())
+    cuts = [ends[m.end() - 1] for m in _APP_LINK.finditer("".join(shown))]
+    out, position = [], 0
+    for cut in cuts:
+        out += [rendered[position:cut], _WORD_JOINER]
+        position = cut
+    out.append(rendered[position:])
+    return "".join(out)
 
 
 def _styled(segment: str) -> str:
@@ -127,9 +167,9 @@ def _bound(text: str) -> int:
 
     Escaping adds 4 units per "&" and 3 per "<" or ">"; a bold or italic pair turns its
     two markers into 7 characters of tags (3 per marker is more than enough); a contact link
-    is written twice, plus 15 characters of tag.
+    is written twice, plus 15 characters of tag; a colon may get a word joiner.
     """
-    extra = 4 * text.count("&") + 3 * sum(text.count(c) for c in "<>*_")
+    extra = 4 * text.count("&") + 3 * sum(text.count(c) for c in "<>*_") + text.count(":")
     extra += sum(len(link) + 15 for link in _TG_USER.findall(text))
     return utf16_len(text) + extra
 

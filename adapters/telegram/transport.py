@@ -15,7 +15,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import PurePath
 from typing import Any, TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
@@ -32,6 +38,8 @@ log = logging.getLogger(__name__)
 PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # bigger images go as documents
 T = TypeVar("T")
+# Our texts link nothing worth a preview; a link someone typed must not unfold into a card.
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 class TelegramTransport:
@@ -84,7 +92,8 @@ class TelegramTransport:
 
     async def _send_text(self, chat_id: int, part: str, markup: InlineKeyboardMarkup | None,
                          reply_to: int | None) -> None:
-        options: dict[str, Any] = {"reply_markup": markup, "reply_parameters": _quote(reply_to)}
+        options: dict[str, Any] = {"reply_markup": markup, "reply_parameters": _quote(reply_to),
+                                   "link_preview_options": NO_PREVIEW}
         try:
             await _mapped(lambda: self.bot.send_message(
                 chat_id, render.to_html(part), parse_mode=ParseMode.HTML, **options))
