@@ -125,6 +125,7 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.errors: dict[tuple[str, str], str] = {}
         self.rate_limited: dict[str, int] = {}
+        self.rate_limits: dict[str, list[int]] = {}  # method -> Retry-After of each next 429
         self.socket_acks: list[str] = []
         self._ts = itertools.count(1)
         self._files = itertools.count(1)
@@ -148,6 +149,10 @@ class FakeSlack:
 
     def rate_limit_once(self, method: str, retry_after: int = 1) -> None:
         self.rate_limited[method] = retry_after
+
+    def rate_limit(self, method: str, *retry_afters: int) -> None:
+        """Answer the next calls to `method` with 429, one per value (its Retry-After)."""
+        self.rate_limits.setdefault(method, []).extend(retry_afters)
 
     # -- what the tests read --
 
@@ -193,6 +198,8 @@ class FakeSlack:
         params = await self._params(request)
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
+        if method not in self.rate_limited and self.rate_limits.get(method):
+            self.rate_limited[method] = self.rate_limits[method].pop(0)
         if method in self.rate_limited:
             retry_after = self.rate_limited.pop(method)
             call.status, call.answer = 429, {"ok": False, "error": "ratelimited"}

@@ -39,10 +39,11 @@ from adapters.slack import translate
 from adapters.slack.directory import UserDirectory
 from adapters.slack.pacing import Pacer
 from adapters.slack.render import home_view, slack_commands
-from adapters.slack.transport import SlackTransport
+from adapters.slack.transport import SlackTransport, transient
 from bot import people
 from bot.app import App
 from bot.config import ConfigError, SlackSettings
+from bot.deferred_replies import TRANSIENT_RETRY_SECONDS, defer
 from bot.dispatcher import Dispatcher
 from bot.events import Address, Button, Command, Event, Reply
 from bot.i18n import Catalogue, normalise_language
@@ -196,21 +197,35 @@ class SlackAdapter:
             replies = await self.app.bot.handle(event)
             if replies and after is not None:
                 await after()  # not for a duplicate: it changed nothing
-            await self._deliver(replies)
+            await self._deliver(event, replies)
         self._kick.set()  # the event may have queued messages for other people
 
-    async def _deliver(self, replies: list[Reply]) -> None:
-        for reply in replies:
+    async def _deliver(self, event: Event, replies: list[Reply]) -> None:
+        """Send the replies in order; what Slack will not take now goes to the outbox."""
+        for index, reply in enumerate(replies):
             if reply.to.platform != translate.PLATFORM:
                 log.error("slack.reply_elsewhere", extra={"platform": reply.to.platform})
                 continue
             try:
                 await self.transport.send(reply.to, reply)
-            except (Unreachable, RetryLater) as problem:
+            except Unreachable:
                 # The person is talking to us right now; nothing to mark, only to note.
                 log.warning("slack.reply_not_sent", extra={"user": reply.to.user_id,
-                                                           "reason": type(problem).__name__})
+                                                           "reason": "Unreachable"})
                 return
+            except RetryLater as later:  # a second 429: the SDK already waited once
+                await self._defer(event, replies, index, later.seconds)
+                return
+            except Exception as error:
+                if not transient(error):
+                    raise
+                await self._defer(event, replies, index, TRANSIENT_RETRY_SECONDS)
+                return
+
+    async def _defer(self, event: Event, replies: list[Reply], first: int,
+                     seconds: float) -> None:
+        """This reply and the ones after it, in order, to the outbox (due in `seconds`)."""
+        await defer(self.app.db, self.app.services.clock, event, replies, first, seconds)
 
     async def _publish_home(self, sender: tuple[str, str], event_id: str) -> None:
         """The Home tab: what /profile and /mentors answer, and the main actions as buttons."""

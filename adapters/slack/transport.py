@@ -15,6 +15,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -41,6 +42,13 @@ def failure(error: SlackApiError) -> Exception:
     if error.response.status_code == 429 or code == "ratelimited":
         return RetryLater(retry_after(error.response.headers))
     return error
+
+
+def transient(error: BaseException) -> bool:
+    """A failure worth trying again later: the network, a timeout, Slack's own 5xx."""
+    if isinstance(error, SlackApiError):
+        return error.response.status_code >= 500
+    return isinstance(error, aiohttp.ClientError | TimeoutError)
 
 
 def retry_after(headers: Mapping[str, Any] | None) -> float:

@@ -29,10 +29,11 @@ from adapters.telegram import callbacks, translate
 from adapters.telegram.menu import MENUS, command_menu
 from adapters.telegram.pacing import PacingLimiter
 from adapters.telegram.polling import Poller
-from adapters.telegram.transport import TelegramTransport
+from adapters.telegram.transport import TelegramTransport, transient
 from adapters.telegram.webhook import WebhookServer, check_settings
 from bot.app import App
 from bot.config import TelegramSettings
+from bot.deferred_replies import TRANSIENT_RETRY_SECONDS, defer
 from bot.events import Event, Reply
 from bot.transport import RetryLater, Transport, Unreachable
 
@@ -242,13 +243,23 @@ class TelegramAdapter:
 
     async def _answer(self, event: Event, replies: list[Reply], chat_id: int,
                       reply_to: int | None) -> None:
-        for reply in replies:
+        for index, reply in enumerate(replies):
             try:
                 if reply.to.key == event.user.key:
                     await self.transport.deliver(chat_id, reply, reply_to=reply_to)
                 else:
                     await self._send_elsewhere(reply)
-            except (Unreachable, RetryLater, TelegramError) as error:
+            except RetryLater as later:
+                # Still flooded after the limiter's own wait: this reply and the ones after
+                # it go to the outbox, due when Telegram said, and keep their order.
+                await defer(self.app.db, self.app.services.clock, event, replies, index,
+                            later.seconds)
+                return
+            except (Unreachable, TelegramError) as error:
+                if transient(error):
+                    await defer(self.app.db, self.app.services.clock, event, replies, index,
+                                TRANSIENT_RETRY_SECONDS)
+                    return
                 # The rest would fail the same way, or arrive without what came before.
                 log.warning("telegram.reply_failed", extra={"chat_id": chat_id,
                                                             "error": type(error).__name__})

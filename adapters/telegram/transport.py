@@ -23,7 +23,7 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from adapters.telegram import callbacks, render
 from adapters.telegram.pacing import retry_seconds
@@ -117,6 +117,12 @@ class TelegramTransport:
             await _mapped(lambda: self.bot.send_photo(chat_id, file.content, **options))
         else:
             await _mapped(lambda: self.bot.send_document(chat_id, file.content, **options))
+
+
+def transient(error: BaseException) -> bool:
+    """A failure worth trying again later: the network or a timeout (PTB's NetworkError),
+    not a request Telegram refused (BadRequest is a NetworkError too in PTB)."""
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
 
 
 def _quote(message_id: int | None) -> ReplyParameters | None:
