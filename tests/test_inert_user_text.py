@@ -53,25 +53,26 @@ def slack_controls(message: dict[str, Any]) -> list[str]:
     text and in every mrkdwn text of the blocks."""
     found = _SLACK_CONTROL.findall(message.get("text") or "")
     for block in message.get("blocks") or []:
-        text = block.get("text") or {}
-        if text.get("type") == "mrkdwn":
-            assert text.get("verbatim") is True  # Slack adds no links of its own
-            found += _SLACK_CONTROL.findall(text["text"])
+        for text in [block.get("text") or {}, *block.get("elements", [])]:
+            if text.get("type") == "mrkdwn":
+                assert text.get("verbatim") is True  # Slack adds no links of its own
+                found += _SLACK_CONTROL.findall(text["text"])
     return found
 
 
-async def give_tricky_profile(app: App, person_id: int) -> None:
+async def give_tricky_profile(app: App, person_id: int, name: str = NAME) -> None:
     async with app.db.transaction() as tx:
         await tx.execute("UPDATE people SET display_name = ?, goals = ? WHERE id = ?",
-                         (NAME, GOALS, person_id))
+                         (name, GOALS, person_id))
 
 
 async def test_on_slack_what_people_typed_pings_nobody(world: World) -> None:  # noqa: F811
     mia_id = await slack_person(world.app, world.fake, MIA, "mia", "mentee",
                                 sought="public speaking")
-    await slack_person(world.app, world.fake, NORA, "nora", "mentor", offered="public speaking",
-                       capacity=1)
+    nora_id = await slack_person(world.app, world.fake, NORA, "nora", "mentor",
+                                 offered="public speaking", capacity=1)
     await give_tricky_profile(world.app, mia_id)
+    await give_tricky_profile(world.app, nora_id, name="Nora <!here> <@U0EVE>")
     mia, nora = Person(world, MIA), Person(world, NORA)
 
     await mia.slash("find")
@@ -104,6 +105,13 @@ async def test_on_slack_what_people_typed_pings_nobody(world: World) -> None:  #
     assert {c for m in nora.last for c in slack_controls(m)} == {f"<@{MIA}>"}
     assert {c for m in mia.inbox[before:] for c in slack_controls(m)} == {f"<@{NORA}>"}
     assert "Mia &lt;@U0EVE&gt; &lt;!here&gt;" in nora.text
+
+    # Every message and every rewritten (pressed) message of the whole story: the two
+    # contacts are the only control sequences Slack ever received.
+    sent = [c.params for c in world.fake.calls if c.method in ("chat.postMessage",
+                                                               "chat.update")]
+    assert {c for params in sent for c in slack_controls(params)} == \
+        {f"<@{MIA}>", f"<@{NORA}>"}
 
 
 def test_only_what_the_core_marked_live_is_rendered_live() -> None:

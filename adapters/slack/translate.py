@@ -223,7 +223,8 @@ def pressed_message_update(body: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     label = _escape(pressed[1].strip())[:200] or "✓"
     blocks = [b for b in message.get("blocks") or [] if b.get("type") != "actions"]
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"✓ *{label}*"}]})
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"✓ *{label}*",
+                                                    "verbatim": True}]})
     return {"channel": channel, "ts": ts, "text": str(message.get("text") or label)[:3000],
             "blocks": blocks}
 
