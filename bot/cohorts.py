@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from bot import people
 from bot.clock import to_iso
 from bot.context import Services
-from bot.matchmaking import active_mentees, render_reason, to_profile
+from bot.matchmaking import mentees_per_mentor, render_reason, to_profile
 from bot.mentoring import close_after_match, introduce
 from bot.people import Person
 from bot.store.db import Tx
@@ -47,9 +47,10 @@ async def _candidates(tx: Tx, programme_id: int) -> tuple[list[Person], list[Per
         "SELECT * FROM people WHERE programme_id = ? AND status = 'active' ORDER BY id",
         (programme_id,))
     everyone = [Person.from_row(r) for r in rows]
+    # A pair paused by the coordinators is still a relationship: its mentee is not placed.
     matched = {r[0] for r in await tx.all(
-        "SELECT mentee_id FROM matches WHERE status = 'active' AND programme_id = ?",
-        (programme_id,))}
+        "SELECT mentee_id FROM matches WHERE status IN ('active', 'paused')"
+        " AND programme_id = ?", (programme_id,))}
     mentees = [p for p in everyone if p.is_mentee and p.id not in matched]
     mentors = [p for p in everyone if p.is_mentor and not p.paused]
     return mentees, mentors
@@ -70,7 +71,8 @@ async def _constraints(tx: Tx, programme_id: int) -> Constraints:
 async def plan_cohort(tx: Tx, services: Services, programme_id: int,
                       mode: str = "total") -> CohortPlan:
     mentees, mentors = await _candidates(tx, programme_id)
-    loads = {m.id: await active_mentees(tx, m.id) for m in mentors}
+    taken = await mentees_per_mentor(tx, programme_id)
+    loads = {m.id: taken.get(m.id, 0) for m in mentors}
     mentee_profiles = [to_profile(p) for p in mentees]
     mentor_profiles = [to_profile(p, loads[p.id]) for p in mentors]
     weights = services.matchmaker.weights(programme_id)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.identities import Identity, identify, tokens
+from bot.matching_changes import note_erased
 from bot.schema_map import (
     NEVER_PERSONAL,
     PEOPLE,
@@ -75,6 +76,7 @@ async def erase(tx: Tx, schema: Schema, person_ids: Sequence[int]) -> Erasure:
     result = Erasure()
     if not ids:
         return result
+    await note_erased(tx, ids)  # the matching index cannot see a row that is gone
     await _count_for_statistics(tx, schema, ids)
     for ref in schema.person_refs:
         if ref.keeps_row:

@@ -20,7 +20,7 @@ from bot.context import Context, Services
 from bot.events import Button, Reply
 from bot.ids import parse_number
 from bot.languages import language_name
-from bot.matchmaking import active_mentees, in_every_language, render_reason
+from bot.matchmaking import in_every_language, mentees_of, render_reason
 from bot.outbox import OutButton, Outgoing
 from bot.people import Person
 from bot.relay import introduce as introduce_relayed
@@ -94,29 +94,38 @@ async def cmd_find(ctx: Context, args: str) -> list[Reply]:
 
 
 async def _current_mentor(tx: Tx, mentee_id: int) -> Person | None:
+    """The mentee's mentor: active, or paused by the coordinators (still their mentor)."""
     mentor_id = await tx.value(
-        "SELECT mentor_id FROM matches WHERE mentee_id = ? AND status = 'active' LIMIT 1",
-        (mentee_id,))
+        "SELECT mentor_id FROM matches WHERE mentee_id = ? AND status IN ('active', 'paused')"
+        " LIMIT 1", (mentee_id,))
     return await people.get(tx, mentor_id) if mentor_id else None
+
+
+async def _has_mentor(ctx: Context) -> Reply | None:
+    """Why this mentee can't look for a mentor now, if they can't: they have one."""
+    row = await ctx.tx.one(
+        "SELECT mentor_id, status FROM matches WHERE mentee_id = ?"
+        " AND status IN ('active', 'paused') ORDER BY status LIMIT 1", (ctx.person.id,))
+    if row is None:
+        return None
+    mentor = await people.get(ctx.tx, row["mentor_id"])
+    key = "find.has_paused_mentor" if row["status"] == "paused" else "find.has_mentor"
+    return ctx.say(key, name=mentor.name if mentor else "?")
 
 
 async def _suggestions(ctx: Context, shown: int) -> list[Reply]:
     if not ctx.person.is_mentee:
         return [ctx.say("find.not_mentee")]
-    mentor = await _current_mentor(ctx.tx, ctx.person.id)
-    if mentor is not None:
-        return [ctx.say("find.has_mentor", name=mentor.name)]
+    if (has_mentor := await _has_mentor(ctx)) is not None:
+        return [has_mentor]
     per_page = max(1, ctx.services.config.matching.suggestions)
-    found = await ctx.services.matchmaker.suggest(ctx.tx, ctx.person, to_iso(ctx.now),
-                                                  k=shown + per_page)
+    found = await ctx.services.matchmaker.candidates(ctx.tx, ctx.person, to_iso(ctx.now),
+                                                     k=shown + per_page)
     page = found[shown:shown + per_page]
     if not page:
         return [ctx.say("find.none" if shown == 0 else "find.no_more")]
     replies = [ctx.say("find.intro" if shown == 0 else "find.more_intro")]
-    for suggestion in page:
-        mentor = await people.get(ctx.tx, suggestion.mentor_id)
-        if mentor is not None:
-            replies.append(mentor_card(ctx, mentor, suggestion))
+    replies += [mentor_card(ctx, mentor, suggestion) for suggestion, mentor in page]
     if len(found) == shown + per_page and shown + per_page < MORE_LIMIT:
         replies.append(ctx.reply(ctx.t("find.more_hint"), [
             Button(ctx.t("find.more"), A_MORE, str(shown + per_page))]))
@@ -154,19 +163,19 @@ async def press_request(ctx: Context, value: str) -> list[Reply]:
     mentor = await _mentor_from(ctx, value)
     if mentor is None or not ctx.person.is_mentee or mentor.id == ctx.person.id:
         return [ctx.say("request.unknown_mentor")]
-    problem = await _cannot_request(ctx, mentor)
-    if problem:
-        return [problem]
+    checked = await _check_request(ctx, mentor)
+    if isinstance(checked, Reply):
+        return [checked]
     await set_conversation(ctx.tx, ctx.person.id,
                            Conversation(F_NOTE, "note", {"mentor_id": mentor.id}), ctx.now)
     return [ctx.reply(ctx.t("request.ask_note", name=mentor.name),
                       [Button(ctx.t("request.send_plain"), A_SEND, str(mentor.id))])]
 
 
-async def _cannot_request(ctx: Context, mentor: Person) -> Reply | None:
-    current = await _current_mentor(ctx.tx, ctx.person.id)
-    if current is not None:
-        return ctx.say("find.has_mentor", name=current.name)
+async def _check_request(ctx: Context, mentor: Person) -> Reply | Suggestion:
+    """The pair's score, or why this mentee can't ask this mentor now."""
+    if (has_mentor := await _has_mentor(ctx)) is not None:
+        return has_mentor
     pending = await ctx.tx.all(
         "SELECT mentor_id FROM requests WHERE mentee_id = ? AND status = 'pending'",
         (ctx.person.id,))
@@ -177,7 +186,7 @@ async def _cannot_request(ctx: Context, mentor: Person) -> Reply | None:
     score = await ctx.services.matchmaker.score(ctx.tx, ctx.person, mentor, to_iso(ctx.now))
     if score is None:
         return ctx.say("request.not_possible", name=mentor.name)
-    return None
+    return score
 
 
 async def press_send(ctx: Context, value: str) -> list[Reply]:
@@ -203,12 +212,9 @@ async def _send_request(ctx: Context, mentor: Person, note: str) -> list[Reply]:
     await clear_conversation(ctx.tx, ctx.person.id)
     if not ctx.person.is_mentee or mentor.id == ctx.person.id:
         return [ctx.say("request.unknown_mentor")]
-    problem = await _cannot_request(ctx, mentor)
-    if problem:
-        return [problem]
-    suggestion = await ctx.services.matchmaker.score(ctx.tx, ctx.person, mentor,
-                                                     to_iso(ctx.now))
-    assert suggestion is not None  # checked by _cannot_request in this same transaction
+    suggestion = await _check_request(ctx, mentor)
+    if isinstance(suggestion, Reply):
+        return [suggestion]
     days = ctx.services.config.matching.request_expiry_days
     expires = ctx.now + timedelta(days=days)
     request_id = await ctx.tx.insert(
@@ -359,7 +365,7 @@ async def _enqueue(tx: Tx, person_id: int, message: Outgoing, now: Any, key: str
 
 async def _after_match(ctx: Context, mentee: Person) -> list[Reply]:
     closed = await close_after_match(ctx.tx, mentee, ctx.person, ctx.now)
-    count = await active_mentees(ctx.tx, ctx.person.id)
+    count = await mentees_of(ctx.tx, ctx.person.id)
     return [ctx.say("request.full", count=count)] if closed else []
 
 
@@ -372,7 +378,7 @@ async def close_after_match(tx: Tx, mentee: Person, mentor: Person, now: Any) ->
         "SELECT id FROM requests WHERE mentee_id = ? AND status = 'pending'", (mentee.id,))
     for other in others:
         await close_request(tx, other["id"], "withdrawn", now)
-    if await active_mentees(tx, mentor.id) < mentor.capacity:
+    if await mentees_of(tx, mentor.id) < mentor.capacity:
         return 0
     waiting = await tx.all(
         "SELECT id FROM requests WHERE mentor_id = ? AND status = 'pending'", (mentor.id,))
@@ -503,25 +509,32 @@ async def job_expire_request(tx: Tx, params: dict[str, Any], *, services: Servic
     now = services.clock.now()
     if from_iso(row["expires_at"]) > now:
         return
-    await tx.execute("UPDATE requests SET status = 'expired', answered_at = ? WHERE id = ?",
-                     (to_iso(now), row["id"]))
     mentee = await people.get(tx, row["mentee_id"])
     mentor = await people.get(tx, row["mentor_id"])
-    if mentee is None or mentor is None:
+    if mentor is None:  # gone from the store: closed, and the mentee told without a name
+        await tx.execute("UPDATE requests SET status = 'closed', answered_at = ? WHERE id = ?",
+                         (to_iso(now), row["id"]))
+        await outbox.cancel(tx, f"request:{row['id']}:")
+        if mentee is not None:
+            await _enqueue(tx, mentee.id, Outgoing(key="request.closed_gone"), now,
+                           f"request:{row['id']}:gone")
+        return
+    await tx.execute("UPDATE requests SET status = 'expired', answered_at = ? WHERE id = ?",
+                     (to_iso(now), row["id"]))
+    if mentee is None:
         return
     await _enqueue(tx, mentor.id, Outgoing(key="request.expired_mentor",
                                            params={"mentee": mentee.name}),
                    now, f"request:{row['id']}:expired-mentor")
     # Re-route: the next best mentor, one tap away.
-    found = await services.matchmaker.suggest(tx, mentee, to_iso(now), k=1,
-                                              extra_exclude={mentor.id})
+    found = await services.matchmaker.candidates(tx, mentee, to_iso(now), k=1,
+                                                 extra_exclude={mentor.id})
     if not found:
         await _enqueue(tx, mentee.id, Outgoing(key="request.expired_none",
                                                params={"mentor": mentor.name}),
                        now, f"request:{row['id']}:expired-mentee")
         return
-    nxt = await people.get(tx, found[0].mentor_id)
-    assert nxt is not None
+    suggestion, nxt = found[0]
     card = Outgoing(key="find.card", params={
         "name": nxt.name,
         "seniority": in_every_language(lambda lang: _seniority(services, lang, nxt.seniority)),
@@ -529,12 +542,18 @@ async def job_expire_request(tx: Tx, params: dict[str, Any], *, services: Servic
         "topics": in_every_language(lambda lang: _topics(services, lang, nxt.topics_offered)),
         "bio": nxt.goals[:280],
         "reasons": in_every_language(
-            lambda lang: "\n".join(f"- {r}" for r in _reasons(services, lang, found[0]))),
+            lambda lang: "\n".join(f"- {r}" for r in _reasons(services, lang, suggestion))),
     }, buttons=(OutButton("find.request", A_REQUEST, str(nxt.id), {"name": nxt.name}),
                 OutButton("find.dismiss", A_DISMISS, str(nxt.id))))
     await _enqueue(tx, mentee.id, Outgoing(parts=(
         Outgoing(key="request.expired_mentee", params={"mentor": mentor.name}), card)),
         now, f"request:{row['id']}:expired-mentee")
+
+
+async def _prepare_matching(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+    """At start-up: the mentors are read now, their index is built off the event path."""
+    await services.matchmaker.prepare(tx, list(services.programme_ids.values()),
+                                      to_iso(services.clock.now()))
 
 
 # --- pause / resume / my relationships ------------------------------------------------------
@@ -609,6 +628,7 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.flow(F_QUESTION, flow_question)
     router.flow(F_ANSWER, flow_answer)
     router.job("expire_request", job_expire_request)
+    router.hooks.on("started", _prepare_matching)
     export.register_table(export.ExportTable(
         "requests",
         "SELECT r.id, pr.code AS programme, r.mentee_id, r.mentor_id, r.status, r.message,"

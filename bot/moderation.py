@@ -256,6 +256,10 @@ async def _pause_or_resume(ctx: Context, value: str, *, paused: bool) -> list[Re
     if refusal:
         return refusal
     match = await _match(ctx, row)
+    if match is not None and not paused and match["status"] == "paused":
+        refusal = await _cannot_resume(ctx, row, match)
+        if refusal is not None:
+            return [refusal]
     if match is None or not await set_paused(ctx.tx, match["id"], paused):
         return [ctx.say("report.admin.no_pair")]
     for person_id in (match["mentee_id"], match["mentor_id"]):
@@ -264,6 +268,29 @@ async def _pause_or_resume(ctx: Context, value: str, *, paused: bool) -> list[Re
     # The report follows the pair: "paused", then "open" again once the pair resumes.
     await _close(ctx, row, "paused" if paused else "open", verb)
     return [ctx.say(f"report.admin.{state}", number=row["id"])]
+
+
+async def _cannot_resume(ctx: Context, row: Any, match: Any) -> Reply | None:
+    """A paused pair resumes only if it still fits: the mentee is in no other active
+    relationship, and the mentor still has its place (they may have lowered their capacity
+    meanwhile). Otherwise the coordinator is told why and the pair stays paused."""
+    other = await ctx.tx.one(
+        "SELECT mentor_id FROM matches WHERE mentee_id = ? AND status = 'active' AND id != ?"
+        " LIMIT 1", (match["mentee_id"], match["id"]))
+    if other is not None:
+        mentee = await people.get(ctx.tx, match["mentee_id"])
+        mentor = await people.get(ctx.tx, other["mentor_id"])
+        return ctx.say("report.admin.resume_mentee_matched", number=row["id"],
+                       mentee=mentee.name if mentee else "?",
+                       mentor=mentor.name if mentor else "?")
+    mentor = await people.get(ctx.tx, match["mentor_id"])
+    active = await ctx.tx.value(
+        "SELECT count(*) FROM matches WHERE mentor_id = ? AND status = 'active'",
+        (match["mentor_id"],))
+    if mentor is not None and active >= mentor.capacity:
+        return ctx.say("report.admin.resume_mentor_full", number=row["id"], mentor=mentor.name,
+                       count=active, capacity=mentor.capacity)
+    return None
 
 
 async def press_end(ctx: Context, value: str) -> list[Reply]:

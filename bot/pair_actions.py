@@ -14,6 +14,7 @@ from typing import Any
 from bot import outbox
 from bot.clock import to_iso
 from bot.context import Services
+from bot.outbox import Outgoing
 from bot.store.db import Tx
 
 OPEN_STATUSES = ("active", "paused")
@@ -74,3 +75,18 @@ async def close_requests(tx: Tx, now: datetime, person_id: int,
                          (to_iso(now), row["id"]))
         await outbox.cancel(tx, f"request:{row['id']}:")
     return rows
+
+
+async def close_requests_of_leaving(tx: Tx, person_ids: list[int], now: datetime) -> None:
+    """Pending requests to or from people who leave (/forget, retention) are closed, and the
+    other side is told without a name, so that nobody waits for an answer that cannot come."""
+    leaving = set(person_ids)
+    for person_id in person_ids:
+        for row in await close_requests(tx, now, person_id):
+            partner = other_side(row, person_id)
+            if partner in leaving:
+                continue
+            key = "request.closed_gone" if partner == row["mentee_id"] else \
+                "request.withdrawn_gone"
+            await outbox.enqueue(tx, partner, Outgoing(key=key), due_at=now,
+                                 key=f"request:{row['id']}:gone")

@@ -29,7 +29,7 @@ from bot.context import Context, Services
 from bot.events import Attachment, Button, Reply
 from bot.matchmaking import in_every_language
 from bot.outbox import OutButton, Outgoing
-from bot.pair_actions import end_match, open_matches_of, other_side
+from bot.pair_actions import close_requests_of_leaving, end_match, open_matches_of, other_side
 from bot.personal_data import collect, erase, inspect, last_activity
 from bot.router import Router
 from bot.store.db import Tx
@@ -140,6 +140,7 @@ async def forget_people(tx: Tx, services: Services, person_ids: list[int], now: 
                 key=f"privacy.partner_left_{side}",
                 params={"since": in_every_language(lambda lang, s=since: _date(s, lang, ""))}),
                 due_at=now, key=f"match:{match['id']}:partner-left")
+    await close_requests_of_leaving(tx, person_ids, now)  # their partners are told, unnamed
     result = await erase(tx, await inspect(tx), person_ids)
     log.info("privacy.erased", extra={"reason": reason, "people": result.people,
                                       "deleted": result.deleted, "anonymised": result.anonymised,
