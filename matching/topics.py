@@ -37,7 +37,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import spellchecker
@@ -226,6 +226,25 @@ def _word_close(typed: str, term: str) -> bool:
     return OSA.distance(typed, term, score_cutoff=allowed) <= allowed
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
+def _is_sentence(piece: str) -> bool:
+    """Whether a piece of text reads as a sentence about topics (see SENTENCE_WORDS)."""
+    return any(w in SENTENCE_WORDS for w in clean(piece).split()[:200])
+
+
+def _words_close(typed: list[str], term: list[str]) -> bool:
+    """Whether a typed multi-word window may be a typo of a multi-word term: one word typed
+    right anchors it ("premier emloi", "gestin du stress"), so a word of 4 letters or more
+    may then have one typo; a shorter word must be exact ("sales of" is not "sale of")."""
+    anchored = False
+    for a, b in zip(typed, term, strict=True):
+        if a == b:
+            anchored = anchored or len(a) >= 3
+        elif len(a) < 4 or OSA.distance(a, b, score_cutoff=1) > 1:
+            return False
+    return anchored
+
+
 @dataclass(frozen=True, slots=True)
 class _Words:
     """A fragment as words: folded, or kept as typed for acronyms, with proper-name flags."""
@@ -280,6 +299,7 @@ class Taxonomy:
         self._max_window = min(self._max_window, MAX_WINDOW)
         self._text_cache: dict[str, tuple[TopicMatch, ...]] = {}
         self._fragment_cache: dict[tuple[str, _Words], tuple[tuple[str, float], ...]] = {}
+        self._raw_cache: dict[tuple[str, bool], tuple[tuple[str, float], ...]] = {}
 
     def _claim(self, term: str, topic_id: str) -> bool:
         owner = self._exact.get(term)
@@ -374,7 +394,7 @@ class Taxonomy:
         for piece in _STRONG_SEPARATORS.split(text):
             if not piece.strip():
                 continue
-            sentence = any(w in SENTENCE_WORDS for w in clean(piece).split()[:200])
+            sentence = _is_sentence(piece)
             parts = [piece] if self._is_one_term(piece) else _WEAK_SEPARATORS.split(piece)
             for part in parts:
                 if part and part.strip():
@@ -402,7 +422,8 @@ class Taxonomy:
                 words.append(token)
                 proper.append(False)
                 continue
-            for word in clean(token).split():
+            folded = [token.lower()] if token.isascii() else clean(token).split()
+            for word in folded:
                 words.append(self._expansions.get(word, word))
                 # A capitalised word inside a fragment is a name ("chez Desjardins").
                 proper.append(index > 0 and token[:1].isupper() and token[1:].islower())
@@ -414,6 +435,10 @@ class Taxonomy:
     def _match_fragment(
         self, fragment: str, sentence: bool = False
     ) -> tuple[tuple[str, float], ...]:
+        raw = (fragment, sentence)
+        cached = self._raw_cache.get(raw)
+        if cached is not None:
+            return cached
         key = (clean(fragment), self._words(fragment, sentence))
         cached = self._fragment_cache.get(key)
         if cached is None:
@@ -421,6 +446,9 @@ class Taxonomy:
             if len(self._fragment_cache) >= _CACHE_SIZE:
                 self._fragment_cache.clear()
             self._fragment_cache[key] = cached
+        if len(self._raw_cache) >= _CACHE_SIZE:
+            self._raw_cache.clear()
+        self._raw_cache[raw] = cached
         return cached
 
     def _match_words(self, cleaned: str, typed: _Words) -> tuple[tuple[str, float], ...]:
@@ -575,9 +603,11 @@ class Taxonomy:
             # Each word within its own allowance: "sales of" must not become "sale of" by
             # way of the whole query's length. A word joined or split ("team work") is
             # judged on the whole query.
-            if len(words) != len(typed) or all(
-                _word_close(a, b) for a, b in zip(typed, words, strict=True)
-            ):
+            if len(typed) == 1 and len(words) == 1:
+                close = _word_close(query, term)
+            else:
+                close = len(words) != len(typed) or _words_close(typed, words)
+            if close:
                 score = round(1.0 - distance / max(len(query), len(term)), 4)
                 return self._exact[term], score
         return None
