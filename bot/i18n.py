@@ -2,8 +2,17 @@
 
 Catalogues are TOML files `content/i18n/<area>.<lang>.toml`; a key is the dotted path of
 a string in them. A table whose keys are all CLDR plural categories is a plural message,
-chosen with Babel's plural rules from the `count` parameter. Formatting of lists, dates
-and numbers also goes through Babel so that French reads like French.
+chosen with Babel's plural rules from the `count` parameter, or from the parameter the
+table names with `by` when the number has another name:
+
+    [request.sent]
+    by = "days"
+    one = "{name} has {days} day to answer."
+    other = "{name} has {days} days to answer."
+
+Formatting of lists, dates and numbers also goes through Babel so that French reads like
+French. `bot.catalogue_lint` checks the wording rules (plurals, fr-CA, inclusive writing,
+French typography) that this module cannot.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 _PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
+PLURAL_BY = "by"  # in a plural table: the parameter that selects the form (default "count")
 
 
 class CatalogueError(Exception):
@@ -40,15 +50,17 @@ def normalise_language(value: str | None) -> str:
 Entry = str | dict[str, str]  # a message, or a plural table
 
 
-def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, Entry]) -> None:
+def flatten(prefix: str, table: Mapping[str, Any], out: dict[str, Entry]) -> None:
+    """Dotted keys of a catalogue table into `out`; a table of plural categories stays whole."""
     for key, value in table.items():
         path = f"{prefix}.{key}" if prefix else key
         if isinstance(value, str):
             out[path] = value
-        elif isinstance(value, dict) and value and set(value) <= _PLURAL_CATEGORIES:
+        elif isinstance(value, dict) and "other" in value \
+                and set(value) <= _PLURAL_CATEGORIES | {PLURAL_BY}:
             out[path] = {k: str(v) for k, v in value.items()}
         elif isinstance(value, dict):
-            _flatten(path, value, out)
+            flatten(path, value, out)
         else:
             kind = type(value).__name__
             raise CatalogueError(f"{path}: expected a string or a table, got {kind}")
@@ -76,7 +88,7 @@ class Catalogue:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as exc:
                 raise CatalogueError(f"{path.name}: {exc}") from exc
-            _flatten("", data, messages[stem_parts[1]])
+            flatten("", data, messages[stem_parts[1]])
         catalogue = cls(messages)
         catalogue.check()
         return catalogue
@@ -90,6 +102,10 @@ class Catalogue:
         for key, text in en.items():
             if _all_placeholders(text) != _all_placeholders(fr[key]):
                 raise CatalogueError(f"{key}: placeholders differ between en and fr")
+            for lang, entry in (("en", text), ("fr", fr[key])):
+                by = plural_by(entry) if isinstance(entry, dict) else "count"
+                if by != "count" and by not in _all_placeholders(entry):
+                    raise CatalogueError(f"{key} ({lang}): by = {by!r} names no placeholder")
 
     def keys(self) -> Iterable[str]:
         return self._messages[DEFAULT_LANGUAGE].keys()
@@ -109,7 +125,7 @@ class Catalogue:
             log.error("i18n.missing_key", extra={"key": key, "lang": lang})
             return key
         if isinstance(entry, dict):
-            category = self._locales[lang].plural_form(params.get("count", 0))
+            category = _category(self._locales[lang], params.get(plural_by(entry), 0))
             entry = entry.get(category) or entry["other"]
         try:
             return entry.format(**params)
@@ -123,10 +139,30 @@ class Catalogue:
         return format_list(items, locale=normalise_language(lang)) if items else ""
 
 
+def plural_by(table: Mapping[str, str]) -> str:
+    """The parameter whose number selects the form of a plural table."""
+    return table.get(PLURAL_BY, "count")
+
+
+def plural_forms(table: Mapping[str, str]) -> dict[str, str]:
+    """The texts of a plural table, by CLDR category (without `by`)."""
+    return {k: v for k, v in table.items() if k != PLURAL_BY}
+
+
+def _category(locale: Locale, value: Any) -> str:
+    """CLDR category of `value` (a number, or a number already written out like "2,5")."""
+    if not isinstance(value, int | float):
+        try:
+            value = float(str(value).replace(",", ".").replace("\u202f", "").replace(" ", ""))
+        except ValueError:
+            return "other"
+    return locale.plural_form(value)
+
+
 def _all_placeholders(entry: str | dict[str, str]) -> frozenset[str]:
     if isinstance(entry, str):
         return frozenset(_placeholders(entry))
     names: set[str] = set()
-    for text in entry.values():
+    for text in plural_forms(entry).values():
         names |= _placeholders(text)
     return frozenset(names - {"count"})

@@ -59,18 +59,18 @@ async def test_person_is_shown_whole_in_the_coordinators_language(app: App) -> N
     coordfr = Chat(app, "coordfr")
     await coordfr.say("/admin person @omar")
     text = coordfr.text
-    assert text.startswith("*Omar* (@omar) — vue des coordinateurs")
-    assert "Rôle : Mentor" in text                      # the /profile card, in French
-    assert "Service : Finance" in text
-    assert "- Personne mentorée : Ben · actif depuis le 5 mars 2027 · 0 rencontre tenue" in text
-    assert "- Personne mentorée : Ana · terminé le 1 mars 2027 (arrivé à son terme)" \
+    assert text.startswith("*Omar* (@omar) — vue de l'équipe de coordination")
+    assert "Rôle\xa0: Mentor" in text                      # the /profile card, in French
+    assert "Service\xa0: Finance" in text
+    assert "- Personne mentorée\xa0: Ben · actif depuis le 5 mars 2027 · 0 rencontre tenue" in text
+    assert "- Personne mentorée\xa0: Ana · terminé le 1 mars 2027 (arrivé à son terme)" \
            " · 1 rencontre tenue" in text
     assert "Demande en attente de la part de Kim (depuis 1 jour)" in text
-    assert "*Points* : 10 · badges : 0 · leçons terminées : 0" in text
+    assert "*Points*\xa0: 10 · badges\xa0: 0 · leçons terminées\xa0: 0" in text
     await coordfr.say("/admin person <@KIM|Kim>")  # a Slack mention, as Slack escapes it
     assert "*Kim* (@kim)" in coordfr.text
     await coordfr.say("/admin person")
-    assert "Qui ?" in coordfr.text
+    assert "Qui\u202f?" in coordfr.text
 
 
 async def test_lists_never_cross_programmes(app: App) -> None:

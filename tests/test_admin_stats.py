@@ -31,8 +31,8 @@ async def test_stats_in_english_match_the_hand_computed_programme(app: App) -> N
         "*People*: 9",
         "- Mentors: 4 (active 4)",
         "- Mentees: 5 (active 5)",
-        "*Requests*: 2 pending · median wait 2 days · oldest 3 days",
-        "*Relationships*: 3 active · 0 paused · 1 at risk",
+        "*Requests* — pending: 2 · median wait 2 days · oldest 3 days",
+        "*Relationships* — active: 3 · paused: 0 · at risk: 1",
         "*Meetings, last 30 days*: 2 held · 1 no-show · 1 called off · 1 with no answer"
         " · 1 awaiting answers · attendance 50%",
         "*Satisfaction*: after meetings 3.8/5 (6 answers) · closing surveys 4.5/5 (2 answers)"
@@ -54,14 +54,14 @@ async def test_stats_in_french_use_french_numbers_and_words(app: App) -> None:
     await coordfr.say("/admin stats")
     text = coordfr.text
     assert "*Statistiques du programme — Programme Test*" in text
-    assert "- Personnes mentorées : 5 (actif 5)" in text
-    assert "attente médiane 2 jours · la plus ancienne 3 jours" in text
+    assert "- Personnes mentorées\xa0: 5 (actif 5)" in text
+    assert "attente médiane\xa0: 2 jours · la plus ancienne\xa0: 3 jours" in text
     assert "taux de présence 50\xa0%" in text
     assert "après les rencontres 3,8/5 (6 réponses) · questionnaires de fin 4,5/5 (2 réponses)" \
         " · 100\xa0% recommanderaient le programme" in text
     assert "Des objectifs qui font vraiment avancer (SMART) (3)" in text
-    assert "- Leo et Nora — depuis le 8 mars 2027 : ça ne fonctionne pas, selon le mentor" \
-        in text
+    assert "- Leo et Nora — depuis le 8 mars 2027\xa0: ça ne fonctionne pas, selon la personne" \
+        " qui accompagne" in text
 
 
 async def test_insight_answers_five_questions_each_with_a_png_chart(app: App) -> None:
@@ -151,17 +151,17 @@ async def test_insight_in_french_and_one_question_at_a_time(app: App) -> None:
     await insight_programme(app)
     coordfr = Chat(app, "coordfr")
     [reply] = await coordfr.say("/admin insight présence")
-    assert "30 derniers jours : 2 tenues · 1 absence · 1 annulée au dernier moment" in reply.text
+    assert "30 derniers jours\xa0: 2 tenues · 1 absence · 1 annulée au dernier moment" in reply.text
     assert reply.file is not None
     drawn = json.loads(png_info(reply.file.content)[2][DATA_KEY])
     assert drawn["title"] == "Rencontres selon leur issue, par mois"
     assert drawn["panels"][0]["categories"] == ["déc. 2026", "janv. 2027", "févr. 2027",
                                                 "mars 2027"]
     [reply] = await coordfr.say("/admin insight benefit")
-    assert "- Sales : 4,3/5 (4 réponses) · 2 binômes · 5 rencontres tenues (2,5 par binôme)" \
+    assert "- Sales\xa0: 4,3/5 (4 réponses) · 2 binômes · 5 rencontres tenues (2,5 par binôme)" \
         in reply.text
     await coordfr.say("/admin insight météo")
-    assert "Quelle question ?" in coordfr.text and "benefit, attendance" in coordfr.text
+    assert "Quelle question\u202f?" in coordfr.text and "benefit, attendance" in coordfr.text
 
 
 async def test_each_programme_sees_only_its_own_figures(app: App) -> None:

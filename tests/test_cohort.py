@@ -33,7 +33,7 @@ async def test_dry_run_then_apply_introduces_every_pair(app: App) -> None:
     await coord.say("/match-cohort")
     text = coord.text
     assert "Cohort matching — dry run" in text
-    assert "3 pairs for 4 unmatched mentees and 3 mentors" in text
+    assert "Pairs: 3 · unmatched mentees: 4 · mentors: 3" in text
     assert "Kenji: No mentor speaks one of this person's languages." in text
     assert "greedy" in text
     assert "- Ana → Nora" in text  # the only French speaker
@@ -43,7 +43,7 @@ async def test_dry_run_then_apply_introduces_every_pair(app: App) -> None:
     assert "3 pairs created and introduced" in coord.text
     received = await inbox.deliver()
     assert set(received) == {"mia", "leo", "ana", "nora", "omar"}
-    assert "accepte d'être votre mentor" in received["ana"][0]  # in her language
+    assert "accepte de vous accompagner" in received["ana"][0]  # in her language
     await coord.press_label("Apply")  # pressing the old preview again
     assert "changed since this preview" in coord.text
     async with app.db.read() as tx:
@@ -102,7 +102,7 @@ def test_match_cli_dry_run_and_apply(tmp_path: Path) -> None:
     exported = json.loads(mentorbot("export", "--db", str(db)).stdout)
     assert exported["people"]
     again = mentorbot("match", "--db", str(db))
-    assert "0 pairs" in again.stdout or "pairs for" in again.stdout
+    assert "Pairs: 0 ·" in again.stdout
 
 
 def test_csv_export_after_meetings_and_matches(tmp_path: Path) -> None:

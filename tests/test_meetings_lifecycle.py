@@ -107,7 +107,7 @@ async def test_extend_when_both_agree_then_conclude_and_survey(app: App) -> None
     inbox.give_buttons(mia)
     inbox.give_buttons(nora)
     await mia.press_label("Prolonger de 3 mois")
-    assert "si elle ou il est d'accord aussi" in mia.text
+    assert "si cette personne est d'accord aussi" in mia.text
     assert "Mia would like to continue your mentoring relationship for 3 more months" in \
         texts(await inbox.deliver(), "nora")
     await nora.press_label("Continue 3 more months")
@@ -152,7 +152,7 @@ async def test_extend_when_both_agree_then_conclude_and_survey(app: App) -> None
     assert "Qu'en avez-vous retiré" in mia.text
     await mia.say("Plus de confiance pour mener une réunion 💪")
     await mia.press_label("Oui")
-    assert "Merci ! Vos réponses aident" in mia.text
+    assert "Merci\u202f! Vos réponses aident" in mia.text
     await mia.press_label("Oui")
     assert "déjà répondu" in mia.text
     inbox.give_buttons(nora)

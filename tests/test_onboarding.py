@@ -37,7 +37,7 @@ async def onboard_mentee_fr(chat: Chat) -> None:
     if chat.buttons and "Toronto" in " ".join(b.label for b in chat.buttons):
         await chat.press_label("Toronto")
     await chat.say("mardi 17h-19h, jeudi 12h-13h")
-    assert "soit environ 3 h par semaine" in chat.text
+    assert "soit environ 3\xa0h par semaine" in chat.text
     await chat.press(3)
     await chat.say("Ressources humaines")
     assert "Votre profil est prêt" in chat.text
@@ -178,9 +178,9 @@ async def test_profile_shows_and_edits_a_field(app: App) -> None:
     await chat.say("/profile")
     await chat.press_label("rôle")
     await chat.press_label("Les deux")  # a mentee becoming a mentor needs the mentor answers
-    assert "Sur quels sujets pouvez-vous aider" in chat.text
+    assert "Sur quels sujets pouvez-vous accompagner" in chat.text
     await chat.say("Excel, finance")
-    assert "Combien de mentorés" in chat.text
+    assert "Combien de personnes" in chat.text
 
 
 async def test_language_command_and_help(app: App) -> None:

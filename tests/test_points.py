@@ -194,12 +194,13 @@ async def test_finishing_every_onboarding_lesson_earns_a_good_start(app: App) ->
         await mia.press_label("Terminé")
     got = for_person(await inbox.deliver(), "mia")
     assert [d.text for d in got] == [
-        "🌱 Nouveau badge : *Bon départ* ! Tapez /points pour voir vos badges et vos points."]
+        "🌱 Nouveau badge\xa0: *Bon départ*\u202f! Tapez /points pour voir vos badges et vos"
+        " points."]
     await mia.say("/points")
     text = mia.text
     assert text.startswith("*Vous avez 10 points*")
     assert "🌱 Bon départ · " in text
-    assert "+5 · Leçon terminée : Tirer le meilleur parti de votre mentorat" in text
+    assert "+5 · Leçon terminée\xa0: Tirer le meilleur parti de votre mentorat" in text
     assert "Vous ne figurez pas au classement" in text
 
 
@@ -222,10 +223,10 @@ async def test_a_coordinator_recognises_a_mentor(app: App) -> None:
     assert "Nora gets your message and a recognition badge" in coord.text
     got = for_person(await inbox.deliver(), "nora")
     assert len(got) == 1 and "Coord tient à vous remercier" in got[0].text
-    assert "« Merci d'avoir accueilli trois mentorés 🙏 »" in got[0].text
+    assert "«\xa0Merci d'avoir accueilli trois mentorés 🙏\xa0»" in got[0].text
     await nora.say("/points")
-    assert "🎖️ Reconnaissance de votre coordinateur" in nora.text
-    assert "+10 · Reconnaissance de votre coordinateur" in nora.text
+    assert "🎖️ Reconnaissance de l'équipe de coordination" in nora.text
+    assert "+10 · Reconnaissance de l'équipe de coordination" in nora.text
     await coord.say("/admin recognize @nora Encore merci")  # the US spelling works too
     assert await value(app, "SELECT count(*) FROM badges WHERE person_id = ?", (nora_id,)) == 2
 

@@ -70,7 +70,7 @@ async def test_onboarding_brings_the_welcome_lesson_then_the_role_lesson(app: Ap
     amelie = nudges_of(got, "amelie")
     assert [lesson_of(d) for d in amelie] == ["how-mentoring-works"]
     assert amelie[0].text.startswith(
-        "📘 Une courte leçon pour vous : *Comment fonctionne le mentorat ici* (3 minutes")
+        "📘 Une courte leçon pour vous\xa0: *Comment fonctionne le mentorat ici* (3 minutes")
     assert [b.label for b in amelie[0].reply.buttons] == ["Ouvrir", "Plus tard"]
     if app.services.clock.now().astimezone(ZoneInfo(TORONTO)).hour < 8:
         assert nudges_of(got, "bob") == []  # quiet hours in Toronto: it waits for 08:00
@@ -167,7 +167,7 @@ async def test_first_meeting_and_follow_up_lessons_in_each_language(app: App) ->
     after = await inbox.deliver() + await inbox.run_for(timedelta(days=6))
     badge = [d for d in for_person(after, "bob") if "New badge" in d.text]
     assert len(badge) == 1 and "🤝 New badge: *First meeting*!" in badge[0].text
-    assert any("Nouveau badge : *Première rencontre*" in d.text
+    assert any("Nouveau badge\xa0: *Première rencontre*" in d.text
                for d in for_person(after, "amelie"))
     reflection = [d for d in for_person(after, "amelie") if "Comment s'est passée" in d.text]
     assert len(reflection) == 1 and reflection[0].at - now >= timedelta(hours=2)
@@ -316,7 +316,7 @@ async def test_a_wrong_answer_shows_the_right_one_and_earns_nothing(app: App) ->
     lesson = app_lesson(app, "smart-goals", "fr")
     wrong = 1 if lesson.quiz.answer else 2
     await amelie.press(wrong)
-    assert amelie.text.startswith("Pas tout à fait : la bonne réponse était « "
+    assert amelie.text.startswith("Pas tout à fait\xa0: la bonne réponse était «\xa0"
                                   + lesson.quiz.choices[lesson.quiz.answer])
     assert await value(app, "SELECT count(*) FROM points_ledger") == 0
     assert await value(app, "SELECT quiz_right FROM lesson_progress") == 0
@@ -365,14 +365,14 @@ async def test_learn_lists_the_audience_lessons_and_opens_any(app: App) -> None:
     await amelie.say("/learn")
     listing = amelie.text
     assert "Vos micro-leçons" in listing and "Pour bien démarrer" in listing
-    assert "nouvelle" in listing and "Leçons terminées : 0 sur" in listing
+    assert "nouvelle" in listing and "Leçons terminées\xa0: 0 sur" in listing
     assert "Votre rôle de mentor" not in listing  # a mentor's lesson
     await amelie.press(1)
     assert amelie.last[0].text.startswith("📘 *")
     await amelie.press_label("Utile")
     await amelie.press_label("Terminé")
     await amelie.say("/learn")
-    assert "terminée · 👍" in amelie.text and "Leçons terminées : 1 sur" in amelie.text
+    assert "terminée · 👍" in amelie.text and "Leçons terminées\xa0: 1 sur" in amelie.text
     await bob.say("/learn smart-goals")
     assert "SMART" in bob.last[0].text
     await bob.say("/learn no-such-lesson")
@@ -441,7 +441,7 @@ async def test_a_nudge_speaks_the_language_of_the_moment_it_is_sent(app: App) ->
     assert lessons_of(await inbox.deliver(), "amelie") == ["how-mentoring-works"]
     await Chat(app, "amelie").say("/language fr")  # before tomorrow's lesson goes out
     card = nudges_of(await inbox.run_for(timedelta(days=1)), "amelie")[0]
-    assert card.text.startswith("📘 Une courte leçon pour vous : *Tirer le meilleur parti")
+    assert card.text.startswith("📘 Une courte leçon pour vous\xa0: *Tirer le meilleur parti")
     assert [b.label for b in card.reply.buttons] == ["Ouvrir", "Plus tard"]
 
 
