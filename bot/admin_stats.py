@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import unicodedata
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from bot import figures
 from bot.admin import AdminRegistry
@@ -25,6 +26,7 @@ from bot.languages import language_name
 from bot.lessons import load_lessons
 from bot.meeting_time import day_form
 from bot.router import Router
+from bot.store.db import Tx
 
 TOP_LESSONS = 3
 AT_RISK_SHOWN = 15
@@ -40,8 +42,13 @@ OUTCOMES = ("held", "no_show", "called_off", "unknown", "awaiting")
 
 
 async def cmd_stats(ctx: Context, args: str) -> list[Reply]:
-    stats = await figures.programme_stats(ctx.tx, ctx.person.programme_id, ctx.now)
-    return [ctx.reply("\n".join(stats_lines(ctx, stats, lesson_titles(ctx))))]
+    # Figures over the whole programme: read from a snapshot once the event (its audit row)
+    # has committed, so that nobody's event waits for them.
+    async def answer(snapshot: Tx) -> list[Reply]:
+        stats = await figures.programme_stats(snapshot, ctx.person.programme_id, ctx.now)
+        titles = await asyncio.to_thread(lesson_titles, ctx)
+        return [ctx.reply("\n".join(stats_lines(ctx, stats, titles)))]
+    return ctx.answer_from_snapshot(answer)
 
 
 def stats_lines(ctx: Context, stats: ProgrammeStats, titles: dict[str, str]) -> list[str]:
@@ -297,6 +304,10 @@ async def cmd_insight(ctx: Context, args: str) -> list[Reply]:
     if args.strip() and _question(args) is None:
         return [ctx.say("insight.usage", questions=", ".join(QUESTIONS))]
     chosen = [_question(args)] if args.strip() else list(QUESTIONS)
+    return ctx.answer_from_snapshot(lambda snapshot: _insight(replace(ctx, tx=snapshot), chosen))
+
+
+async def _insight(ctx: Context, chosen: list[str | None]) -> list[Reply]:
     replies = []
     for name in chosen:
         assert name is not None

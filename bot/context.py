@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,10 @@ class Services:
         return ""
 
 
+# A read that answers from a snapshot once the event's transaction has committed.
+Later = Callable[[Tx], Awaitable[list[Reply]]]
+
+
 @dataclass
 class Context:
     tx: Tx
@@ -46,6 +51,7 @@ class Context:
     address: Address
     person: Person
     now: datetime
+    later: list[Later] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
@@ -64,6 +70,13 @@ class Context:
     def say(self, key: str, /, buttons: list[Button] | tuple[Button, ...] = (),
             **params: Any) -> Reply:
         return self.reply(self.t(key, **params), buttons)
+
+    def answer_from_snapshot(self, work: Later) -> list[Reply]:
+        """Run `work` after this event commits, off the write lock, on a snapshot of the
+        database (bot/core.py): heavy figures then never make other people's events wait.
+        Its replies follow the handler's; returns no reply of its own."""
+        self.later.append(work)
+        return []
 
     async def emit(self, event: str, /, **data: Any) -> None:
         """Tell subscribers (nudges, points...) about a change, inside this transaction."""

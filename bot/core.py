@@ -3,7 +3,8 @@
 The inbox claim, the domain change, the conversation state and any outbox rows commit
 together; a duplicate delivery (same platform event id) has no second effect; an
 unexpected error rolls everything back and the person gets a polite apology in their
-language instead of a stack trace.
+language instead of a stack trace. A handler's heavy read (`Context.answer_from_snapshot`)
+runs after the commit, on a snapshot, so that it never holds the write lock others wait for.
 """
 
 from __future__ import annotations
@@ -54,7 +55,11 @@ class Bot:
                     return []
                 person = await self._person(tx, event)
                 ctx = Context(tx, self.services, event.user, person, now)
-                return await self._route(ctx, event)
+                replies = await self._route(ctx, event)
+            for work in ctx.later:  # heavy reads, once the lock is free for others
+                async with self.db.snapshot() as snapshot:
+                    replies += await work(snapshot)
+            return replies
         except Exception:
             log.exception("inbound.failed", extra={"event": type(event).__name__,
                                                    "user": event.user.user_id})

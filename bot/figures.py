@@ -95,8 +95,8 @@ class Attendance:
         """Held among the meetings whose outcome is known."""
         return self.held / self.decided if self.decided else None
 
-    def plus(self, outcome: str) -> Attendance:
-        return replace(self, **{outcome: getattr(self, outcome) + 1})
+    def plus(self, outcome: str, count: int = 1) -> Attendance:
+        return replace(self, **{outcome: getattr(self, outcome) + count})
 
     def __add__(self, other: Attendance) -> Attendance:
         return Attendance(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
@@ -172,11 +172,18 @@ async def headcount(tx: Tx, programme_id: int) -> tuple[Headcount, ...]:
 
 
 async def pending_requests(tx: Tx, programme_id: int, now: datetime) -> Waiting:
-    rows = await tx.all("SELECT created_at FROM requests WHERE programme_id = ?"
-                        " AND status = 'pending'", (programme_id,))
-    ages = [_days(from_iso(r["created_at"]), now) for r in rows]
-    return Waiting(len(ages), statistics.median(ages) if ages else None,
-                   max(ages) if ages else None)
+    # From the index (programme, status, created_at): the count, the oldest and the one or
+    # two in the middle, not every row.
+    where = "FROM requests WHERE programme_id = ? AND status = 'pending'"
+    row = await tx.one(f"SELECT count(*) AS n, min(created_at) AS oldest {where}",
+                       (programme_id,))
+    count = row["n"] if row is not None else 0
+    if not count:
+        return Waiting(0, None, None)
+    middle = [_days(from_iso(r[0]), now) for r in await tx.all(
+        f"SELECT created_at {where} ORDER BY created_at LIMIT ? OFFSET ?",
+        (programme_id, 2 - count % 2, (count - 1) // 2))]
+    return Waiting(count, sum(middle) / len(middle), _days(from_iso(row["oldest"]), now))
 
 
 async def pair_counts(tx: Tx, programme_id: int) -> tuple[int, int]:
@@ -188,23 +195,25 @@ async def pair_counts(tx: Tx, programme_id: int) -> tuple[int, int]:
 
 
 async def _outcomes(tx: Tx, programme_id: int, since: datetime,
-                    until: datetime) -> list[tuple[str, str]]:
-    """(month "YYYY-MM", outcome) of every meeting whose agreed start is in [since, until)."""
+                    until: datetime) -> list[tuple[str, str, int]]:
+    """(month "YYYY-MM", outcome, meetings) for the meetings whose agreed start is in
+    [since, until), counted by SQL (a few rows, not one per meeting)."""
     rows = await tx.all(
-        "SELECT substr(g.starts_at, 1, 7) AS month, g.status, EXISTS (SELECT 1 FROM"
-        " meeting_participants p WHERE p.meeting_id = g.id AND p.absence IN ('me', 'other'))"
-        " AS no_show FROM meetings g WHERE g.programme_id = ? AND g.starts_at >= ?"
-        " AND g.starts_at < ? AND g.status IN ('held', 'not_held', 'unknown', 'confirmed')",
+        "SELECT substr(g.starts_at, 1, 7) AS month, g.status, g.status = 'not_held' AND EXISTS"
+        " (SELECT 1 FROM meeting_participants p WHERE p.meeting_id = g.id"
+        " AND p.absence IN ('me', 'other')) AS no_show, count(*) AS n FROM meetings g"
+        " WHERE g.programme_id = ? AND g.starts_at >= ? AND g.starts_at < ?"
+        " AND g.status IN ('held', 'not_held', 'unknown', 'confirmed') GROUP BY 1, 2, 3",
         (programme_id, to_iso(since), to_iso(until)))
     names = {"held": "held", "unknown": "unknown", "confirmed": "awaiting"}
-    return [(r["month"], names.get(r["status"]) or ("no_show" if r["no_show"] else "called_off"))
-            for r in rows]
+    return [(r["month"], names.get(r["status"]) or ("no_show" if r["no_show"] else "called_off"),
+             r["n"]) for r in rows]
 
 
 async def attendance(tx: Tx, programme_id: int, since: datetime, until: datetime) -> Attendance:
     result = Attendance()
-    for _, outcome in await _outcomes(tx, programme_id, since, until):
-        result = result.plus(outcome)
+    for _, outcome, count in await _outcomes(tx, programme_id, since, until):
+        result = result.plus(outcome, count)
     return result
 
 
@@ -213,8 +222,8 @@ async def attendance_by_month(tx: Tx, programme_id: int, now: datetime,
     """The last `months` calendar months (this one included), from the first with a meeting."""
     span = month_span(now, months)
     by_month = dict.fromkeys(span, Attendance())
-    for month, outcome in await _outcomes(tx, programme_id, month_start(span[0]), now):
-        by_month[month] = by_month[month].plus(outcome)
+    for month, outcome, count in await _outcomes(tx, programme_id, month_start(span[0]), now):
+        by_month[month] = by_month[month].plus(outcome, count)
     return tuple(_from_first_active(by_month, lambda a: a != Attendance()))
 
 
@@ -235,11 +244,14 @@ async def satisfaction(tx: Tx, programme_id: int) -> tuple[Average, Average, Ave
 
 
 async def time_to_first_match(tx: Tx, programme_id: int) -> Median:
+    # Driven by the programme's matches (index programme, mentee, started_at), not by every
+    # person; seconds are counted in SQL, exactly as `_days` counts them.
     rows = await tx.all(
-        "SELECT p.onboarded_at, min(m.started_at) AS first FROM people p"
-        " JOIN matches m ON m.mentee_id = p.id WHERE p.programme_id = ?"
-        " AND p.onboarded_at IS NOT NULL GROUP BY p.id", (programme_id,))
-    days = [max(0.0, _days(from_iso(r["onboarded_at"]), from_iso(r["first"]))) for r in rows]
+        "SELECT strftime('%s', min(m.started_at)) - strftime('%s', p.onboarded_at)"
+        " FROM matches m JOIN people p ON p.id = m.mentee_id WHERE m.programme_id = :p"
+        " AND p.programme_id = :p AND p.onboarded_at IS NOT NULL GROUP BY m.mentee_id",
+        {"p": programme_id})
+    days = [max(0.0, r[0] / 86400) for r in rows]
     return Median(statistics.median(days) if days else None, len(days))
 
 

@@ -203,7 +203,7 @@ async def snooze(tx: Tx, plan: NudgePlan, person: Person, lesson_id: str, messag
     MAX_SNOOZES times per person and lesson; pressing twice plans it once."""
     pending = await tx.value(
         "SELECT o.due_at FROM nudges n JOIN outbox o ON o.idempotency_key = n.idempotency_key"
-        " WHERE n.person_id = ? AND n.lesson_id = ? AND n.snooze > 0 AND o.status = 'pending'"
+        " WHERE n.person_id = ? AND n.lesson_id = ? AND n.snooze > 0 AND +o.status = 'pending'"
         " ORDER BY o.due_at LIMIT 1", (person.id, lesson_id))
     if pending is not None:
         return Snooze("already", from_iso(pending))
@@ -221,10 +221,14 @@ async def snooze(tx: Tx, plan: NudgePlan, person: Person, lesson_id: str, messag
     return Snooze("scheduled", when)
 
 
+# `+status` in the cancellations: the rows are found by key from the person's few nudges;
+# without it SQLite prefers the status index and walks every pending row of the outbox.
+
+
 async def cancel_lesson(tx: Tx, person_id: int, lesson_id: str) -> int:
     """The person read or finished the lesson: planned nudges for it are no longer needed."""
     return await tx.execute(
-        "UPDATE outbox SET status = 'cancelled' WHERE status = 'pending' AND idempotency_key IN"
+        "UPDATE outbox SET status = 'cancelled' WHERE +status = 'pending' AND idempotency_key IN"
         " (SELECT idempotency_key FROM nudges WHERE person_id = ? AND lesson_id = ?)",
         (person_id, lesson_id))
 
@@ -232,6 +236,6 @@ async def cancel_lesson(tx: Tx, person_id: int, lesson_id: str) -> int:
 async def cancel_match(tx: Tx, person_id: int, match_id: int) -> int:
     """The relationship ended: its planned nudges (ending, quiet, after meetings) go too."""
     return await tx.execute(
-        "UPDATE outbox SET status = 'cancelled' WHERE status = 'pending' AND idempotency_key IN"
+        "UPDATE outbox SET status = 'cancelled' WHERE +status = 'pending' AND idempotency_key IN"
         " (SELECT idempotency_key FROM nudges WHERE person_id = ? AND match_id = ?)",
         (person_id, match_id))

@@ -79,9 +79,30 @@ async def enqueue(
 
 
 async def cancel(tx: Tx, key_prefix: str) -> int:
-    """Cancel pending rows whose idempotency key starts with `key_prefix`."""
+    """Cancel pending rows whose idempotency key starts with `key_prefix`.
+
+    The keys with a prefix are one range of the key's unique index (`prefix <= key <
+    after_prefix(prefix)`), so only the few rows of that request or meeting are read. `+status`
+    keeps SQLite from choosing the status index instead, which would walk every pending row
+    of the outbox (hundreds of thousands in a large programme) on each call.
+    """
+    upper = after_prefix(key_prefix)
+    if upper is None:
+        return await tx.execute("UPDATE outbox SET status = 'cancelled' WHERE +status = 'pending'"
+                                " AND idempotency_key >= ?", (key_prefix,))
     return await tx.execute(
-        "UPDATE outbox SET status = 'cancelled' WHERE status = 'pending'"
-        " AND idempotency_key LIKE ? ESCAPE '\\'",
-        (key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
-    )
+        "UPDATE outbox SET status = 'cancelled' WHERE +status = 'pending'"
+        " AND idempotency_key >= ? AND idempotency_key < ?", (key_prefix, upper))
+
+
+def after_prefix(prefix: str) -> str | None:
+    """The smallest text greater than every text that starts with `prefix` (None: there is
+    none). SQLite compares text as UTF-8 bytes, which orders like code points, as Python does."""
+    while prefix:
+        last = ord(prefix[-1]) + 1
+        if last == 0xD800:  # surrogates cannot be stored: the next character is U+E000
+            last = 0xE000
+        if last <= 0x10FFFF:
+            return prefix[:-1] + chr(last)
+        prefix = prefix[:-1]
+    return None

@@ -41,6 +41,7 @@ async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool
                   f"{clock.now():%Y-%m-%d %H:%M} UTC, after --start; it goes on from there",
                   file=sys.stderr)
     app = await build_app(config, clock)
+    app.settle_memory()  # fewer, cheaper garbage collections from now on (bot/app.py)
     try:
         if demo:
             from bot.demo import seed_demo

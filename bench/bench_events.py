@@ -1,0 +1,487 @@
+"""Events benchmark: participant events end to end through `Bot.handle` on a seeded programme.
+
+For each size (1k and 10k people by default, 100k with --big) a programme is seeded through
+the project's own code (bench/seed_programme.py: 3 mentees for 1 mentor, matches, meetings,
+pending requests, outbox rows), then events are timed one at a time through `Bot.handle`,
+as an adapter hands them over (each with a platform event id):
+
+- help: `/help` from a random participant;
+- onboarding answer: every typed answer of newcomers going through onboarding;
+- /find, Request, Send, Accept: an unmatched mentee asks for suggestions, presses Request on
+  the first card, presses Send; the mentor presses Accept;
+- /points: a random participant;
+- /admin stats: the coordinator; while it runs, a participant sends /help every few ms,
+  and the worst of those latencies says whether stats block others;
+- mixed: the same kinds of events from many people at once (`--concurrency` in flight),
+  as events per second.
+
+Each latency is also given as a multiple of one write transaction (BEGIN IMMEDIATE, one
+upsert, COMMIT) measured in the same run on the same file, so that figures from a slower
+or busier machine can be compared. The garbage collector's pauses are counted too.
+
+    python -m bench.bench_events [--sizes 1000,10000] [--big] [--samples 300]
+                                 [--mixed 3000] [--concurrency 16] [--cache DIR]
+
+--cache keeps each seeded database in DIR (events-<size>.sqlite3) and copies it for every
+run, so that code before and after a change is measured on the same data. --statements
+prints the slowest SQL statements of each event kind (a diagnostic; it slows the events).
+Numbers go in bench/README.md, never in timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.seed_programme import COORDINATOR, BenchClock, Seeded, address, seed
+from bot.app import App, build_app
+from bot.config import Config, ProgrammeSettings
+from bot.events import Action, Command, Event, Message, Reply
+from bot.store.db import Tx
+
+KINDS = ("help", "onboarding answer", "/find", "Request", "Send", "Accept", "/points",
+         "/admin stats")
+PARTICIPANT_KINDS = KINDS[:-1]
+# What a newcomer types, question after question (the time zone is pressed as a button).
+ONBOARDING = [
+    ["hello", "English", "yes", "mentee", "public speaking and negotiating a raise",
+     "I want to speak up in meetings and ask for a fair salary.", "English and French",
+     "Europe/Paris", "Tue 6-8pm, Thu noon-1pm", "2", "Sales"],
+    ["bonjour", "français", "oui", "mentor", "gestion de projet, management d'équipe",
+     "Quinze ans de gestion de projet, j'aime transmettre.", "français", "Montréal",
+     "mardi 17h-19h", "4", "/skip", "2"],
+]
+DEFAULT_SIZES = (1_000, 10_000)
+
+
+@dataclass
+class Timings:
+    samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, kind: str, seconds: float) -> None:
+        self.samples[kind].append(seconds * 1000)
+
+
+class GcWatch:
+    """Pauses of the cyclic garbage collector while events run."""
+
+    def __init__(self) -> None:
+        self.pauses: dict[int, list[float]] = defaultdict(list)
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses[info["generation"]].append((time.perf_counter() - self._started) * 1000)
+
+    def __enter__(self) -> GcWatch:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
+class Statements:
+    """--statements: time spent in each SQL statement, per event kind (wraps Tx)."""
+
+    def __init__(self) -> None:
+        self.kind = ""
+        self.spent: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+
+    def install(self) -> None:
+        for name in ("execute", "insert", "one", "all", "value", "executemany"):
+            original = getattr(Tx, name)
+            setattr(Tx, name, self._timed(original))
+
+    def _timed(self, original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        watch = self
+
+        async def timed(tx: Tx, sql: str, *args: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return await original(tx, sql, *args)
+            finally:
+                if watch.kind:
+                    watch.spent[watch.kind][" ".join(sql.split())[:160]].append(
+                        (time.perf_counter() - started) * 1000)
+        return timed
+
+    def report(self) -> None:
+        for kind, spent in self.spent.items():
+            total = sum(sum(v) for v in spent.values())
+            calls = sum(len(v) for v in spent.values())
+            print(f"\n  statements of {kind}: {calls} calls, {total:.1f} ms in all")
+            for sql, times in sorted(spent.items(), key=lambda kv: -sum(kv[1]))[:8]:
+                print(f"    {sum(times):8.1f} ms {len(times):5d}× max {max(times):6.2f}  {sql}")
+        self.spent.clear()
+
+
+STATEMENTS: Statements | None = None
+
+
+def config_for(path: Path) -> Config:
+    config = Config()
+    config.bot.database = str(path)
+    config.programmes = {"main": ProgrammeSettings(
+        name="Bench", coordinators=[f"console:local:{COORDINATOR}"])}
+    return config
+
+
+class Runner:
+    """Sends events through Bot.handle and times them."""
+
+    def __init__(self, app: App, timings: Timings) -> None:
+        self.app = app
+        self.timings = timings
+        self.counter = 0
+
+    def _id(self) -> str:
+        self.counter += 1
+        return f"bench-{self.counter}"
+
+    async def send(self, kind: str | None, event: Event) -> list[Reply]:
+        if STATEMENTS is not None:
+            STATEMENTS.kind = kind or ""
+        started = time.perf_counter()
+        replies = await self.app.bot.handle(event)
+        if kind is not None:
+            self.timings.add(kind, time.perf_counter() - started)
+        return replies
+
+    async def say(self, kind: str | None, handle: str, text: str) -> list[Reply]:
+        who = address(handle)
+        if text.startswith("/"):
+            name, _, args = text[1:].partition(" ")
+            return await self.send(kind, Command(who, name, args, self._id()))
+        return await self.send(kind, Message(who, text, self._id()))
+
+    async def press(self, kind: str | None, handle: str, action_id: str,
+                    value: str) -> list[Reply]:
+        return await self.send(kind, Action(address(handle), action_id, value, self._id()))
+
+
+def first_button(replies: list[Reply], action_id: str) -> str | None:
+    for reply in replies:
+        for button in (*reply.buttons, *reply.choices):
+            if button.action_id == action_id:
+                return button.value
+    return None
+
+
+async def onboard(runner: Runner, handle: str, script: list[str], counted: bool) -> int:
+    """A newcomer answers every question; returns how many answers were timed."""
+    timed = 0
+    replies = await runner.say(None, handle, script[0])
+    kind = "onboarding answer" if counted else None
+    for text in script[1:]:
+        replies = await runner.say(kind, handle, text)
+        timed += 1
+        zone = first_button(replies, "onb")
+        if zone and zone.startswith("timezone|") and "Montr" in text:  # the suggested zone
+            replies = await runner.press(kind, handle, "onb", zone)
+            timed += 1
+    return timed
+
+
+async def seeker(runner: Runner, seeded: Seeded, mentee_id: int, counted: bool) -> None:
+    """/find, Request on the first card, Send; the mentor accepts."""
+    handle = seeded.handles[mentee_id]
+    replies = await runner.say("/find" if counted else None, handle, "/find")
+    mentor = first_button(replies, "req.new")
+    if mentor is None:
+        return
+    replies = await runner.press("Request" if counted else None, handle, "req.new", mentor)
+    if first_button(replies, "req.send") is None:
+        return
+    await runner.press("Send" if counted else None, handle, "req.send", mentor)
+    async with runner.app.db.read() as tx:
+        request_id = await tx.value(
+            "SELECT id FROM requests WHERE mentee_id = ? AND mentor_id = ? AND status = 'pending'",
+            (mentee_id, int(mentor)))
+    if request_id is not None:
+        await runner.press("Accept" if counted else None, seeded.handles[int(mentor)],
+                           "req.accept", str(request_id))
+
+
+async def durable_write(app: App, count: int) -> list[float]:
+    times = []
+    for n in range(count):
+        started = time.perf_counter()
+        async with app.db.transaction() as tx:
+            await tx.execute("INSERT INTO meta (key, value) VALUES ('bench', ?)"
+                             " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(n),))
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def stats_with_bystander(runner: Runner, handle: str, samples: int) -> list[float]:
+    """/admin stats `samples` times while a participant sends /help every 2 ms; returns
+    the bystander's latencies measured while stats were running."""
+    done = asyncio.Event()
+    during: list[float] = []
+
+    async def bystander() -> None:
+        while not done.is_set():
+            started = time.perf_counter()
+            await runner.say(None, handle, "/help")
+            during.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(0.002)
+
+    for _ in range(samples):
+        done.clear()
+        task = asyncio.create_task(bystander())
+        await asyncio.sleep(0.003)
+        await runner.say("/admin stats", COORDINATOR, "/admin stats")
+        done.set()
+        await task
+    return during
+
+
+async def mixed(app: App, seeded: Seeded, events: int, concurrency: int,
+                rng: random.Random, fresh: list[str]) -> tuple[float, int, Timings]:
+    """Many people at once: newcomers onboarding, seekers, regulars (help, points)."""
+    timings = Timings()
+    runner = Runner(app, timings)
+    runner.counter = 10_000_000
+    people = [p for p in seeded.mentees + seeded.mentors if p in seeded.handles]
+    sessions: list[Callable[[], Awaitable[int]]] = []
+    budget = 0
+    seekers = iter(seeded.free_mentees)
+    while budget < events:
+        roll = rng.random()
+        if roll < 0.25 and fresh:
+            handle, script = fresh.pop(), rng.choice(ONBOARDING)
+            sessions.append(lambda h=handle, s=script: onboard(runner, h, s, True))
+            budget += len(script)
+        elif roll < 0.55:
+            mentee = next(seekers, None)
+            if mentee is None:
+                continue
+
+            async def seek(m: int = mentee) -> int:
+                await seeker(runner, seeded, m, True)
+                return 4
+            sessions.append(seek)
+            budget += 4
+        else:
+            handle = seeded.handles[rng.choice(people)]
+
+            async def regular(h: str = handle) -> int:
+                await runner.say("/points", h, "/points")
+                await runner.say("help", h, "/help")
+                return 2
+            sessions.append(regular)
+            budget += 2
+    queue: asyncio.Queue[Callable[[], Awaitable[int]]] = asyncio.Queue()
+    for session in sessions:
+        queue.put_nowait(session)
+
+    async def worker() -> None:
+        while not queue.empty():
+            await (queue.get_nowait())()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    count = sum(len(v) for v in timings.samples.values())
+    return elapsed, count, timings
+
+
+async def prepare(size: int, work: Path, cache: Path | None) -> tuple[App, Seeded, float]:
+    """A seeded programme of `size` people in `work`; returns the app, the seed summary and
+    the time start-up (build_app) took on the seeded file."""
+    db_path = work / f"events-{size}.sqlite3"
+    summary_path = None
+    if cache is not None:
+        cached = cache / f"events-{size}.sqlite3"
+        summary_path = cache / f"events-{size}.json"
+        if cached.exists() and summary_path.exists():
+            shutil.copyfile(cached, db_path)
+            started = time.perf_counter()
+            app = await build_app(config_for(db_path), BenchClock())
+            startup = time.perf_counter() - started
+            settle(app)
+            data = json.loads(summary_path.read_text())
+            seeded = Seeded(**{**data, "handles": {int(k): v for k, v in
+                                                    data["handles"].items()}})
+            return app, seeded, startup
+    app = await build_app(config_for(db_path), BenchClock())
+    started = time.perf_counter()
+    seeded = await seed(app, size, progress=lambda line: print(line, flush=True))
+    print(f"  seeded {size:,} people in {time.perf_counter() - started:.0f} s", flush=True)
+    await app.close()
+    if cache is not None and summary_path is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(db_path, cache / db_path.name)
+        summary_path.write_text(json.dumps(seeded.__dict__))
+    started = time.perf_counter()
+    app = await build_app(config_for(db_path), BenchClock())
+    startup = time.perf_counter() - started
+    settle(app)
+    return app, seeded, startup
+
+
+def settle(app: App) -> None:
+    """What bot/runner.py does after start-up (code before issue 12 has no such step)."""
+    if hasattr(app, "settle_memory"):
+        app.settle_memory()
+
+
+async def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any] | None:
+    app, seeded, startup = await prepare(size, work, args.cache)
+    if args.seed_only:
+        await app.close()
+        return None
+    rng = random.Random(size)
+    timings = Timings()
+    runner = Runner(app, timings)
+    try:
+        async with app.db.read() as tx:
+            counts = {table: await tx.value(f"SELECT count(*) FROM {table}") for table in
+                      ("people", "matches", "requests", "meetings", "outbox", "nudges",
+                       "points_ledger", "inbox")}
+            counts["pending outbox"] = await tx.value(
+                "SELECT count(*) FROM outbox WHERE status = 'pending'")
+        gc.collect()
+        tracked = len(gc.get_objects())
+        write = durable_write(app, 300)
+        unit_times = await write
+        unit = statistics.median(unit_times)
+        with GcWatch() as watch:
+            # The first /find of the process (the index of mentors may be built here).
+            first = seeded.free_mentees.pop()
+            started = time.perf_counter()
+            await runner.say(None, seeded.handles[first], "/find")
+            first_find = (time.perf_counter() - started) * 1000
+            samples = args.samples
+            people = seeded.mentees + seeded.mentors
+            for _ in range(samples):
+                await runner.say("help", seeded.handles[rng.choice(people)], "/help")
+            answers = n = 0
+            while answers < samples:
+                answers += await onboard(runner, f"new{n}", ONBOARDING[n % 2], True)
+                n += 1
+            for _ in range(samples):
+                if not seeded.free_mentees:
+                    break
+                await seeker(runner, seeded, seeded.free_mentees.pop(), True)
+            for _ in range(samples):
+                await runner.say("/points", seeded.handles[rng.choice(people)], "/points")
+            during = await stats_with_bystander(runner, seeded.handles[rng.choice(people)],
+                                                args.stats_samples)
+            if STATEMENTS is not None:
+                STATEMENTS.report()
+            fresh = [f"mix{k}" for k in range(args.mixed // 4)]
+            elapsed, count, mixed_timings = await mixed(app, seeded, args.mixed,
+                                                        args.concurrency, rng, fresh)
+        gc_pauses = {gen: (len(p), round(max(p), 1), round(sum(p), 1))
+                     for gen, p in sorted(watch.pauses.items())}
+    finally:
+        await app.close()
+    return {"size": size, "counts": counts, "startup_s": round(startup, 2),
+            "unit_ms": unit, "first_find_ms": first_find, "timings": timings.samples,
+            "during_stats_ms": during, "mixed_per_s": count / elapsed, "mixed_events": count,
+            "mixed_timings": mixed_timings.samples, "gc": gc_pauses,
+            "concurrency": args.concurrency, "tracked_objects": tracked,
+            "tracked_after": len(gc.get_objects())}
+
+
+def table(result: dict[str, Any]) -> str:
+    unit = result["unit_ms"]
+    lines = [f"### {result['size']:,} people",
+             "",
+             f"One write transaction: {unit:.3f} ms (p50 of 300). Start-up on the seeded file "
+             f"{result['startup_s']} s; first /find {result['first_find_ms']:.0f} ms.",
+             "Rows: " + ", ".join(f"{k} {v:,}" for k, v in result["counts"].items()) + ".",
+             "",
+             "| event | n | p50 ms | p99 ms | max ms | p50 × write | p99 × write |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for kind in KINDS:
+        values = result["timings"].get(kind)
+        if not values:
+            continue
+        p50, p99, top = pct(values, 0.5), pct(values, 0.99), max(values)
+        lines.append(f"| {kind} | {len(values)} | {p50:.2f} | {p99:.2f} | {top:.1f} |"
+                     f" ×{p50 / unit:.0f} | ×{p99 / unit:.0f} |")
+    during = result["during_stats_ms"]
+    if during:
+        lines.append(f"| /help while /admin stats runs | {len(during)} | {pct(during, .5):.2f} |"
+                     f" {pct(during, .99):.2f} | {max(during):.1f} | ×{pct(during, .5) / unit:.0f}"
+                     f" | ×{pct(during, .99) / unit:.0f} |")
+    rate = result["mixed_per_s"]
+    mixed_all = [v for values in result["mixed_timings"].values() for v in values]
+    lines += ["",
+              f"Mixed: {result['mixed_events']:,} events, {result['concurrency']} in flight: "
+              f"**{rate:,.0f} events/s** (one event per {1000 / rate:.2f} ms = "
+              f"×{1000 / rate / unit:.1f} write); latency p50 {pct(mixed_all, .5):.2f} ms, "
+              f"p99 {pct(mixed_all, .99):.2f} ms, max {max(mixed_all):.1f} ms.",
+              "GC pauses (generation: count, max ms, total ms): "
+              + (", ".join(f"{g}: {c}, {m}, {t}" for g, (c, m, t) in result["gc"].items())
+                 or "none") + f"; objects tracked by the collector: {result['tracked_objects']:,}"
+              f" before the events, {result['tracked_after']:,} after."]
+    return "\n".join(lines)
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    sizes = list(args.sizes) + ([100_000] if args.big else [])
+    with tempfile.TemporaryDirectory(dir=args.work) as work:
+        for size in sizes:
+            print(f"\n## {size:,} people", flush=True)
+            result = await run_size(size, args, Path(work))
+            if result is None:
+                continue
+            print(table(result), flush=True)
+            if args.json:
+                print("json:", json.dumps({k: v for k, v in result.items()
+                                           if k not in ("timings", "mixed_timings",
+                                                        "during_stats_ms")}))
+
+
+def main() -> None:
+    global STATEMENTS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",") if x],
+                        default=list(DEFAULT_SIZES))
+    parser.add_argument("--big", action="store_true", help="add 100,000 people")
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--stats-samples", type=int, default=20)
+    parser.add_argument("--mixed", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--work", type=Path, default=None,
+                        help="directory for the working copies (default: system temp)")
+    parser.add_argument("--seed-only", action="store_true",
+                        help="only seed the --cache (the first run of a size does it anyway)")
+    parser.add_argument("--statements", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.statements:
+        STATEMENTS = Statements()
+        STATEMENTS.install()
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()
