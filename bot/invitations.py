@@ -96,7 +96,8 @@ async def confirmed(tx: Tx, services: Services, meeting: Meeting, parts: list[Pa
                 "names": every_language(lambda lang, r=reader: names_for(services, parts, r.id,
                                                                          lang)),
                 "when": every_language(lambda lang, r=reader: long_form(
-                    services.catalogue, start, meeting.length, r.timezone, lang)),
+                    services.catalogue, start, meeting.length, r.timezone, lang,
+                    place=r.timezone_place)),
                 "video": every_language(lambda lang: video_line(services, meeting, lang)),
             })
         await _send(tx, reader.id, message, f"{person_prefix(meeting, reader.id)}confirmed", now,
@@ -125,7 +126,8 @@ async def schedule_followups(tx: Tx, services: Services, meeting: Meeting,
                                                                          lang)),
                 "ahead": every_language(lambda lang, b=before: ahead(b, lang)),
                 "when": every_language(lambda lang, r=reader: long_form(
-                    services.catalogue, start, meeting.length, r.timezone, lang)),
+                    services.catalogue, start, meeting.length, r.timezone, lang,
+                    place=r.timezone_place)),
                 "video": every_language(lambda lang: video_line(services, meeting, lang)),
             }), due_at=start - before, key=key, kind="reminder")
             await set_deadline(tx, key, start)  # never after the meeting has begun
@@ -154,7 +156,8 @@ async def cancelled(tx: Tx, services: Services, meeting: Meeting, parts: list[Pa
             params={
                 "by": actor.name if actor else "",
                 "when": every_language(lambda lang, r=reader: long_form(
-                    services.catalogue, start, meeting.length, r.timezone, lang)),
+                    services.catalogue, start, meeting.length, r.timezone, lang,
+                    place=r.timezone_place)),
             })
         await _send(tx, reader.id, message, f"{person_prefix(meeting, reader.id)}cancelled", now,
                     invitation(services, meeting, parts, reader, now, cancelled=True))

@@ -10,6 +10,7 @@ the recipient's zone, so the dispatcher only picks the language at send time.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
@@ -23,6 +24,10 @@ from bot.i18n import LANGUAGES, Catalogue
 from bot.slots import zone
 from bot.timezones import city_name
 
+# Before these, French elides "de" (« heure d'Ottawa », « heure d'Édimbourg »); city names in
+# h and y keep it (« heure de Halifax », « heure de Yaoundé »).
+_VOWELS = frozenset("aeiou")
+
 
 @cache
 def _locale(lang: str) -> Locale:
@@ -34,8 +39,9 @@ def _clock(moment: datetime, lang: str) -> str:
 
 
 def long_form(catalogue: Catalogue, start: datetime, minutes: int, timezone: str,
-              lang: str, *, show_zone: bool = True) -> str:
-    """ "Tuesday, January 12, 2027, 17:00–17:45 (Toronto time)" (the zone when asked)."""
+              lang: str, *, show_zone: bool = True, place: str = "") -> str:
+    """ "Tuesday, January 12, 2027, 17:00–17:45 (Toronto time)" (the zone when asked; `place`
+    is the city the reader typed for it, shown instead of the zone's city)."""
     tz = zone(timezone)
     local = start.astimezone(tz)
     end = (start + timedelta(minutes=minutes)).astimezone(tz)
@@ -43,7 +49,7 @@ def long_form(catalogue: Catalogue, start: datetime, minutes: int, timezone: str
     clock = f"{_clock(local, lang)}{dash}{_clock(end, lang)}"
     day = format_date(local.date(), "full", locale=_locale(lang))
     when = str(_locale(lang).datetime_formats["full"]).format(clock, day)
-    return with_zone(catalogue, when, timezone, lang) if show_zone else when
+    return with_zone(catalogue, when, timezone, lang, place=place) if show_zone else when
 
 
 def short_form(start: datetime, timezone: str, lang: str) -> str:
@@ -58,19 +64,33 @@ def day_form(moment: datetime, timezone: str, lang: str) -> str:
     return format_date(local.date(), "long", locale=_locale(lang))
 
 
-def with_zone(catalogue: Catalogue, text: str, timezone: str, lang: str) -> str:
-    city = city_name(timezone, lang) if timezone else ""
+def with_zone(catalogue: Catalogue, text: str, timezone: str, lang: str, *,
+              place: str = "") -> str:
+    """ "… (heure de Montréal)": the reader's own place when they typed one, else the zone's."""
+    city = _city(timezone, lang, place)
     if not city:
         return catalogue.text(lang, "meetings.in_utc", when=text)
-    return catalogue.text(lang, "meetings.in_zone", when=text, city=city)
+    return catalogue.text(lang, _elided("meetings.in_zone", city), when=text, city=city)
 
 
-def zone_name(catalogue: Catalogue, timezone: str, lang: str) -> str:
-    """ "Toronto time" / "heure de Toronto" (or UTC) for a hint under a question."""
-    city = city_name(timezone, lang) if timezone else ""
+def zone_name(catalogue: Catalogue, timezone: str, lang: str, *, place: str = "") -> str:
+    """ "Toronto time" / "heure de Montréal" (or UTC) for a hint under a question."""
+    city = _city(timezone, lang, place)
     if not city:
         return "UTC"
-    return catalogue.text(lang, "meetings.zone_name", city=city)
+    return catalogue.text(lang, _elided("meetings.zone_name", city), city=city)
+
+
+def _city(timezone: str, lang: str, place: str) -> str:
+    if not timezone:
+        return ""
+    return place or city_name(timezone, lang)
+
+
+def _elided(key: str, city: str) -> str:
+    """French writes « heure d'Ottawa »: the key whose text elides "de" before a vowel."""
+    first = unicodedata.normalize("NFD", city[:1]).lower()[:1]
+    return f"{key}_elided" if first in _VOWELS else key
 
 
 def ahead(delta: timedelta, lang: str) -> str:

@@ -140,7 +140,8 @@ async def _offer(ctx: Context, meeting: Meeting, *, moving: bool) -> list[Reply]
         proposal = await store.propose(ctx.tx, meeting, ctx.person, ctx.person, [], ctx.now)
         await _ask_time(ctx, proposal)
         return [ctx.say("meetings.no_common_slot", names=names, days=horizon,
-                        zone=zone_name(ctx.services.catalogue, ctx.person.timezone, ctx.lang))]
+                        zone=zone_name(ctx.services.catalogue, ctx.person.timezone, ctx.lang,
+                                       place=ctx.person.timezone_place))]
     if meeting.is_group:
         proposal = await store.propose(ctx.tx, meeting, ctx.person, ctx.person, starts, ctx.now)
         return [await _show_again(ctx, meeting, proposal)]
@@ -161,7 +162,7 @@ def _when(ctx: Context, meeting: Meeting, start: datetime | None = None, *,
     moment = start or meeting.starts_at
     assert moment is not None
     return long_form(ctx.services.catalogue, moment, meeting.length, ctx.person.timezone,
-                     ctx.lang, show_zone=show_zone)
+                     ctx.lang, show_zone=show_zone, place=ctx.person.timezone_place)
 
 
 def _when_for(services: Services, meeting: Meeting, reader: Person) -> dict[str, Any]:
@@ -169,7 +170,8 @@ def _when_for(services: Services, meeting: Meeting, reader: Person) -> dict[str,
     start = meeting.starts_at
     assert start is not None
     return every_language(lambda lang: long_form(services.catalogue, start, meeting.length,
-                                                 reader.timezone, lang))
+                                                 reader.timezone, lang,
+                                                 place=reader.timezone_place))
 
 
 def _proposal_message(services: Services, meeting: Meeting, proposal: Proposal,
@@ -185,11 +187,13 @@ def _proposal_message(services: Services, meeting: Meeting, proposal: Proposal,
                 OutButton("meetings.decline_button", A_DECLINE, str(proposal.id)))
 
     def when(lang: str, start: datetime) -> str:
-        return long_form(services.catalogue, start, meeting.length, reader.timezone, lang)
+        return long_form(services.catalogue, start, meeting.length, reader.timezone, lang,
+                         place=reader.timezone_place)
 
     params: dict[str, Any] = {
         "name": proposer.name, "length": meeting.length,
-        "zone": every_language(lambda lang: zone_name(services.catalogue, reader.timezone, lang)),
+        "zone": every_language(lambda lang: zone_name(services.catalogue, reader.timezone, lang,
+                                                      place=reader.timezone_place)),
     }
     if counter:
         params["proposed"] = every_language(lambda lang: when(lang, proposal.slots[0]))
@@ -311,7 +315,8 @@ async def press_other(ctx: Context, value: str) -> list[Reply]:
     assert proposal is not None
     await _ask_time(ctx, proposal)
     return [ctx.say("meetings.ask_time",
-                    zone=zone_name(ctx.services.catalogue, ctx.person.timezone, ctx.lang))]
+                    zone=zone_name(ctx.services.catalogue, ctx.person.timezone, ctx.lang,
+                                       place=ctx.person.timezone_place))]
 
 
 async def flow_time(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
@@ -490,7 +495,8 @@ async def cmd_meetings(ctx: Context, args: str) -> list[Reply]:
     past = await store.meetings_of(ctx.tx, ctx.person.id, upcoming=False, now=ctx.now, limit=5)
     if not upcoming and not past:
         return [ctx.say("meetings.none")]
-    zone_text = zone_name(ctx.services.catalogue, ctx.person.timezone, ctx.lang)
+    zone_text = zone_name(ctx.services.catalogue, ctx.person.timezone, ctx.lang,
+                          place=ctx.person.timezone_place)
     lines = [ctx.t("meetings.list_upcoming", zone=zone_text)]
     buttons: list[Button] = []
     for meeting in upcoming:

@@ -20,7 +20,7 @@ from bot.events import Button, Reply
 from bot.languages import language_name, parse_languages
 from bot.parse_errors import ParseError
 from bot.store.state import Conversation, clear_conversation, get_conversation, set_conversation
-from bot.timezones import format_timezone, resolve_timezone
+from bot.timezones import format_timezone, read_zone_choice, resolve_timezone, zone_choice
 
 FLOW = "onboarding"
 EDIT_FLOW = "edit"
@@ -199,14 +199,18 @@ def ask_timezone(ctx: Context) -> Reply:
 
 
 async def parse_timezone(ctx: Context, text: str) -> Accepted:
+    choice = read_zone_choice(text)  # a zone name, or a pressed "America/Toronto@Montréal"
+    if choice:
+        zone, place = choice
+        return Accepted({"timezone": zone, "timezone_place": place}, ctx.t(
+            "onboarding.timezone_understood",
+            timezone=format_timezone(zone, ctx.lang, place=place)))
     guess = resolve_timezone(text, ctx.lang)
-    if guess.exact:
-        return Accepted({"timezone": guess.exact}, ctx.t(
-            "onboarding.timezone_understood", timezone=format_timezone(guess.exact, ctx.lang)))
     shown = text[:40]
     if guess.suggestions:
         raise Invalid(ctx.reply(ctx.t("onboarding.timezone_suggest", text=shown), [
-            Button(format_timezone(name, ctx.lang), ACTION, f"timezone|{name}")
+            Button(format_timezone(name, ctx.lang, place=guess.place), ACTION,
+                   f"timezone|{zone_choice(name, guess.place)}")
             for name in guess.suggestions
         ]))
     raise Invalid(ctx.say("onboarding.timezone_invalid", text=shown))

@@ -20,7 +20,7 @@ PROFILE_FIELDS = (
 )
 _WRITABLE = frozenset({
     *PROFILE_FIELDS, "display_name", "handle", "language", "status", "consent_at",
-    "paused", "reverse", "manager_id", "onboarded_at", "programme_id",
+    "paused", "reverse", "manager_id", "onboarded_at", "programme_id", "timezone_place",
 })
 
 
@@ -39,6 +39,7 @@ class Person:
     goals: str = ""
     languages: list[str] = field(default_factory=list)
     timezone: str = ""
+    timezone_place: str = ""  # the city the person typed for it ("Montréal"), shown in times
     availability: list[tuple[int, int, int]] = field(default_factory=list)
     seniority: int = 0
     department: str = ""
@@ -116,6 +117,8 @@ async def update(tx: Tx, person: Person, now: datetime, **changes: Any) -> Perso
     unknown = set(changes) - _WRITABLE
     if unknown:
         raise ValueError(f"not writable: {sorted(unknown)}")
+    if "timezone" in changes and "timezone_place" not in changes:
+        changes["timezone_place"] = ""  # a place belongs to the zone it was typed for
     columns, values = [], []
     for name, value in changes.items():
         columns.append(f"{name} = ?")

@@ -24,7 +24,8 @@ def _value(ctx: Context, field: str) -> str:
         case "languages":
             return ctx.join([language_name(c, ctx.lang) for c in person.languages]) or none
         case "timezone":
-            return format_timezone(person.timezone, ctx.lang) if person.timezone else none
+            return format_timezone(person.timezone, ctx.lang, place=person.timezone_place) \
+                if person.timezone else none
         case "availability":
             return format_availability(person.availability, ctx.lang) or none
         case "seniority":

@@ -13,6 +13,11 @@ buttons. Suggestions come from, in order:
 3. names of countries that have a single time zone ("Sénégal", "France");
 4. typos of any of the above and of full zone names ("Amercia/Toronto", "Pariss").
 
+When the text named a city, the guess also carries that city as the bot will show it back
+(`TzGuess.place`: "montreal" -> "Montréal"), so that a person in Montréal reads "heure de
+Montréal", not the zone's own city "Toronto". `zone_choice` packs a zone and a place into one
+button value; `read_zone_choice` unpacks it.
+
 Suggestions are always *preferred* names: zones listed in the tz database's `zone.tab`
 (one per country region, e.g. "Africa/Dakar") or `Etc/UTC`; a legacy link is replaced by
 the zone it points to ("America/Montreal" -> "America/Toronto"). Indexes are built once,
@@ -38,6 +43,7 @@ from bot.parse_errors import fold
 MAX_SUGGESTIONS = 3
 # No time zone, city or abbreviation is longer; longer text is a paste accident.
 _MAX_INPUT = 80
+_MAX_PLACE = 40
 _FUZZY_CUTOFF = 82
 _LANGS = ("en", "fr")
 _AREAS = {
@@ -223,18 +229,24 @@ _MAJOR_ZONES = (
 )
 
 # Large cities that are not time zone names, in English and French spellings.
+# Spelled as they are shown back ("heure de Trois-Rivières"); matching folds them.
 _EXTRA_CITIES: dict[str, str] = {
-    "quebec": "America/Toronto",
-    "ville de quebec": "America/Toronto",
-    "quebec city": "America/Toronto",
-    "ottawa": "America/Toronto",
-    "gatineau": "America/Toronto",
-    "laval": "America/Toronto",
-    "sherbrooke": "America/Toronto",
-    "trois rivieres": "America/Toronto",
-    "saguenay": "America/Toronto",
+    "Montréal": "America/Toronto",
+    "Québec": "America/Toronto",
+    "Ville de Québec": "America/Toronto",
+    "Quebec City": "America/Toronto",
+    "Ottawa": "America/Toronto",
+    "Gatineau": "America/Toronto",
+    "Laval": "America/Toronto",
+    "Longueuil": "America/Toronto",
+    "Sherbrooke": "America/Toronto",
+    "Trois-Rivières": "America/Toronto",
+    "Saguenay": "America/Toronto",
+    "Lévis": "America/Toronto",
+    "Rimouski": "America/Toronto",
+    "Rouyn-Noranda": "America/Toronto",
     "calgary": "America/Edmonton",
-    "geneve": "Europe/Zurich",
+    "Genève": "Europe/Zurich",
     "geneva": "Europe/Zurich",
     "genf": "Europe/Zurich",
     "lausanne": "Europe/Zurich",
@@ -304,6 +316,7 @@ class TzGuess:
 
     exact: str | None
     suggestions: tuple[str, ...] = ()
+    place: str = ""  # the city named, spelled to be shown back ("Montréal"); "" otherwise
 
 
 def resolve_timezone(text: str, lang: str = "en") -> TzGuess:
@@ -330,12 +343,32 @@ def resolve_timezone(text: str, lang: str = "en") -> TzGuess:
     place = " ".join(words)
     hits = _places_in(words, index.places)
     if hits:
-        return TzGuess(None, _ranked(hits))
-    return TzGuess(None, _fuzzy(place, index))
+        return TzGuess(None, _ranked(hits), _city_in(words, index.cities))
+    zones, key = _fuzzy(place, index)
+    return TzGuess(None, zones, index.cities.get(key, ""))
 
 
-def format_timezone(name: str, lang: str, *, at: datetime | None = None) -> str:
-    """Show a zone: "Europe/Paris (Paris, UTC+01:00)"; the city is in `lang`.
+_CHOICE = "@"  # "America/Toronto@Montréal": no zone name contains it
+
+
+def zone_choice(name: str, place: str = "") -> str:
+    """A zone and the place to show with it, as one text (a button value)."""
+    return f"{name}{_CHOICE}{place}" if place else name
+
+
+def read_zone_choice(text: str) -> tuple[str, str] | None:
+    """(zone, place) from `zone_choice`'s text, or None when it is not an exact zone."""
+    name, _, place = text.strip().partition(_CHOICE)
+    exact = resolve_timezone(name).exact
+    if exact is None:
+        return None
+    shown = " ".join(place.split())[:_MAX_PLACE]
+    return exact, shown if shown and exact in resolve_timezone(shown).suggestions else ""
+
+
+def format_timezone(name: str, lang: str, *, at: datetime | None = None, place: str = "") -> str:
+    """Show a zone: "Europe/Paris (Paris, UTC+01:00)"; the city is in `lang`, or the place
+    the person named ("America/Toronto (Montréal, UTC-05:00)").
 
     The offset is the one in force at `at`; without `at` it is the zone's standard
     (winter) offset, which keeps this function independent of the clock.
@@ -348,7 +381,7 @@ def format_timezone(name: str, lang: str, *, at: datetime | None = None) -> str:
         offset = min(moment.astimezone(zone).utcoffset() or timedelta(0) for moment in _REFERENCE)
     else:
         offset = at.astimezone(zone).utcoffset() or timedelta(0)
-    city = city_name(name, lang)
+    city = place or city_name(name, lang)
     shown = format_offset(offset)
     return f"{name} ({city}, {shown})" if city else f"{name} ({shown})"
 
@@ -421,16 +454,28 @@ def _places_in(words: list[str], places: dict[str, tuple[str, ...]]) -> list[str
     return list(dict.fromkeys(found))
 
 
-def _fuzzy(place: str, index: _Index) -> tuple[str, ...]:
+def _city_in(words: list[str], cities: dict[str, str]) -> str:
+    """The city named by the longest run of 1-3 words ("i live in montreal" -> "Montréal")."""
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            city = cities.get(" ".join(words[start : start + size]))
+            if city:
+                return city
+    return ""
+
+
+def _fuzzy(place: str, index: _Index) -> tuple[tuple[str, ...], str]:
+    """Zones of the places closest to `place`, and the closest place's key."""
     if len(place) < 3:
-        return ()
+        return (), ""
     matches = process.extract(
         place, index.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=10
     )
     zones: list[str] = []
     for key, _score, _pos in matches:
         zones.extend(index.places[key])
-    return tuple(dict.fromkeys(zones))[:MAX_SUGGESTIONS]
+    best = matches[0][0] if matches else ""
+    return tuple(dict.fromkeys(zones))[:MAX_SUGGESTIONS], best
 
 
 def _ranked(zones: list[str]) -> tuple[str, ...]:
@@ -449,6 +494,7 @@ class _Index:
     places: dict[str, tuple[str, ...]]  # folded place or zone name -> zones
     fuzzy_keys: tuple[str, ...]
     offsets: dict[str, tuple[timedelta, ...]]  # zone -> (standard, summer)
+    cities: dict[str, str]  # folded city name -> how it is shown ("montreal" -> "Montréal")
 
 
 @cache
@@ -465,24 +511,30 @@ def _index() -> _Index:
     exact_names = {_key(name).replace(" ", ""): canonical[name] for name in available}
     places: dict[str, list[str]] = {}
 
-    def add(place: str, zone: str) -> None:
+    cities: dict[str, str] = {}
+
+    def add(place: str, zone: str, *, city: bool = False) -> None:
         key = _key(place)
         if key and zone in preferred and zone not in places.setdefault(key, []):
             places[key].append(zone)
+        if key and city and "/" not in place:
+            cities.setdefault(key, place.replace("_", " "))
+
+    # Hand-spelled cities first, so that their spelling ("Montréal") is the one shown.
+    for city, zone in _EXTRA_CITIES.items():
+        add(city, zone, city=True)
 
     for zone in sorted(preferred):
         add(zone, zone)
         if zone.split("/", 1)[0] in _AREAS:
-            add(zone.rsplit("/", 1)[-1], zone)
             for lang in _LANGS:
-                add(city_name(zone, lang), zone)
+                add(city_name(zone, lang), zone, city=True)
+            add(zone.rsplit("/", 1)[-1], zone, city=True)
     for link in sorted(links):
         last = link.rsplit("/", 1)[-1]
         if link in canonical and link.split("/", 1)[0] in _AREAS and _key(last) not in _NOT_PLACES:
-            add(last, canonical[link])
+            add(last, canonical[link], city=True)
             add(link, canonical[link])
-    for city, zone in _EXTRA_CITIES.items():
-        add(city, zone)
     territory_zones = get_global("territory_zones")
     for lang in _LANGS:
         for code, country in _locale(lang).territories.items():
@@ -492,7 +544,7 @@ def _index() -> _Index:
 
     offsets = {zone: _offsets(zone) for zone in preferred}
     frozen = {key: tuple(zones) for key, zones in places.items()}
-    return _Index(frozenset(preferred), exact_names, frozen, tuple(frozen), offsets)
+    return _Index(frozenset(preferred), exact_names, frozen, tuple(frozen), offsets, cities)
 
 
 def _offsets(name: str) -> tuple[timedelta, ...]:
