@@ -21,13 +21,15 @@ from bot.config import Config
 from bot.context import Services
 from bot.core import Bot
 from bot.dispatcher import Dispatcher
-from bot.i18n import Catalogue
+from bot.i18n import LANGUAGES, Catalogue
+from bot.languages import parse_languages
 from bot.matchmaking import Matchmaker, weights_from
 from bot.router import Router
 from bot.store.db import Database
 from bot.store.state import get_meta, set_meta
+from bot.timezones import resolve_timezone
 from bot.transport import Transport
-from matching.topics import Taxonomy
+from matching.topics import Taxonomy, known_words
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +53,18 @@ class App:
     bot: Bot
     _settling: asyncio.Task[None] | None = field(default=None, repr=False)
 
-    def settle_memory(self) -> None:
-        """For a long-running bot, once started: when the matching indexes (built in a
-        thread) are ready, everything built so far lives as long as the process, so the
-        garbage collector stops walking it at every full collection (`gc.freeze`), and
-        young objects are collected less often (GC_THRESHOLDS). Not for tests: they build
-        many apps in one process."""
+    def settle_memory(self) -> asyncio.Task[None]:
+        """For a long-running bot, once started (a task; the bot serves meanwhile): what
+        the first onboarding answers would load is loaded in a thread (`warm_up`), and when
+        the matching indexes (built in a thread) are ready too, everything built so far
+        lives as long as the process, so the garbage collector stops walking it at every
+        full collection (`gc.freeze`); young objects are collected less often
+        (GC_THRESHOLDS). Not for tests: they build many apps in one process."""
         self._settling = asyncio.ensure_future(self._settle())
+        return self._settling
 
     async def _settle(self) -> None:
+        await asyncio.to_thread(warm_up)
         await self.services.matchmaker.wait_ready()
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
@@ -76,6 +81,16 @@ class App:
         if self._settling is not None:
             self._settling.cancel()
         await self.db.close()
+
+
+def warm_up() -> None:
+    """Load once what an event would otherwise load on first use (about 2.5 s in all):
+    language names in both languages (babel), time-zone names, and the word lists that
+    tell a typo from a real word (matching.topics.known_words)."""
+    for lang in LANGUAGES:
+        parse_languages("English, français", lang)
+        resolve_timezone("Paris", lang)
+    known_words()
 
 
 # Feature modules, each with `register(router, registry)`; /help lists commands in this order.
@@ -96,6 +111,14 @@ def build_router() -> Router:
 
 async def build_app(config: Config, clock: Clock, database: str | Path | None = None) -> App:
     db = await Database.open(database or config.bot.database)
+    try:
+        return await _wire(db, config, clock)
+    except BaseException:
+        await db.close()  # else its thread outlives the failure and the process never exits
+        raise
+
+
+async def _wire(db: Database, config: Config, clock: Clock) -> App:
     content = config.content_path()
     catalogue = Catalogue.load(content / "i18n")
     taxonomy = Taxonomy.load(content / "topics.toml")

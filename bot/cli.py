@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from bot import __version__
 from bot.config import Config, ConfigError, load_config
+from bot.store.db import DatabaseError
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -111,42 +113,73 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
         return 2
-    from bot.logs import secrets_of, setup_logging
+    from bot.logs import Redactor, secrets_of, setup_logging
 
     adapters_configured = config.slack_enabled or config.telegram_enabled
     quiet = args.command in ("console", "export") or (args.command == "run"
                                                        and not adapters_configured)
     setup_logging(config.bot.log_level, quiet=quiet, secrets=secrets_of(config))
-    try:
-        match args.command:
-            case "check-config":
-                return check_config(config)
-            case "export":
-                return asyncio.run(export(config, args))
-            case "match":
-                return asyncio.run(match_cohort(config, args))
-            case "console" | "run":
-                from bot.runner import run
+    if args.command != "check-config":
+        from bot.startup import problems
 
-                return asyncio.run(run(config, console_only=args.command == "console",
-                                       demo=args.demo, simulated=args.clock == "simulated",
-                                       echo=getattr(args, "echo", False),
-                                       start=getattr(args, "start", None)))
+        found = problems(config, adapters=args.command == "run" and adapters_configured)
+        if found:  # the same lines as check-config, before anything is opened
+            for problem in found:
+                print(f"mentorbot: {problem}", file=sys.stderr)
+            return 2
+    try:
+        return _command(args, config)
     except KeyboardInterrupt:
         return 130
+    except (ConfigError, DatabaseError) as exc:
+        print(f"mentorbot: {Redactor(secrets_of(config))(str(exc))}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # Whatever failed, everything opened is closed by now (the commands close the app
+        # in `finally`), so the process ends; one line, the traceback only at DEBUG.
+        logging.getLogger(__name__).debug("failed", exc_info=True)
+        message = Redactor(secrets_of(config))(f"{type(exc).__name__}: {exc}")
+        print(f"mentorbot: {message.splitlines()[0] if message.strip() else message}",
+              file=sys.stderr)
+        return 1
+
+
+def _command(args: argparse.Namespace, config: Config) -> int:
+    match args.command:
+        case "check-config":
+            return check_config(config)
+        case "export":
+            return asyncio.run(export(config, args))
+        case "match":
+            return asyncio.run(match_cohort(config, args))
+        case "console" | "run":
+            from bot.runner import run
+
+            return asyncio.run(run(config, console_only=args.command == "console",
+                                   demo=args.demo, simulated=args.clock == "simulated",
+                                   echo=getattr(args, "echo", False),
+                                   start=getattr(args, "start", None)))
     return 2
 
 
 def check_config(config: Config) -> int:
-    print(f"config: {config.source} is valid")
-    print(f"database: {config.bot.database}")
+    """Say what would start, and every problem `run` would refuse to start on (exit 2)."""
+    from bot.startup import problems
+
+    found = problems(config, adapters=True, thorough=True)
+    print(f"config: {config.source} " + (f"has {len(found)} problem(s)" if found
+                                         else "is valid"))
+    exists = Path(config.bot.database).exists() or config.bot.database == ":memory:"
+    print(f"database: {config.bot.database}" + ("" if exists else " (will be created)"))
     for code, programme in config.programmes.items():
         print(f"programme {code}: {programme.name} "
               f"({len(programme.coordinators)} coordinator(s))")
     adapters = [name for name, on in (("slack", config.slack_enabled),
                                       ("telegram", config.telegram_enabled)) if on]
     print(f"would start: {', '.join(adapters) if adapters else 'console'}")
-    return 0
+    for problem in found:
+        print(f"mentorbot: {problem}", file=sys.stderr)
+    return 2 if found else 0
 
 
 async def export(config: Config, args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ unknown key or a wrong type stops the start with a message naming the key and it
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
@@ -144,6 +145,10 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("slack", "mode"): ("http", "socket"),
     ("telegram", "mode"): ("polling", "webhook"),
 }
+# Numbers with an upper bound too (every number must be finite and not negative).
+_MAXIMA: dict[tuple[str, str], int] = {("slack", "port"): 65535, ("telegram", "port"): 65535}
+# Strings (or lists of strings) that must read as durations: "6h", "24h", "30m", "1w".
+_DURATIONS = frozenset({("scheduler", "grace_period"), ("meetings", "reminders")})
 
 
 def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -165,6 +170,7 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     builder = _Builder(source, text)
     config = builder.build(data)
     _apply_env(config, env)
+    _check_values(config, env)
     config.source = source
     return config
 
@@ -238,8 +244,12 @@ class _Builder:
         choices = _CHOICES.get((path[0], path[-1])) if len(path) == 2 else None
         if choices and value not in choices:
             self.fail(path, f"must be one of {', '.join(choices)} (got {value!r})")
-        if expected in (int, float) and value < 0:
-            self.fail(path, "must not be negative")
+        if len(path) == 2:
+            problem = _value_problem(path[0], path[-1], value)
+        else:
+            problem = _number_problem(value, None) if expected in (int, float) else ""
+        if problem:
+            self.fail(path, problem)
         return value
 
 
@@ -270,6 +280,41 @@ def _apply_env(config: Config, env: Mapping[str, str]) -> None:
             if choices and value not in choices:
                 raise ConfigError(f"environment {name} must be one of {', '.join(choices)}")
             setattr(settings, f.name, value)
+
+
+def _number_problem(value: float, maximum: int | None) -> str:
+    if not math.isfinite(value):
+        return f"must be a finite number (got {value})"
+    if value < 0:
+        return "must not be negative"
+    if maximum is not None and value > maximum:
+        return f"must be at most {maximum} (got {value})"
+    return ""
+
+
+def _value_problem(section: str, key: str, value: Any) -> str:
+    """What is wrong with a value of the right type (a bound, a duration), or ""."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _number_problem(value, _MAXIMA.get((section, key)))
+    if (section, key) in _DURATIONS:
+        from bot.clock import parse_duration
+
+        for item in value if isinstance(value, list) else [value]:
+            if parse_duration(item) is None:
+                return f"must be a duration such as 30m, 6h, 2d or 1w (got {item!r})"
+    return ""
+
+
+def _check_values(config: Config, env: Mapping[str, str]) -> None:
+    """After the environment overrides: the checks the file's values already went through."""
+    for section in ("bot", "matching", "meetings", "scheduler", "privacy", "slack", "telegram"):
+        settings = getattr(config, section)
+        for f in dataclasses.fields(settings):
+            problem = _value_problem(section, f.name, getattr(settings, f.name))
+            if problem:
+                name = f"{ENV_PREFIX}{section}_{f.name}".upper()
+                raise ConfigError(f"[{section}] {f.name} {problem} (from environment {name})"
+                                  if name in env else f"[{section}] {f.name} {problem}")
 
 
 def _line_of(lines: list[str], path: list[str]) -> int | None:

@@ -76,6 +76,7 @@ async def erase(tx: Tx, schema: Schema, person_ids: Sequence[int]) -> Erasure:
     result = Erasure()
     if not ids:
         return result
+    tx.checkpoint_after_commit()  # so that no copy stays in the file's free space or the WAL
     await note_erased(tx, ids)  # the matching index cannot see a row that is gone
     await _count_for_statistics(tx, schema, ids)
     for ref in schema.person_refs:

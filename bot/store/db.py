@@ -5,6 +5,7 @@ so that sqlite3 opens no implicit transaction; `BEGIN IMMEDIATE` for every write
 (a deferred read-then-write fails at once with SQLITE_BUSY); one `asyncio.Lock` per connection
 from BEGIN to COMMIT, because aiosqlite serves every coroutine on one thread and two
 coroutines must never interleave inside one transaction.
+
 Inside a transaction, statements run straight on the sqlite3 connection from the event loop's
 thread: the lock already makes the connection ours from BEGIN to COMMIT, and an indexed
 lookup takes a few microseconds where a round trip to aiosqlite's thread takes 50-200.
@@ -17,7 +18,9 @@ Heavy reads use `snapshot()`, a second connection whose statements run on its ow
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -35,13 +38,23 @@ YIELD_SECONDS = 0.02
 CACHED_STATEMENTS = 512  # the code base has a few hundred distinct statements
 
 
+class DatabaseError(Exception):
+    """The database file cannot be used; the message names it, says why and what to do."""
+
+
 class Tx:
     """A handle on the open transaction (or read session) of a `Database`."""
 
     def __init__(self, conn: aiosqlite.Connection, raw: sqlite3.Connection | None = None) -> None:
         self._conn = conn
+        self.wants_checkpoint = False
         self._raw = raw  # the same connection, usable from the loop's thread
         self._yield_at = time.perf_counter() + YIELD_SECONDS
+
+    def checkpoint_after_commit(self) -> None:
+        """Once this transaction commits, checkpoint the WAL into the database file and empty
+        it: what was deleted (with secure_delete on) is then gone from both files."""
+        self.wants_checkpoint = True
 
     async def _inline(self) -> sqlite3.Connection | None:
         if self._raw is not None and time.perf_counter() >= self._yield_at:
@@ -120,19 +133,32 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
+        """Open (creating it if needed) and migrate. A file that cannot be used raises
+        DatabaseError saying which and why, with the connection (and its thread) closed."""
         path = str(path)
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False,
-                                       cached_statements=CACHED_STATEMENTS)
-        conn.row_factory = sqlite3.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        db = cls(conn, path)
-        db._raw = _raw_connection(conn)
-        await db.migrate()
+            _prepare_folder(path)
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False,
+                                           cached_statements=CACHED_STATEMENTS)
+        except sqlite3.Error as exc:
+            raise DatabaseError(describe(path, exc)) from exc
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            # Deleted rows are overwritten with zeros, not left in free space (/forget).
+            await conn.execute("PRAGMA secure_delete = ON")
+            db = cls(conn, path)
+            db._raw = _raw_connection(conn)
+            await db.migrate()
+        except BaseException as exc:
+            await conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise DatabaseError(describe(path, exc)) from exc
+            raise
         return db
 
     async def close(self) -> None:
@@ -148,13 +174,16 @@ class Database:
         """A write transaction: everything inside commits together or not at all."""
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
+            tx = Tx(self._conn, self._raw)
             try:
-                yield Tx(self._conn, self._raw)
+                yield tx
             except BaseException:
                 await self._conn.execute("ROLLBACK")
                 raise
             else:
                 await self._conn.execute("COMMIT")
+                if tx.wants_checkpoint:
+                    await self._checkpoint()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
@@ -194,6 +223,9 @@ class Database:
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
             )
             done = {row[0] for row in await tx.all("SELECT version FROM schema_migrations")}
+            newer = newer_schema_problem(self.path, done)
+            if newer:
+                raise DatabaseError(newer)
             for version, name, sql in _migration_files():
                 if version in done:
                     continue
@@ -203,6 +235,8 @@ class Database:
                     "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (version, name)
                 )
                 applied.append(version)
+            # Always a write, so that a read-only file is refused now, not at the first event.
+            await tx.execute(f"PRAGMA user_version = {newest_schema()}")
         if applied:
             log.info("db.migrated", extra={"versions": applied})
         return applied
@@ -215,6 +249,132 @@ class Database:
                 await self._conn.backup(dest)
             finally:
                 await dest.close()
+
+    async def _checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate it (called under the lock, after
+        a COMMIT that asked for it). With secure_delete, the pages copied hold zeros where
+        the deleted rows were, and the WAL keeps no older copy of them."""
+        try:
+            async with self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                row = await cursor.fetchone()
+        except sqlite3.Error as exc:
+            log.warning("db.checkpoint_failed", extra={"error": type(exc).__name__})
+            return
+        if row is not None and row[0]:
+            # A reader of another process kept part of the WAL; the next checkpoint ends it.
+            log.warning("db.checkpoint_incomplete", extra={"wal_pages": row[1],
+                                                           "copied": row[2]})
+
+
+def newest_schema() -> int:
+    """The highest migration this code knows."""
+    return max(version for version, _, _ in _migration_files())
+
+
+def newer_schema_problem(path: str, versions: Iterable[int]) -> str:
+    found, newest = max(versions, default=0), newest_schema()
+    if found <= newest:
+        return ""
+    return (f"database {path} was created by a newer mentorbot (schema {found} > {newest}); "
+            "run that version, or restore a backup made before it")
+
+
+def describe(path: str, error: sqlite3.Error) -> str:
+    """What an SQLite error at open time means for the person starting the bot."""
+    name = getattr(error, "sqlite_errorname", "")
+    if name == "SQLITE_NOTADB":
+        return (f"database {path} is not a SQLite database ({error}); point [bot] database "
+                "at the bot's own file")
+    if name.startswith("SQLITE_CORRUPT"):
+        return f"database {path} is damaged ({error}); restore it from a backup"
+    if name.startswith("SQLITE_READONLY"):
+        return (f"database {path} is read-only ({error}); the bot must be able to write the "
+                "file and its folder")
+    if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        return f"database {path} is locked by another program ({error})"
+    if name.startswith("SQLITE_CANTOPEN"):
+        return f"database {path} cannot be opened ({error})"
+    return f"database {path}: {error}"
+
+
+def folder_problem(path: str) -> str:
+    """Why the bot could not write `path` and the -wal and -shm files SQLite keeps beside it
+    (a read-only file or folder, a folder that cannot be created), or ""."""
+    file = Path(path)
+    if file.is_dir():
+        return f"database {path} is a folder, not a file"
+    folder = file.parent
+    if not folder.exists():
+        parent = next((p for p in folder.parents if p.exists()), None)
+        if parent is None or os.access(parent, os.W_OK | os.X_OK):
+            return ""
+        return f"database folder {folder} cannot be created ({parent} is not writable)"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (f"database folder {folder} is not writable (SQLite keeps {file.name}-wal and "
+                f"{file.name}-shm beside the database)")
+    if file.exists() and not os.access(file, os.R_OK | os.W_OK):
+        return f"database {path} is read-only; the bot must be able to write it"
+    return ""
+
+
+def _prepare_folder(path: str) -> None:
+    problem = folder_problem(path)
+    if problem:
+        raise DatabaseError(problem)
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"database folder {Path(path).parent} cannot be created "
+                            f"({exc.strerror})") from exc
+
+
+def inspect_file(path: str, *, thorough: bool = False) -> list[str]:
+    """What would stop `Database.open` on this file, found without changing it. `thorough`
+    (check-config) also runs SQLite's quick_check and looks for the tables this version
+    needs; both read the whole file, too slow for every start."""
+    if path == ":memory:":
+        return []
+    problem = folder_problem(path)
+    if problem or not Path(path).exists():
+        return [problem] if problem else []
+    try:
+        conn = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return [describe(path, exc)]
+    try:
+        tables = {row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        versions = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")} \
+            if "schema_migrations" in tables else set()
+        problem = newer_schema_problem(path, versions)
+        if problem or not thorough:
+            return [problem] if problem else []
+        check = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        if check != ["ok"]:
+            return [f"database {path} is damaged ({check[0]}); restore it from a backup"]
+        missing = sorted(expected_tables() - tables) if versions else []
+        if missing and max(versions) == newest_schema():
+            return [f"database {path} lacks tables this version needs: {', '.join(missing)}"]
+        return []
+    except sqlite3.Error as exc:
+        return [describe(path, exc)]
+    finally:
+        conn.close()
+
+
+@functools.cache
+def expected_tables() -> frozenset[str]:
+    """The tables the migrations create, read from a scratch in-memory database."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for _, _, sql in _migration_files():
+            for statement in _statements(sql):
+                conn.execute(statement)
+        names = {row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.close()
+    return frozenset(names | {"schema_migrations"})
 
 
 def _raw_connection(conn: aiosqlite.Connection) -> sqlite3.Connection | None:
