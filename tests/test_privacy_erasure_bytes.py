@@ -5,10 +5,17 @@ checkpoint the WAL keeps every page the person was written in.)"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from bot.app import App
+from bot.clock import SimulatedClock
+from bot.privacy import add_months, schedule_retention
+from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
+from tests.test_moderation_fixtures import Inbox, person
+
+safe_app = fixtures.safe_app
 
 HANDLE = "quillonbrasko"           # the console shows them as "Quillonbrasko"
 GOALS = "I want to map xylophonic marzipan cartography before next spring."
@@ -54,3 +61,23 @@ async def test_forget_leaves_no_bytes_in_the_database_file_or_its_wal(app: App) 
     # The bot is still running: nothing was closed or vacuumed by hand.
     assert traces_in(database) == []
     assert traces_in(wal) == []
+
+
+async def test_retention_sweep_leaves_no_bytes_either(safe_app: App) -> None:
+    """The daily job forgets an inactive person the same way: gone from both files."""
+    clock = safe_app.services.clock
+    assert isinstance(clock, SimulatedClock)
+    inbox = Inbox(safe_app)
+    await person(safe_app, HANDLE, "mentee")  # their goals say "Quillonbrasko wants to..."
+    async with safe_app.db.transaction() as tx:
+        await tx.execute("UPDATE people SET goals = ? WHERE handle = ?", (GOALS, HANDLE))
+        await schedule_retention(tx, clock.now())
+    clock.advance(add_months(clock.now(), 24) - clock.now() - timedelta(days=6))
+    assert HANDLE in await inbox.deliver()  # warned
+    clock.advance(timedelta(days=8))
+    await inbox.deliver()
+    async with safe_app.db.read() as tx:
+        assert await tx.value("SELECT count(*) FROM people") == 0
+    database = Path(safe_app.db.path)
+    assert traces_in(database) == []
+    assert traces_in(database.with_name(database.name + "-wal")) == []
