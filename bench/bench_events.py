@@ -349,6 +349,17 @@ def settle(app: App) -> None:
         app.settle_memory()
 
 
+async def settled(app: App) -> float:
+    """Seconds until the app is ready: warm-up, matching indexes, GC settled (after start)."""
+    started = time.perf_counter()
+    task = getattr(app, "_settling", None)
+    if task is not None:
+        await task
+    elif hasattr(app.services.matchmaker, "wait_ready"):
+        await app.services.matchmaker.wait_ready()
+    return time.perf_counter() - started
+
+
 async def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any] | None:
     app, seeded, startup = await prepare(size, work, args.cache)
     if args.seed_only:
@@ -358,6 +369,12 @@ async def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str,
     timings = Timings()
     runner = Runner(app, timings)
     try:
+        # The first /find after start-up (it waits for the matching index if not ready).
+        first = seeded.free_mentees.pop()
+        started = time.perf_counter()
+        await runner.say(None, seeded.handles[first], "/find")
+        first_find = (time.perf_counter() - started) * 1000
+        ready = await settled(app) + first_find / 1000
         async with app.db.read() as tx:
             counts = {table: await tx.value(f"SELECT count(*) FROM {table}") for table in
                       ("people", "matches", "requests", "meetings", "outbox", "nudges",
@@ -366,15 +383,8 @@ async def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str,
                 "SELECT count(*) FROM outbox WHERE status = 'pending'")
         gc.collect()
         tracked = len(gc.get_objects())
-        write = durable_write(app, 300)
-        unit_times = await write
-        unit = statistics.median(unit_times)
+        unit = statistics.median(await durable_write(app, 300))
         with GcWatch() as watch:
-            # The first /find of the process (the index of mentors may be built here).
-            first = seeded.free_mentees.pop()
-            started = time.perf_counter()
-            await runner.say(None, seeded.handles[first], "/find")
-            first_find = (time.perf_counter() - started) * 1000
             samples = args.samples
             people = seeded.mentees + seeded.mentors
             for _ in range(samples):
@@ -401,11 +411,12 @@ async def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str,
     finally:
         await app.close()
     return {"size": size, "counts": counts, "startup_s": round(startup, 2),
+            "ready_s": round(ready, 2),
             "unit_ms": unit, "first_find_ms": first_find, "timings": timings.samples,
             "during_stats_ms": during, "mixed_per_s": count / elapsed, "mixed_events": count,
             "mixed_timings": mixed_timings.samples, "gc": gc_pauses,
             "concurrency": args.concurrency, "tracked_objects": tracked,
-            "tracked_after": len(gc.get_objects())}
+            "tracked_after": len(gc.get_objects()), "frozen": gc.get_freeze_count()}
 
 
 def table(result: dict[str, Any]) -> str:
@@ -413,7 +424,8 @@ def table(result: dict[str, Any]) -> str:
     lines = [f"### {result['size']:,} people",
              "",
              f"One write transaction: {unit:.3f} ms (p50 of 300). Start-up on the seeded file "
-             f"{result['startup_s']} s; first /find {result['first_find_ms']:.0f} ms.",
+             f"{result['startup_s']} s; first /find {result['first_find_ms']:.0f} ms; ready "
+             f"(warm-up, indexes, GC settled) {result.get('ready_s', 0)} s after start-up.",
              "Rows: " + ", ".join(f"{k} {v:,}" for k, v in result["counts"].items()) + ".",
              "",
              "| event | n | p50 ms | p99 ms | max ms | p50 × write | p99 × write |",
@@ -440,7 +452,8 @@ def table(result: dict[str, Any]) -> str:
               "GC pauses (generation: count, max ms, total ms): "
               + (", ".join(f"{g}: {c}, {m}, {t}" for g, (c, m, t) in result["gc"].items())
                  or "none") + f"; objects tracked by the collector: {result['tracked_objects']:,}"
-              f" before the events, {result['tracked_after']:,} after."]
+              f" before the events, {result['tracked_after']:,} after"
+              f" ({result['frozen']:,} frozen at start-up)."]
     return "\n".join(lines)
 
 

@@ -297,6 +297,7 @@ async def seed(app: App, size: int, *, seed: int = 12,
     # Matches: about half the mentees, with a mentor who has room, some days after joining.
     room = {m: persons[m].capacity for m in seeded.mentors}
     open_mentors = [m for m in seeded.mentors if room[m] > 0]
+    still_open = set(open_mentors)
     matched: list[tuple[int, int, int, datetime]] = []  # match, mentee, mentor, started
     busy: set[int] = set()
     months = 6
@@ -304,14 +305,18 @@ async def seed(app: App, size: int, *, seed: int = 12,
     for first in range(0, len(mentees), BATCH):
         async with app.db.transaction() as tx:
             for mentee_id in mentees[first:first + BATCH]:
-                open_mentors = [m for m in open_mentors if room[m] > 0 and m != mentee_id]
+                if mentee_id in still_open:  # a peer (both roles) never mentors themself
+                    open_mentors.remove(mentee_id)
+                    still_open.discard(mentee_id)
                 if not open_mentors:
                     break
+                # Half the mentees pick among the 200 mentors who joined last.
                 mentor_id = rng.choice(open_mentors[-200:] if rng.random() < 0.5
                                        else open_mentors)
-                if mentor_id == mentee_id:
-                    continue
                 room[mentor_id] -= 1
+                if not room[mentor_id]:
+                    open_mentors.remove(mentor_id)
+                    still_open.discard(mentor_id)
                 started = min(start - timedelta(hours=1),
                               joined_at[mentee_id] + timedelta(days=rng.uniform(1, 20)))
                 mentee, mentor = persons[mentee_id], persons[mentor_id]
