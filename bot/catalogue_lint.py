@@ -83,6 +83,10 @@ NNBSP = "\u202f"  # espace fine insécable
 
 # --- word lists (documented in the module docstring) ----------------------------------------
 
+# Messages written in both languages at once, "English / Français": the French typography
+# rules apply to the part after " / ".
+BILINGUAL = frozenset({"language.ask"})
+
 # Placeholders that hold a number the caller formats (or a count).
 NUMERIC = frozenset({
     "count", "number", "days", "weeks", "months", "hours", "minutes", "limit", "max", "min",
@@ -225,7 +229,8 @@ def _check(lang: str, key: str, entry: Entry) -> Iterator[tuple[str, str]]:
             yield from _quebec(prose)
             yield from _inclusive(prose)
             yield from _gendered(re.sub(r"\{[^{}]*\}", "{}", text))
-            yield from _typography(text)
+            # Asked before the language is known: "English? / Français ?" — French half only.
+            yield from _typography(text.split(" / ", 1)[-1] if key in BILINGUAL else text)
     if isinstance(entry, str):
         yield from _needs_table(lang, entry)
     else:

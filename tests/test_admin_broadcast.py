@@ -43,7 +43,7 @@ async def test_preview_then_send_twice_reaches_each_mentor_once(app: App) -> Non
     assert received["nora"][0].text == ("📣 *From the coordinators of Programme Test*\n\n"
                                         "Thank you for this *first month*! 🙏")
     assert received["coordfr"][0].text.startswith(
-        "📣 *De la part des coordinateurs de Programme Test*")
+        "📣 *De la part de l'équipe de coordination de Programme Test*")
     await coord.press_label("Send")
     assert await inbox.deliver() == {}
     keys = await rows(app, "SELECT idempotency_key, status FROM outbox"

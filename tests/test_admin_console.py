@@ -73,10 +73,11 @@ async def test_every_command_on_the_demo_programme_in_english_and_french(
                             "*Matches made and meetings held, per month*")
             else:
                 expected = ("*Statistiques du programme", "*Former le binôme ", "C'est fait",
-                            "*Qui en profite le plus ?*", "*Personnes mentorées sans mentor*",
+                            "*Qui en profite le plus\u202f?*",
+                            "*Personnes mentorées encore seules*",
                             "Aucune demande n'attend", "*Binôme actif* (1)",
-                            "vue des coordinateurs", "*Aperçu* — pour les mentors",
-                            "En route vers", "Export de Programme Test", "Thèmes : 229",
+                            "vue de l'équipe de coordination", "*Aperçu* — pour les mentors",
+                            "En route vers", "Export de Programme Test", "Thèmes\xa0: 229",
                             "est terminé", "ne forment pas de binôme actif",
                             "*Binômes formés et rencontres tenues, par mois*")
             for fragment in expected:

@@ -31,7 +31,7 @@ async def test_export_is_the_cli_schema_for_one_programme(app: App) -> None:
     ids = await insight_programme(app)
     coord = Chat(app, "coord")
     summary, as_json, as_zip = await coord.say("/admin export")
-    assert summary.text.startswith("Export of Programme Test: 14 tables, ")
+    assert summary.text.startswith("Export of Programme Test — tables: 14, ")
     assert as_json.file is not None and as_zip.file is not None
     assert as_json.file.filename == "mentorbot-main-2027-03-15.json"
     document = json.loads(as_json.file.content)
@@ -103,7 +103,7 @@ async def test_content_reload_reports_lessons_and_swaps_topics_safely(
     original = topics.read_text(encoding="utf-8")
 
     replies = await coord.say("/admin content reload")
-    assert "Content reloaded: 20 lessons" in replies[0].text
+    assert "Content reloaded — lessons: 20," in replies[0].text
     assert replies[-1].text == "Topics: 229 topics loaded; suggestions use them from now on."
     first = app.services.taxonomy
 

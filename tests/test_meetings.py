@@ -186,10 +186,10 @@ async def test_three_times_in_each_persons_zone_then_confirmed_with_an_invitatio
 
     received = await inbox.deliver()
     [to_mia] = received["mia"]
-    assert "Rencontre confirmée avec Nora : jeudi 14 janvier 2027, 17 h – 17 h 45 " \
+    assert "Rencontre confirmée avec Nora\xa0: jeudi 14 janvier 2027, 17 h – 17 h 45 " \
            "(heure de Paris)" in to_mia.text
     assert str(event_of(to_mia)["UID"]) == str(event["UID"])
-    assert str(event_of(to_mia)["SUMMARY"]) == "Mentorat : Nora (Programme Test)"
+    assert str(event_of(to_mia)["SUMMARY"]) == "Mentorat\xa0: Nora (Programme Test)"
 
     assert seen == [("meeting_confirmed", {"meeting_id": 1, "match_id": match_id,
                                            "starts_at": "2027-01-14T16:00:00+00:00",
@@ -220,9 +220,9 @@ async def test_another_time_in_free_text_then_accepted(app: App) -> None:
     assert "*Nora* propose de se rencontrer le vendredi 15 janvier 2027, 15 h – 15 h 45 " \
            "(heure de Paris)" in texts(received, "mia")
     inbox.give_buttons(mia)
-    assert [b.label for b in mia.buttons][:1] == ["Oui : ven. 15 janv., 15 h"]
+    assert [b.label for b in mia.buttons][:1] == ["Oui\xa0: ven. 15 janv., 15 h"]
     await mia.press_label("Oui")
-    assert "Rencontre confirmée avec Nora : vendredi 15 janvier 2027, 15 h" in mia.text
+    assert "Rencontre confirmée avec Nora\xa0: vendredi 15 janvier 2027, 15 h" in mia.text
     assert "Meeting confirmed with Mia: Friday, January 15, 2027, 09:00" in texts(
         await inbox.deliver(), "nora")
 
@@ -348,8 +348,8 @@ async def test_reminders_then_both_say_it_took_place(app: App) -> None:
     inbox, mia, nora = await confirmed_meeting(app)
     advance_to(app, datetime(2027, 1, 13, 16, 1, tzinfo=UTC))
     received = await inbox.deliver()
-    assert "⏰ Rappel : votre rencontre avec Nora a lieu dans 1 jour : jeudi 14 janvier 2027, " \
-           "17 h – 17 h 45 (heure de Paris)." in texts(received, "mia")
+    assert "⏰ Rappel\xa0: votre rencontre avec Nora a lieu dans 1 jour\xa0: " \
+           "jeudi 14 janvier 2027, 17 h – 17 h 45 (heure de Paris)." in texts(received, "mia")
     assert "⏰ Reminder: your meeting with Mia is in 1 day: Thursday, January 14, 2027, " \
            "11:00–11:45 (Toronto time)." in texts(received, "nora")
     assert "https://meet.example/m-1" in texts(received, "nora")
@@ -498,7 +498,7 @@ async def test_typed_times_that_cannot_be_used_are_explained(app: App) -> None:
     inbox.give_buttons(mia)
     await mia.press_label("Proposer un autre horaire")
     await mia.say("31 février 14h")
-    assert "« 31 février » n'est pas une date qui existe" in mia.text
+    assert "«\xa031 février\xa0» n'est pas une date qui existe" in mia.text
     await mia.say("mardi 14 janvier 10h")
     assert "cette date tombe un jeudi" in mia.text
     await mia.say("/cancel")

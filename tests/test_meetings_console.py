@@ -160,7 +160,7 @@ def test_a_relationship_from_introduction_to_closing_survey(tmp_path: Path) -> N
         start = from_iso(str(console.value("SELECT starts_at FROM meetings")))
         day_before = console.advance_to(start - timedelta(hours=24) + timedelta(minutes=2))
         assert "⏰ Reminder: your meeting with Mia is in 1 day" in day_before
-        assert "⏰ Rappel : votre rencontre avec Nora a lieu dans 1 jour" in day_before
+        assert "⏰ Rappel\xa0: votre rencontre avec Nora a lieu dans 1 jour" in day_before
         hour_before = console.advance_to(start - timedelta(minutes=58))
         assert "in 1 hour" in hour_before and "dans 1 heure" in hour_before
         after = console.advance_to(start + timedelta(hours=1))
@@ -191,7 +191,7 @@ def test_a_relationship_from_introduction_to_closing_survey(tmp_path: Path) -> N
         assert "Qu'en avez-vous retiré" in benefits
         recommend = console.send("@mia Plus de confiance pour animer une réunion.")
         assert "Recommanderiez-vous le programme" in recommend
-        assert "Merci ! Vos réponses" in console.press(recommend, "mia", "^Oui$")
+        assert "Merci\u202f! Vos réponses" in console.press(recommend, "mia", "^Oui$")
     finally:
         code, stderr = console.close()
     output = "\n".join(console.transcript)

@@ -386,7 +386,7 @@ async def test_a_newcomer_onboards_with_start_in_french(app: App, fake: FakeBotA
 
         fake.press(camille, consent, "J'accepte")
         await fake.wait_for(lambda: len(fake.messages_to(5001)) >= 4, what="the role question")
-        assert any("Mentoré" in label for label in labels(fake.messages_to(5001)[3]))
+        assert any("Personne mentorée" in label for label in labels(fake.messages_to(5001)[3]))
 
     async with app.db.read() as tx:
         row = await tx.one("SELECT p.* FROM people p JOIN addresses a ON a.person_id = p.id"

@@ -47,7 +47,7 @@ def test_a_new_pair_learns_earns_points_and_a_badge(tmp_path: Path) -> None:
              for who in ("amelie", "bob")}
     # Onboarding, then match lessons, each in the person's language.
     assert cards["amelie"][0].startswith(
-        "📘 Une courte leçon pour vous : *Comment fonctionne le mentorat ici*")
+        "📘 Une courte leçon pour vous\xa0: *Comment fonctionne le mentorat ici*")
     assert any("*Des objectifs qui font vraiment avancer (SMART)*" in c for c in cards["amelie"])
     assert cards["bob"][0].startswith("📘 A short lesson for you: *How mentoring works here*")
     assert any("*A mentor's first-meeting checklist*" in c for c in cards["bob"])
@@ -57,12 +57,12 @@ def test_a_new_pair_learns_earns_points_and_a_badge(tmp_path: Path) -> None:
     assert f"→ @amelie: 📘 *{latest_title}* · 3 minutes de lecture" in out
     assert "   [1] Lu\n   [2] Terminé\n   [3] Utile 👍\n   [4] Plus tard" in out
     assert "   [1] Read\n   [2] Done\n   [3] Useful 👍\n   [4] Not now" in out
-    assert "→ @amelie: ✅ Bonne réponse !" in out
-    assert "→ @amelie: 🌱 Nouveau badge : *Bon départ* !" in out
+    assert "→ @amelie: ✅ Bonne réponse\u202f!" in out
+    assert "→ @amelie: 🌱 Nouveau badge\xa0: *Bon départ*\u202f!" in out
     points = [text for who, text in messages if text.startswith(("*Vous avez", "*You have"))]
     # Amelie: profile 10 + first request 5 + three lessons 15 + quiz 3.
     assert points[0] == "*Vous avez 33 points*"
-    assert "🌱 Bon départ · " in out and "+3 · Bonne réponse au quiz : Comment fonctionne" in out
+    assert "🌱 Bon départ · " in out and "+3 · Bonne réponse au quiz\xa0: Comment fonctionne" in out
     # Bob: profile 10 + accepted request 10 + one lesson 5.
     assert points[1] == "*You have 25 points*"
     assert "+10 · Mentoring request accepted" in out

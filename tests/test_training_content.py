@@ -44,14 +44,14 @@ async def test_a_broken_lesson_is_reported_and_skipped(broken_app: App) -> None:
     coord, mia = Chat(app, "coord"), Chat(app, "mia")
     await coord.say("/admin lessons")
     report = coord.text
-    assert report.startswith("19 leçons et 23 règles de relance chargées.")
+    assert report.startswith("Chargement fait — leçons\xa0: 19, règles de relance\xa0: 23.")
     assert "3 problèmes à corriger" in report
-    assert "lessons/being-a-mentee.en.md, ligne 7 : minutes doit être un nombre entier" in report
-    assert "lessons/being-a-mentee.fr.md, ligne 7 : minutes doit être un nombre entier" in report
+    assert "lessons/being-a-mentee.en.md, ligne 7\xa0: minutes doit être un nombre entier" in report
+    assert "lessons/being-a-mentee.fr.md, ligne 7\xa0: minutes doit être un nombre entier" in report
     plan = (CONTENT / "nudges.toml").read_text("utf-8").split("\n")
     line = plan.index('lesson = "being-a-mentee"') + 1
-    assert f"nudges.toml, ligne {line} : aucune leçon n'a l'identifiant « being-a-mentee »" \
-        in report
+    assert f"nudges.toml, ligne {line}\xa0: aucune leçon n'a l'identifiant " \
+        "«\xa0being-a-mentee\xa0»" in report
     await mia.say("/learn")
     assert "Making the most of being mentored" not in mia.text
     assert "How mentoring works here" in mia.text
@@ -67,7 +67,7 @@ async def test_a_broken_lesson_is_reported_and_skipped(broken_app: App) -> None:
         fixed.write_text(fixed.read_text("utf-8").replace('minutes = "3"', "minutes = 3"),
                          encoding="utf-8")
     await coord.say("/admin lessons reload")
-    assert coord.text.startswith("Contenu rechargé : 20 leçons et 24 règles de relance.")
+    assert coord.text.startswith("Contenu rechargé — leçons\xa0: 20, règles de relance\xa0: 24.")
     assert "Aucun problème" in coord.text
     await mia.say("/learn")
     assert "Making the most of being mentored" in mia.text
