@@ -3,6 +3,7 @@
 Every sub-command and every admin button goes through `_guarded`: the person must be a
 coordinator of their own programme (bot/roles.py), and the attempt is audited either way.
 Sub-commands live in their own modules and register here with `AdminRegistry.add`.
+A coordinator needs no participant profile: the check is the immutable id alone.
 """
 
 from __future__ import annotations
@@ -10,11 +11,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot import people
+from bot import coordinator_home, people
 from bot.clock import from_iso, to_iso
 from bot.context import Context
 from bot.events import Reply
-from bot.roles import audit, is_coordinator
+from bot.identities import find_people
+from bot.roles import (
+    audit,
+    configured_keys,
+    describe,
+    is_coordinator,
+    programme_code,
+    sync_config_coordinators,
+)
 from bot.router import Router
 
 AdminHandler = Callable[[Context, str], Awaitable[list[Reply]]]
@@ -32,7 +41,7 @@ class AdminRegistry:
 
 def _guarded(name: str, handler: AdminHandler) -> AdminHandler:
     async def guarded(ctx: Context, args: str) -> list[Reply]:
-        allowed = ctx.person.active and await is_coordinator(ctx)
+        allowed = await is_coordinator(ctx)
         await audit(ctx, name, allowed)
         if not allowed:
             return [ctx.say("admin.refused")]
@@ -59,6 +68,8 @@ def register(router: Router, registry: AdminRegistry) -> None:
         return await _guarded(name, handler)(ctx, rest.strip())
 
     router.command("admin", dispatch, admin=True)
+    router.action(coordinator_home.A_JOIN, coordinator_home.press_join)
+    router.hooks.on("started", sync_config_coordinators)
 
 
 def admin_action(router: Router, action_id: str, handler: AdminHandler) -> None:
@@ -74,34 +85,50 @@ def _admin_help(registry: AdminRegistry) -> AdminHandler:
     return cmd_help
 
 
-async def _target(ctx: Context, args: str) -> people.Person | None:
-    handle = args.strip().split(" ")[0] if args.strip() else ""
-    if not handle:
-        return None
-    return await people.find_by_handle(ctx.tx, ctx.person.programme_id, handle)
+async def named(ctx: Context, typed: str) -> people.Person | Reply:
+    """The one person of the coordinator's programme that `typed` names, or the answer that
+    says nobody or several match (with their handles, to pick one)."""
+    typed = typed.strip()
+    found = await find_people(ctx.tx, ctx.person.programme_id, typed) if typed else []
+    if not found:
+        return ctx.say("admin.no_person", name=typed.lstrip("@")[:40])
+    if len(found) > 1:
+        return ctx.say("admin.several", name=typed.lstrip("@")[:40],
+                       people=ctx.join([_labelled(person) for person in found]))
+    return found[0]
+
+
+def _labelled(person: people.Person) -> str:
+    return f"{person.name} (@{person.handle})" if person.handle else f"{person.name} (#{person.id})"
 
 
 async def cmd_grant(ctx: Context, args: str) -> list[Reply]:
-    target = await _target(ctx, args)
-    if target is None:
-        return [ctx.say("admin.no_person", name=args[:40])]
+    target = await named(ctx, args.split(" ")[0] if args.strip() else "")
+    if isinstance(target, Reply):
+        return [target]
     for address in await people.addresses_of(ctx.tx, target.id):
         await ctx.tx.execute(
             "INSERT INTO coordinators (programme_id, platform, workspace, user_id, granted_by,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (target.programme_id, *address.key, ctx.person.id, to_iso(ctx.now)))
+    await describe(ctx, target_id=target.id, details="coordinator: no → yes")
     return [ctx.say("admin.granted", name=target.name)]
 
 
 async def cmd_revoke(ctx: Context, args: str) -> list[Reply]:
-    target = await _target(ctx, args)
-    if target is None:
-        return [ctx.say("admin.no_person", name=args[:40])]
+    target = await named(ctx, args.split(" ")[0] if args.strip() else "")
+    if isinstance(target, Reply):
+        return [target]
+    addresses = await people.addresses_of(ctx.tx, target.id)
+    if any(a.key in configured_keys(ctx.services, programme_code(ctx)) for a in addresses):
+        return [ctx.say("admin.in_config", name=target.name)]
     removed = 0
-    for address in await people.addresses_of(ctx.tx, target.id):
+    for address in addresses:
         removed += await ctx.tx.execute(
             "DELETE FROM coordinators WHERE programme_id = ? AND platform = ? AND workspace = ?"
             " AND user_id = ?", (target.programme_id, *address.key))
+    if removed:
+        await describe(ctx, target_id=target.id, details="coordinator: yes → no")
     return [ctx.say("admin.revoked" if removed else "admin.not_granted", name=target.name)]
 
 
@@ -109,16 +136,23 @@ async def cmd_audit(ctx: Context, args: str) -> list[Reply]:
     from babel.dates import format_datetime
 
     rows = await ctx.tx.all(
-        "SELECT a.*, p.display_name, p.handle FROM audit_log a"
-        " LEFT JOIN people p ON p.id = a.person_id"
+        "SELECT a.*, p.display_name, p.handle, t.display_name AS target_name,"
+        " t.handle AS target_handle FROM audit_log a"
+        " LEFT JOIN people p ON p.id = a.person_id LEFT JOIN people t ON t.id = a.target_id"
         " WHERE a.programme_id = ? ORDER BY a.id DESC LIMIT 20", (ctx.person.programme_id,))
     lines = [ctx.t("admin.audit.title")]
     for row in rows:
         when = format_datetime(from_iso(row["created_at"]), format="short", locale=ctx.lang,
                                tzinfo=_zone(ctx.person.timezone))
         who = row["display_name"] or row["handle"] or row["actor"]
-        lines.append(ctx.t("admin.audit.allowed" if row["allowed"] else "admin.audit.refused",
-                           when=when, who=who, action=row["action"]))
+        line = ctx.t("admin.audit.allowed" if row["allowed"] else "admin.audit.refused",
+                     when=when, who=who, action=row["action"])
+        if row["target_id"] is not None or row["details"]:
+            target = row["target_name"] or row["target_handle"] or (
+                f"#{row['target_id']}" if row["target_id"] is not None else "")
+            line += ctx.t("admin.audit.about", target=target) if target else ""
+            line += ctx.t("admin.audit.values", values=row["details"]) if row["details"] else ""
+        lines.append(line)
     return [ctx.reply("\n".join(lines))]
 
 

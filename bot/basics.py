@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot import onboarding, people
+from bot import coordinator_home, onboarding, people
 from bot.context import Context
 from bot.events import Button, Reply
 from bot.profile import ACTION_EDIT, show_profile
@@ -19,10 +19,11 @@ ACTION_LANGUAGE = "language"
 
 
 async def cmd_start(ctx: Context, args: str) -> list[Reply]:
-    return await onboarding.start(ctx)
+    return await coordinator_home.start(ctx)  # onboarding, or a coordinator's welcome
 
 
-async def cmd_help(ctx: Context, args: str, *, router: Router) -> list[Reply]:
+async def cmd_help(ctx: Context, args: str, *, router: Router,
+                   registry: AdminRegistry | None = None) -> list[Reply]:
     lines = [ctx.t("help.title")]
     for name in router.help_order:
         spec = router.commands[name]
@@ -30,7 +31,7 @@ async def cmd_help(ctx: Context, args: str, *, router: Router) -> list[Reply]:
             continue
         lines.append(ctx.t(spec.help_key))
     lines += ["", ctx.t("help.during")]
-    return [ctx.reply("\n".join(lines))]
+    return [await coordinator_home.help_reply(ctx, registry, lines)]
 
 
 async def cmd_language(ctx: Context, args: str) -> list[Reply]:
@@ -78,7 +79,7 @@ async def press_edit(ctx: Context, value: str) -> list[Reply]:
 
 def register(router: Router, registry: AdminRegistry) -> None:
     async def help_handler(ctx: Context, args: str) -> list[Reply]:
-        return await cmd_help(ctx, args, router=router)
+        return await cmd_help(ctx, args, router=router, registry=registry)
 
     router.command("start", cmd_start, help_key="help.start")
     router.command("profile", cmd_profile, aliases=("profil",), help_key="help.profile")

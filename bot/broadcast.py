@@ -26,7 +26,7 @@ from bot.events import Button, Reply
 from bot.figure_text import number
 from bot.ids import parse_number
 from bot.outbox import Outgoing
-from bot.roles import audit
+from bot.roles import audit, participant_sql
 from bot.router import Router
 from bot.store.db import Tx
 
@@ -70,8 +70,9 @@ async def recipients(tx: Tx, programme_id: int, audience: str) -> list[int]:
         status = audience.removeprefix("status:")
         if status not in STATUSES:
             return []
-        sql, params = "SELECT id FROM people WHERE programme_id = ? AND status = ?", \
-            (programme_id, status)
+        # Coordinators who have not taken part themselves are not an audience (issue 13).
+        sql, params = (f"SELECT id FROM people p WHERE programme_id = ? AND status = ?"
+                       f" AND {participant_sql('p')}", (programme_id, status))
     return [row[0] for row in await tx.all(f"{sql} ORDER BY id", params)]
 
 

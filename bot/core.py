@@ -15,7 +15,7 @@ import unicodedata
 
 from rapidfuzz import process
 
-from bot import onboarding, people
+from bot import coordinator_home, onboarding, people
 from bot.context import Context, Services
 from bot.events import Action, Address, Command, Event, Message, Reply
 from bot.i18n import normalise_language
@@ -77,13 +77,18 @@ class Bot:
                                    self.services.clock.now(), handle=handle)
 
     def _programme_for(self, event: Event) -> int:
-        """The programme a newcomer joins: a deep-link code, their Slack team, or the first."""
+        """The programme a newcomer joins: a deep-link code, the one the config makes them a
+        coordinator of, their Slack team, or the first."""
         programmes = self.services.config.programmes
         if isinstance(event, Command) and event.name == "start" and event.args.strip():
             code = event.args.strip()
             for key, settings in programmes.items():
                 if settings.join_code and settings.join_code == code:
                     return self.services.programme_ids[key]
+        key_text = ":".join(event.user.key)
+        for key, settings in programmes.items():
+            if key_text in settings.coordinators:
+                return self.services.programme_ids[key]
         if event.user.platform == "slack":
             for key, settings in programmes.items():
                 if settings.slack_team and settings.slack_team == event.user.workspace:
@@ -146,8 +151,8 @@ class Bot:
             if not text:
                 return [ctx.say("common.empty")]
             return await self.router.flows[conv.flow](ctx, conv, text)
-        if ctx.person.status == "new":
-            return await onboarding.start(ctx)
+        if ctx.person.status == "new":  # a coordinator is welcomed as one, not onboarded
+            return await coordinator_home.start(ctx)
         return [ctx.say("common.not_understood")]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.roles import participant_sql
 from bot.store.db import Database, Tx
 
 SCHEMA_VERSION = 1
@@ -35,7 +36,8 @@ TABLES: dict[str, ExportTable] = {
         " (SELECT json_group_array(a.platform || ':' || a.workspace || ':' || a.user_id)"
         "  FROM addresses a WHERE a.person_id = p.id) AS addresses"
         " FROM people p JOIN programmes pr ON pr.id = p.programme_id"
-        " WHERE (:programme IS NULL OR pr.code = :programme) ORDER BY p.id",
+        f" WHERE (:programme IS NULL OR pr.code = :programme) AND {participant_sql('p')}"
+        " ORDER BY p.id",
         ("topics_sought", "topics_offered", "languages", "availability", "addresses"),
     ),
 }

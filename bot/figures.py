@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from bot.clock import from_iso, to_iso
+from bot.roles import coordinator_only_counts
 from bot.store.db import Tx
 
 WINDOW = timedelta(days=30)
@@ -173,7 +174,10 @@ async def headcount(tx: Tx, programme_id: int) -> tuple[Headcount, ...]:
     for r in rows:
         key = (r["role"] or "none", r["status"])
         counts[key] = counts.get(key, 0) + r["n"]
-    return tuple(Headcount(role, status, n) for (role, status), n in sorted(counts.items()))
+    for key, n in (await coordinator_only_counts(tx, programme_id)).items():
+        counts[key] = counts.get(key, 0) - n  # coordinators are not participants (issue 13)
+    return tuple(Headcount(role, status, n) for (role, status), n in sorted(counts.items())
+                 if n > 0)
 
 
 async def pending_requests(tx: Tx, programme_id: int, now: datetime) -> Waiting:

@@ -1,14 +1,17 @@
 """Who a person is in the store — names, handles, platform ids — and which of those identify
 only them: a name that someone who stays also carries (another "Marie", or "Mia" while "Mia
-Dupont" stays) identifies nobody, so /forget leaves it alone.
+Dupont" stays) identifies nobody, so /forget leaves it alone. Also how coordinators find a
+person by what they type (`find_people`: handle, username, name; case and accents ignored).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot.people import Person
 from bot.schema_map import chunks, like_escape, marks
 from bot.store.db import Tx
 
@@ -107,3 +110,77 @@ async def _names_that_stay(tx: Tx, ids: list[int], candidates: set[str]) -> set[
             taken.update(" ".join(words[i:j]) for i in range(len(words))
                          for j in range(i + 1, len(words) + 1))
     return taken
+
+
+# --- finding a person by what a coordinator types --------------------------------------------
+
+MAX_FOUND = 8
+_MENTION = re.compile(r"<@([A-Z0-9]{1,32})(?:\|[^<>]*)?>")
+_SEPARATORS = re.compile(r"[\s._-]+")
+_ACCENTABLE = frozenset("aceinouyz")   # letters that may carry an accent once folded
+
+
+def fold(text: str) -> str:
+    """"Hélène  Côté", "helene.cote" → "helene cote": no case, no accents, one separator."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SEPARATORS.sub(" ", bare).strip()
+
+
+def _loose_pattern(folded: str) -> str:
+    """A LIKE pattern that every spelling of `folded` matches, accents and case included
+    (an accentable letter is any one character); the exact test is made in Python."""
+    words = [
+        "".join("_" if c in _ACCENTABLE or not c.isascii() else like_escape(c) for c in word)
+        for word in folded.split()]
+    return "%" + "%".join(words) + "%"
+
+
+async def find_people(tx: Tx, programme_id: int, typed: str) -> list[Person]:
+    """The people of the programme a coordinator means by `typed`: a console handle, a Slack
+    or Telegram username or user id (`@mia`, `<@U123|mia>`), or a display name — case and
+    accents ignored. An exact match wins; otherwise every person whose name has words
+    starting with the words typed ("marie" finds "Marie Tremblay"), best first."""
+    typed = typed.strip()
+    mention = _MENTION.fullmatch(typed)
+    token = (mention.group(1) if mention else typed.lstrip("@")).strip()[:100]
+    wanted = fold(token)
+    if not wanted:
+        return []
+    exact = await tx.all(
+        "SELECT DISTINCT p.* FROM people p LEFT JOIN addresses a ON a.person_id = p.id"
+        " WHERE p.programme_id = ? AND (p.handle = ? COLLATE NOCASE OR a.user_id = ?)"
+        " ORDER BY p.id", (programme_id, token, token))
+    if exact:
+        return [Person.from_row(row) for row in exact[:MAX_FOUND]]
+    pattern = _loose_pattern(wanted)
+    rows = await tx.all(
+        "SELECT DISTINCT p.* FROM people p LEFT JOIN addresses a ON a.person_id = p.id"
+        " WHERE p.programme_id = :p AND (p.display_name LIKE :like ESCAPE '\\'"
+        " OR p.handle LIKE :like ESCAPE '\\' OR a.display_name LIKE :like ESCAPE '\\')"
+        " ORDER BY p.id", {"p": programme_id, "like": pattern})
+    names = {}
+    for row in rows:
+        extra = await tx.all("SELECT display_name FROM addresses WHERE person_id = ?",
+                             (row["id"],))
+        names[row["id"]] = [fold(n) for n in (row["display_name"], row["handle"],
+                                              *(r[0] for r in extra)) if n]
+    same = [row for row in rows if wanted in names[row["id"]]]
+    if same:
+        return [Person.from_row(row) for row in same[:MAX_FOUND]]
+    words = wanted.split()
+    starting = [row for row in rows if any(_words_start(name.split(), words)
+                                           for name in names[row["id"]])]
+    return [Person.from_row(row) for row in starting[:MAX_FOUND]]
+
+
+def _words_start(name: list[str], words: list[str]) -> bool:
+    """Each word typed starts a word of the name, in order ("mar tre" → "marie tremblay")."""
+    position = 0
+    for word in words:
+        while position < len(name) and not name[position].startswith(word):
+            position += 1
+        if position == len(name):
+            return False
+        position += 1
+    return True

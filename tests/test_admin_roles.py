@@ -16,7 +16,7 @@ async def test_non_coordinator_is_refused_and_audited(app: App) -> None:
         assert "for the programme's coordinators" in mallory.text
     async with app.db.read() as tx:
         rows = await tx.all("SELECT actor, allowed FROM audit_log")
-        granted = await tx.value("SELECT count(*) FROM coordinators")
+        granted = await tx.value("SELECT count(*) FROM coordinators WHERE source = 'grant'")
     assert len(rows) == 6 and all(r["allowed"] == 0 for r in rows)
     assert all(r["actor"] == "console:local:mallory" for r in rows)
     assert granted == 0
