@@ -147,7 +147,8 @@ async def _create(ctx: Context, mentee: Person, mentor: Person, suggestion: Sugg
         " started_at, ends_at) VALUES (?, ?, ?, ?, 'manual', ?, ?, ?)",
         (ctx.person.programme_id, mentee.id, mentor.id, request["id"] if request else None,
          suggestion.score, to_iso(ctx.now), to_iso(ctx.now + timedelta(days=30 * months))))
-    await introduce(ctx.tx, ctx.services, mentee, mentor, ctx.now, f"manual-{match_id}")
+    await introduce(ctx.tx, ctx.services, mentee, mentor, ctx.now, f"manual-{match_id}",
+                    source="manual")
     await ctx.emit("matched", match_id=match_id, mentee_id=mentee.id, mentor_id=mentor.id,
                    source="manual")
     await close_after_match(ctx.tx, mentee, mentor, ctx.now)

@@ -136,7 +136,8 @@ async def apply_plan(tx: Tx, services: Services, plan: CohortPlan, now: datetime
              to_iso(now + timedelta(days=30 * months))))
         if not match_id:
             continue
-        await introduce(tx, services, mentee, mentor, now, f"cohort-{match_id}")
+        await introduce(tx, services, mentee, mentor, now, f"cohort-{match_id}",
+                        source="cohort")
         await services.hooks.emit(tx, services, "matched", match_id=match_id,
                                   mentee_id=mentee.id, mentor_id=mentor.id, source="cohort")
         await close_after_match(tx, mentee, mentor, now)

@@ -17,6 +17,7 @@ from bot import export, outbox, people
 from bot.clock import from_iso, to_iso
 from bot.contact import RELAYED, contact_of
 from bot.context import Context, Services
+from bot.dispatcher import render
 from bot.events import Button, Reply
 from bot.ids import parse_number
 from bot.languages import language_name
@@ -325,12 +326,13 @@ async def press_accept(ctx: Context, value: str) -> list[Reply]:
         " started_at, ends_at) VALUES (?, ?, ?, ?, 'request', ?, ?, ?)",
         (row["programme_id"], mentee.id, ctx.person.id, row["id"], row["score"],
          to_iso(ctx.now), to_iso(ctx.now + timedelta(days=30 * months))))
-    await introduce(ctx.tx, ctx.services, mentee, ctx.person, ctx.now, row["id"])
+    intro = await introduce(ctx.tx, ctx.services, mentee, ctx.person, ctx.now, row["id"],
+                            mentor_now=True)
     await ctx.emit("matched", match_id=match_id, mentee_id=mentee.id, mentor_id=ctx.person.id,
                    source="request")
-    replies = [ctx.say("request.accepted_mentor", mentee=mentee.name,
-                       contact=await _contact_for(ctx.tx, mentee, ctx.person,
-                                                  services=ctx.services))]
+    assert intro is not None
+    text, buttons = render(ctx.services.catalogue, ctx.lang, intro)  # the introduction, once
+    replies = [ctx.reply(text, buttons)]
     replies += await _after_match(ctx, mentee)
     return replies
 
@@ -343,19 +345,29 @@ def _relationship_months(services: Services, programme_id: int) -> int:
 
 
 async def introduce(tx: Tx, services: Services, mentee: Person, mentor: Person, now: Any,
-                    ref: int | str) -> None:
-    """Both sides get each other's contact, on their own platform, in their own language."""
+                    ref: int | str, *, source: str = "request",
+                    mentor_now: bool = False) -> Outgoing | None:
+    """Both sides get each other's contact, on their own platform, in their own language.
+
+    The words say who made the match (`source`): the mentor accepting a request, a
+    coordinator ("manual") or the cohort matching — a mentor who was asked nothing is never
+    said to have accepted. With `mentor_now` (the mentor is pressing *Accept*) the mentor's
+    introduction is returned for their reply instead of queued: they get it once."""
     if relay_mode(services, mentee.programme_id):  # relay mode: "talk through me", no contacts
-        await introduce_relayed(tx, services, mentee, mentor, now, ref)
-        return
-    await _enqueue(tx, mentee.id, Outgoing(key="intro.mentee", params={
+        return await introduce_relayed(tx, services, mentee, mentor, now, ref, source=source,
+                                       mentor_now=mentor_now)
+    prefix = f"intro.{source}." if source in ("manual", "cohort") else "intro."
+    await _enqueue(tx, mentee.id, Outgoing(key=f"{prefix}mentee", params={
         "mentor": mentor.name,
         "contact": await _contact_for(tx, mentor, mentee, services=services)}),
         now, f"intro:{ref}:mentee")
-    await _enqueue(tx, mentor.id, Outgoing(key="intro.mentor", params={
+    to_mentor = Outgoing(key=f"{prefix}mentor", params={
         "mentee": mentee.name,
-        "contact": await _contact_for(tx, mentee, mentor, services=services)}),
-        now, f"intro:{ref}:mentor")
+        "contact": await _contact_for(tx, mentee, mentor, services=services)})
+    if mentor_now:
+        return to_mentor
+    await _enqueue(tx, mentor.id, to_mentor, now, f"intro:{ref}:mentor")
+    return None
 
 
 async def _enqueue(tx: Tx, person_id: int, message: Outgoing, now: Any, key: str,

@@ -74,17 +74,24 @@ def refuse_contact_details(ctx: Context, text: str) -> Reply | None:
 # --- introductions (called by bot/mentoring.introduce) ------------------------------------
 
 async def introduce(tx: Tx, services: Services, mentee: Person, mentor: Person,
-                    now: datetime, ref: int | str) -> None:
-    """"Talk through me": each side learns who the other is, never how to reach them."""
+                    now: datetime, ref: int | str, *, source: str = "request",
+                    mentor_now: bool = False) -> Outgoing | None:
+    """"Talk through me": each side learns who the other is, never how to reach them. The
+    words say who made the match, and `mentor_now` returns the mentor's instead of queuing
+    it (bot/mentoring.introduce)."""
     match_id = await tx.value(
         "SELECT id FROM matches WHERE mentee_id = ? AND mentor_id = ? AND status = 'active'"
         " ORDER BY id DESC LIMIT 1", (mentee.id, mentor.id))
+    made_by = f"{source}_" if source in ("manual", "cohort") else ""
     for me, other, key in ((mentee, mentor, "mentee"), (mentor, mentee, "mentor")):
         buttons = (OutButton("relay.write_to", A_REPLY, str(match_id), {"name": other.name}),) \
             if match_id else ()
-        await outbox.enqueue(tx, me.id, Outgoing(key=f"relay.intro_{key}",
-                                                 params={"name": other.name}, buttons=buttons),
-                             due_at=now, key=f"intro:{ref}:{key}")
+        message = Outgoing(key=f"relay.intro_{made_by}{key}", params={"name": other.name},
+                           buttons=buttons)
+        if key == "mentor" and mentor_now:
+            return message
+        await outbox.enqueue(tx, me.id, message, due_at=now, key=f"intro:{ref}:{key}")
+    return None
 
 
 # --- sending ------------------------------------------------------------------------------

@@ -67,8 +67,8 @@ async def test_preview_with_reasons_then_confirm_introduces_both_once(app: App) 
     await coord.press_label("Confirm")
     assert "Mia and Nora are now matched and have been introduced" in coord.text
     received = await inbox.deliver()
-    assert "*Nora* accepted to be your mentor" in "\n".join(received["mia"])
-    assert "You are now *Mia*'s mentor" in "\n".join(received["nora"])
+    assert "your coordinator paired you with *Nora*" in "\n".join(received["mia"])
+    assert "your coordinator paired you with *Mia*" in "\n".join(received["nora"])
     [match] = await rows(app, "SELECT id, source, request_id, status FROM matches")
     [request] = await rows(app, "SELECT id, status FROM requests")
     assert match["source"] == "manual" and match["request_id"] == request["id"]

@@ -43,7 +43,7 @@ async def test_dry_run_then_apply_introduces_every_pair(app: App) -> None:
     assert "3 pairs created and introduced" in coord.text
     received = await inbox.deliver()
     assert set(received) == {"mia", "leo", "ana", "nora", "omar"}
-    assert "accepte de vous accompagner" in received["ana"][0]  # in her language
+    assert "le jumelage de cohorte du programme a réuni votre profil" in received["ana"][0]
     await coord.press_label("Apply")  # pressing the old preview again
     assert "changed since this preview" in coord.text
     async with app.db.read() as tx:

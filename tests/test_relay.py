@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.app import App
 from bot.events import Action
 from tests import test_moderation_fixtures as fixtures
-from tests.conftest import Chat
+from tests.conftest import Chat, who
 from tests.test_moderation_fixtures import COORD, Inbox, match_id_of, matched_pair, person, tap
 
 relay_app = fixtures.relay_app
@@ -15,10 +15,17 @@ safe_app = fixtures.safe_app
 
 async def test_introduction_says_talk_through_me_without_a_contact(relay_app: App) -> None:
     inbox = Inbox(relay_app)
-    await matched_pair(relay_app)
+    await person(relay_app, "mia", "mentee")
+    nora_id = await person(relay_app, "nora", "mentor")
+    await Chat(relay_app, "mia")._send(Action(who("mia"), "req.send", str(nora_id)))
+    await inbox.deliver()
+    nora = Chat(relay_app, "nora")
+    inbox.give_buttons(nora)
+    await nora.press_label("Accept")  # her answer is her introduction, with its button
+    [nora_intro] = [r.text for r in nora.last if "You are now *Mia*'s mentor" in r.text]
+    assert [b.label for r in nora.last for b in r.buttons] == ["Write to Mia"]
     received = await inbox.deliver()
     mia_intro = next(t for t in received["mia"] if "accepted to be your mentor" in t)
-    nora_intro = next(t for t in received["nora"] if "You are now *Mia*'s mentor" in t)
     assert "talk through me" in mia_intro and "/msg" in nora_intro
     for text in [*received["mia"], *received["nora"]]:  # nothing any feature sent them
         assert "@mia" not in text and "@nora" not in text and "console" not in text
