@@ -9,6 +9,7 @@ unknown key or a wrong type stops the start with a message naming the key and it
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import math
 import os
 import re
@@ -36,8 +37,22 @@ class BotSettings:
 
 
 @dataclass
+class CohortSettings:
+    """A cohort's application window (`[[programmes.<code>.cohorts]]`): dates, or dates and
+    times, in the programme's time zone ("2027-02-01" or "2027-02-01 09:00")."""
+
+    name: str = ""
+    opens: str = ""       # applications open (00:00 that day)
+    closes: str = ""      # applications close (end of that day)
+    matching: str = ""    # applicants are matched (09:00 that day)
+
+
+@dataclass
 class ProgrammeSettings:
-    """One mentoring programme. A Slack team or a Telegram deep-link code maps to it."""
+    """One mentoring programme. A Slack team or a Telegram deep-link code maps to it.
+
+    Programme operations (bot/eligibility.py and its neighbours) are all off by default, so
+    a programme that sets none of them works as before."""
 
     name: str = "Mentoring programme"
     coordinators: list[str] = field(default_factory=list)  # "platform:workspace:user_id"
@@ -45,6 +60,11 @@ class ProgrammeSettings:
     join_code: str = ""
     relay_mode: bool = False
     relationship_months: int = 6
+    mentor_approval: bool = False        # new mentors wait for a coordinator's approval
+    code_of_conduct: str = ""            # "conduct" = content/conduct.<lang>.md; "" = none
+    required_lessons: list[str] = field(default_factory=list)  # read before any matching
+    timezone: str = "UTC"                # how cohort dates are read
+    cohorts: list[CohortSettings] = field(default_factory=list)
 
 
 @dataclass
@@ -208,6 +228,9 @@ class _Builder:
                 self.fail(["programmes", code], "is not a valid programme code "
                                                 "(lowercase letters, digits, - and _)")
             programmes[code] = self._section(ProgrammeSettings, table, ["programmes", code])
+            problem = programme_problem(programmes[code])
+            if problem:
+                self.fail(["programmes", code, problem[0]], problem[1])
         return programmes
 
     def _section(self, cls: type, value: Any, path: list[str]) -> Any:
@@ -232,7 +255,12 @@ class _Builder:
             (inner,) = typing.get_args(expected)
             if not isinstance(value, list):
                 self.fail(path, f"must be a list, not {_kind(value)}")
+            if dataclasses.is_dataclass(inner):  # [[programmes.x.cohorts]]: a list of tables
+                return [self._section(inner, v, path) for v in value]
             return [self._check(inner, v, path) for v in value]
+        if expected is str and isinstance(value, datetime.date | datetime.time):
+            value = value.isoformat(sep=" ") if isinstance(value, datetime.datetime) \
+                else value.isoformat()  # a TOML date such as opens = 2027-02-01
         if isinstance(expected, types.UnionType):
             expected = typing.get_args(expected)[0]
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
@@ -315,6 +343,61 @@ def _check_values(config: Config, env: Mapping[str, str]) -> None:
                 name = f"{ENV_PREFIX}{section}_{f.name}".upper()
                 raise ConfigError(f"[{section}] {f.name} {problem} (from environment {name})"
                                   if name in env else f"[{section}] {f.name} {problem}")
+
+
+_LOCAL_MOMENT = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::00)?)?")
+_LESSON_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def parse_local_moment(text: str) -> tuple[datetime.date, datetime.time | None] | None:
+    """"2027-02-01" -> (that date, None); "2027-02-01 09:30" -> (date, 09:30); else None."""
+    match = _LOCAL_MOMENT.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute = match.groups()
+    try:
+        date = datetime.date(int(year), int(month), int(day))
+        moment = datetime.time(int(hour), int(minute)) if hour is not None else None
+    except ValueError:
+        return None
+    return date, moment
+
+
+def programme_problem(settings: ProgrammeSettings) -> tuple[str, str] | None:
+    """(key, what is wrong) with a programme's operations settings, or None."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(settings.timezone)
+    except (KeyError, ValueError):
+        return "timezone", f"is not a time zone name such as America/Toronto " \
+                           f"(got {settings.timezone!r})"
+    for lesson in settings.required_lessons:
+        if not _LESSON_ID.fullmatch(lesson):
+            return "required_lessons", f"must hold lesson ids such as how-mentoring-works " \
+                                       f"(got {lesson!r})"
+    if settings.code_of_conduct and not re.fullmatch(r"[\w./ -]{1,200}",
+                                                     settings.code_of_conduct):
+        return "code_of_conduct", "must name a file stem such as conduct " \
+                                  "(content/conduct.en.md and content/conduct.fr.md)"
+    names: set[str] = set()
+    for cohort in settings.cohorts:
+        if not cohort.name.strip() or len(cohort.name) > 60:
+            return "cohorts", "need a name of 1 to 60 characters each"
+        if cohort.name in names:
+            return "cohorts", f"name {cohort.name!r} twice"
+        names.add(cohort.name)
+        moments = {}
+        for key in ("opens", "closes", "matching"):
+            parsed = parse_local_moment(getattr(cohort, key))
+            if parsed is None:
+                return "cohorts", f"{cohort.name!r}: {key} must be a date such as 2027-02-01 " \
+                                  f"(got {getattr(cohort, key)!r})"
+            moments[key] = parsed[0]
+        if not moments["opens"] <= moments["closes"] <= moments["matching"]:
+            return "cohorts", f"{cohort.name!r}: opens, closes and matching must come in " \
+                              "that order"
+    return None
 
 
 def _line_of(lines: list[str], path: list[str]) -> int | None:

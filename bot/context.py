@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import outbox
-from bot.events import Address, Button, Reply
+from bot.events import Address, Attachment, Button, Reply
 from bot.i18n import Catalogue
 from bot.people import Person
 from bot.store.db import Tx
@@ -52,6 +52,7 @@ class Context:
     person: Person
     now: datetime
     later: list[Later] = field(default_factory=list)
+    attachment: Attachment | None = None  # the file that came with the event, if any
 
     @property
     def lang(self) -> str:

@@ -54,7 +54,8 @@ class Bot:
                     log.info("inbound.duplicate", extra={"event_id": event.event_id})
                     return []
                 person = await self._person(tx, event)
-                ctx = Context(tx, self.services, event.user, person, now)
+                ctx = Context(tx, self.services, event.user, person, now,
+                              attachment=getattr(event, "attachment", None))
                 replies = await self._route(ctx, event)
             for work in ctx.later:  # heavy reads, once the lock is free for others
                 async with self.db.snapshot() as snapshot:
@@ -104,6 +105,9 @@ class Bot:
         return person.language if person else normalise_language(address.locale)
 
     async def _route(self, ctx: Context, event: Event) -> list[Reply]:
+        for gate in self.router.gates:
+            if (instead := await gate(ctx, event)) is not None:
+                return instead
         match event:
             case Command():
                 return await self._command(ctx, event)

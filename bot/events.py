@@ -49,6 +49,7 @@ class Message:
     user: Address
     text: str
     event_id: str = ""
+    attachment: Attachment | None = None  # a file sent with it (a CSV roster)
 
     def __post_init__(self) -> None:
         _clean(self, "text")
@@ -62,6 +63,7 @@ class Command:
     name: str
     args: str = ""
     event_id: str = ""
+    attachment: Attachment | None = None  # a file sent with it (`/admin import` + a CSV)
 
     def __post_init__(self) -> None:
         _clean(self, "args")
@@ -92,7 +94,8 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file sent with a reply (an .ics invitation, a CSV export, a PNG chart)."""
+    """A file sent with a reply (an .ics invitation, a CSV export, a PNG chart), or received
+    with a command (a roster to import)."""
 
     filename: str
     content: bytes

@@ -22,6 +22,7 @@ from typing import Any
 from bot import matching_changes
 from bot.clock import to_iso
 from bot.config import Config
+from bot.eligibility import eligible
 from bot.i18n import LANGUAGES, Catalogue
 from bot.people import Person
 from bot.schema_map import chunks, marks
@@ -58,7 +59,7 @@ def to_profile(person: Person, load: int = 0) -> Profile:
         department=person.department,
         capacity=person.capacity,
         load=load,
-        paused=person.paused or person.status != "active",
+        paused=person.paused or not eligible(person, "mentor"),  # holds: bot/eligibility.py
         manager_id=person.manager_id,
         reverse=person.reverse,
     )

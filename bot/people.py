@@ -49,6 +49,7 @@ class Person:
     manager_id: int | None = None
     created_at: str = ""
     onboarded_at: str | None = None
+    matching_hold: str = ""  # why they may not be matched now (bot/eligibility.py); "" = none
 
     @property
     def is_mentee(self) -> bool:

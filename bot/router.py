@@ -10,13 +10,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.context import Context
-from bot.events import Reply
+from bot.events import Event, Reply
 from bot.hooks import Hooks
 from bot.store.state import Conversation
 
 CommandHandler = Callable[[Context, str], Awaitable[list[Reply]]]
 ActionHandler = Callable[[Context, str], Awaitable[list[Reply]]]
 FlowHandler = Callable[[Context, Conversation, str], Awaitable[list[Reply]]]
+# Asked before any event is routed: replies that take its place (a changed code of conduct
+# to accept first), or None to let the event through.
+Gate = Callable[[Context, Event], Awaitable[list[Reply] | None]]
 # A scheduled change run by the dispatcher when due (a request expiring, a check-in...).
 # Called as handler(tx, params, services=...).
 JobHandler = Callable[..., Awaitable[None]]
@@ -39,6 +42,7 @@ class Router:
     jobs: dict[str, JobHandler] = field(default_factory=dict)
     hooks: Hooks = field(default_factory=Hooks)
     help_order: list[str] = field(default_factory=list)
+    gates: list[Gate] = field(default_factory=list)
 
     def command(self, name: str, handler: CommandHandler, *, aliases: tuple[str, ...] = (),
                 needs_profile: bool = False, help_key: str = "", admin: bool = False) -> None:
@@ -57,6 +61,9 @@ class Router:
 
     def flow(self, name: str, handler: FlowHandler) -> None:
         self.flows[name] = handler
+
+    def gate(self, gate: Gate) -> None:
+        self.gates.append(gate)
 
     def job(self, name: str, handler: JobHandler) -> None:
         if name in self.jobs:

@@ -1,0 +1,203 @@
+"""Who may take part in matching now: the one rule, and the holds it reads.
+
+A programme may ask for things before someone is matched: a coordinator's approval of a new
+mentor (`mentor_approval`), lessons read first (`required_lessons`), the code of conduct
+(`code_of_conduct`; only a "no" holds), and, when it runs cohorts with application windows,
+an application in a window (newcomers outside one wait on the waiting list; applicants wait
+for the matching date). What still holds a person back is kept on their row,
+`people.matching_hold`, as space-separated reasons, so that the matching index and the
+cohort planner decide from the row they already read (`eligible`).
+
+A hold is recomputed from the tables that decide it (`refresh`) whenever one of them
+changes; the matching index hears of it through `matching_changes` (a hold is not the
+person's activity, so `updated_at` is left alone). At start-up, a programme whose settings
+changed since the last start has every hold recomputed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot import people
+from bot.alerts import programme_code
+from bot.clock import to_iso
+from bot.config import ProgrammeSettings
+from bot.context import Services
+from bot.outbox import Outgoing, enqueue
+from bot.people import Person
+from bot.store.db import Tx
+
+log = logging.getLogger(__name__)
+
+# Which side of matching each hold concerns; the others concern both.
+MENTOR_ONLY = frozenset({"approval", "declined"})
+MENTEE_ONLY = frozenset({"waiting", "applied"})
+SETTINGS_KEY = "operations"  # programme_settings: the settings the holds were computed with
+_BATCH = 500
+
+
+def eligible(person: Person, side: str, ignore: frozenset[str] = frozenset()) -> bool:
+    """May `person` take part in matching as a "mentor" or a "mentee" now? Active, and no
+    hold on that side (`ignore`: holds that do not count here, e.g. "applied" when the
+    window's own matching runs)."""
+    if not person.active:
+        return False
+    holds = set(person.matching_hold.split()) - ignore
+    other_side = MENTEE_ONLY if side == "mentor" else MENTOR_ONLY
+    return not holds - other_side
+
+
+def settings_of(services: Services, programme_id: int) -> ProgrammeSettings | None:
+    return services.config.programmes.get(programme_code(services, programme_id))
+
+
+# --- what holds a person ---------------------------------------------------------------------
+
+async def missing_lessons(tx: Tx, services: Services, person: Person) -> list[str]:
+    """The programme's required lessons this person has not read yet, in the config's order
+    (a lesson counts once its reader pressed *Read* or *Done*)."""
+    settings = settings_of(services, person.programme_id)
+    if settings is None or not settings.required_lessons:
+        return []
+    done = {row[0] for row in await tx.all(
+        "SELECT lesson_id FROM lesson_progress WHERE person_id = ? AND status IN ('read', 'done')",
+        (person.id,))}
+    return [lesson for lesson in settings.required_lessons if lesson not in done]
+
+
+async def uses_windows(tx: Tx, programme_id: int) -> bool:
+    """Does the programme run cohorts with application windows?"""
+    return await tx.value("SELECT 1 FROM cohort_windows WHERE programme_id = ?"
+                          " AND cancelled_at IS NULL LIMIT 1", (programme_id,)) is not None
+
+
+async def holds_for(tx: Tx, services: Services, person: Person) -> set[str]:
+    settings = settings_of(services, person.programme_id)
+    if settings is None:
+        return set()
+    holds: set[str] = set()
+    if settings.mentor_approval and person.is_mentor:
+        status = await tx.value("SELECT status FROM mentor_approvals WHERE person_id = ?",
+                                (person.id,))
+        if status == "declined":
+            holds.add("declined")
+        elif status != "approved":
+            holds.add("approval")
+    if await missing_lessons(tx, services, person):
+        holds.add("lessons")
+    if settings.code_of_conduct and await tx.value(
+            "SELECT decision FROM conduct_answers WHERE person_id = ? ORDER BY id DESC LIMIT 1",
+            (person.id,)) == "declined":
+        holds.add("conduct")
+    if person.is_mentee:
+        status = await tx.value("SELECT status FROM cohort_applications WHERE person_id = ?"
+                                " AND status IN ('waiting', 'applied')", (person.id,))
+        if status and await uses_windows(tx, person.programme_id):
+            holds.add(status)
+    return holds
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    person: Person
+    before: frozenset[str]
+    after: frozenset[str]
+
+    def lifted(self, side: str) -> bool:
+        """Eligible on `side` now, and not before."""
+        was = replace(self.person, matching_hold=" ".join(sorted(self.before)))
+        return eligible(self.person, side) and not eligible(was, side)
+
+
+async def refresh(tx: Tx, services: Services, person: Person) -> Refreshed:
+    """Recompute the person's holds and store them if they changed."""
+    after = frozenset(await holds_for(tx, services, person))
+    before = frozenset(person.matching_hold.split())
+    if after != before:
+        await _store(tx, person, " ".join(sorted(after)))
+        person = replace(person, matching_hold=" ".join(sorted(after)))
+    return Refreshed(person, before, after)
+
+
+async def refresh_id(tx: Tx, services: Services, person_id: int) -> Refreshed | None:
+    person = await people.get(tx, person_id)
+    return await refresh(tx, services, person) if person is not None else None
+
+
+async def _store(tx: Tx, person: Person, holds: str) -> None:
+    await tx.execute("UPDATE people SET matching_hold = ? WHERE id = ?", (holds, person.id))
+    # The matching index re-reads this person at its next query (bot/matching_changes.py).
+    await tx.execute("INSERT INTO matching_changes (programme_id, people_row) VALUES (?, ?)",
+                     (person.programme_id, person.id))
+
+
+async def tell_if_ready(tx: Tx, services: Services, refreshed: Refreshed, *, key: str) -> None:
+    """Tell a person whose last hold just lifted that matching is open to them now."""
+    person = refreshed.person
+    if refreshed.after or not refreshed.before or not person.active:
+        return
+    await enqueue(tx, person.id, Outgoing(key=f"eligibility.ready_{person.role or 'mentee'}"),
+                  due_at=services.clock.now(), key=key)
+
+
+# --- start-up ----------------------------------------------------------------------------------
+
+def _fingerprint(settings: ProgrammeSettings, windows: bool) -> str:
+    return json.dumps({"approval": settings.mentor_approval,
+                       "conduct": bool(settings.code_of_conduct),
+                       "lessons": list(settings.required_lessons), "windows": windows})
+
+
+async def refresh_programme(tx: Tx, services: Services, programme_id: int) -> int:
+    """Recompute every hold of a programme; returns how many changed."""
+    changed, last = 0, 0
+    while True:
+        rows = await tx.all("SELECT * FROM people WHERE programme_id = ? AND id > ?"
+                            " ORDER BY id LIMIT ?", (programme_id, last, _BATCH))
+        if not rows:
+            return changed
+        for row in rows:
+            refreshed = await refresh(tx, services, Person.from_row(row))
+            changed += refreshed.before != refreshed.after
+        last = rows[-1]["id"]
+
+
+async def on_started(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+    """A programme whose operations settings changed since the last start (or that has
+    windows now and had none) gets every hold recomputed; otherwise nothing is read."""
+    for code, programme_id in services.programme_ids.items():
+        settings = services.config.programmes[code]
+        fingerprint = _fingerprint(settings, await uses_windows(tx, programme_id))
+        stored = await tx.value("SELECT value FROM programme_settings WHERE programme_id = ?"
+                                " AND key = ?", (programme_id, SETTINGS_KEY))
+        if stored == fingerprint:
+            continue
+        changed = await refresh_programme(tx, services, programme_id)
+        await tx.execute(
+            "INSERT INTO programme_settings (programme_id, key, value, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT(programme_id, key) DO UPDATE SET"
+            " value = excluded.value, updated_at = excluded.updated_at",
+            (programme_id, SETTINGS_KEY, fingerprint, to_iso(services.clock.now())))
+        log.info("eligibility.refreshed", extra={"programme": programme_id, "changed": changed})
+
+
+async def on_lesson_completed(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+    """A required lesson read: the "lessons" hold may lift; the person is told if that was
+    the last thing they waited for."""
+    person_id = data.get("person_id")
+    if not isinstance(person_id, int):
+        return
+    refreshed = await refresh_id(tx, services, person_id)
+    if refreshed is not None and "lessons" in refreshed.before - refreshed.after:
+        await tell_if_ready(tx, services, refreshed,
+                            key=f"eligibility:{person_id}:lessons:{data.get('lesson_id', '')}")
+
+
+def register(router: Any, registry: Any) -> None:
+    # Registered after bot.conduct, bot.approval and bot.windows (bot/app.py FEATURES): their
+    # `started` hooks settle approvals and windows first, then the holds are recomputed.
+    router.hooks.on("started", on_started)
+    router.hooks.on("lesson_completed", on_lesson_completed)
