@@ -7,6 +7,11 @@ press (it must be their own relationship, or a message sent to them), then write
 reason. Coordinators' buttons go through `admin_action` (coordinator check repeated on every
 press, audited) and each handler also checks that the report belongs to the coordinator's own
 programme. Every outcome is written to the audit log.
+
+A report is a case (issue 13): a warning is first a draft, previewed exactly as the person
+will read it, in their language, then sent, edited (the coordinator types a replacement) or
+cancelled; after a warning the case stays open, with coordinators' notes (`/admin note`),
+until someone closes it. `/admin case N` shows one case, open or closed.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from bot.alerts import alert_coordinators
 from bot.clock import to_iso
 from bot.context import Context
 from bot.events import Button, Reply
+from bot.ids import parse_number
+from bot.languages import language_name
 from bot.outbox import OutButton, Outgoing
 from bot.pair_actions import close_requests, end_match, open_matches_of, set_paused
 from bot.people import Person
-from bot.roles import audit
+from bot.roles import audit, describe
 from bot.router import Router
 from bot.store.state import Conversation, clear_conversation, set_conversation
 
@@ -44,8 +51,15 @@ A_RESUME = "mod.resume"
 A_END = "mod.end"
 A_SUSPEND = "mod.suspend"
 A_HISTORY = "mod.history"
+A_CLOSE = "mod.close"                # admin; value: report id
+A_WARN_SEND = "mod.warn_send"        # admin; every value: warning draft (note) id
+A_WARN_EDIT = "mod.warn_edit"
+A_WARN_CANCEL = "mod.warn_cancel"
+F_WARNING_TEXT = "warning_text"      # data: {"note_id"} — the next text replaces the draft
 
 OPEN = ("open", "paused")
+MAX_NOTE = 1000
+NOTES_SHOWN = 10
 
 
 def _int(value: str) -> int | None:
@@ -192,7 +206,29 @@ async def _queue_entry(ctx: Context, row: Any) -> Reply:
     if row["match_id"] and await ctx.tx.value(
             "SELECT 1 FROM relay_messages WHERE match_id = ? LIMIT 1", (row["match_id"],)):
         buttons.append(Button(ctx.t("report.admin.history"), A_HISTORY, value))
+    notes = await _note_lines(ctx, row["id"])
+    if notes:
+        text = "\n".join([text, ctx.t("report.admin.notes_title"), *notes])
+    if row["status"] not in OPEN:  # a closed case is read, not acted on
+        return ctx.reply(text)
+    buttons.append(Button(ctx.t("report.admin.close"), A_CLOSE, value))
     return ctx.reply(text, buttons)
+
+
+async def _note_lines(ctx: Context, report_id: int) -> list[str]:
+    """The case's notes and the warnings sent, oldest first (the latest NOTES_SHOWN)."""
+    rows = await ctx.tx.all(
+        "SELECT * FROM (SELECT n.*, a.display_name, a.handle FROM report_notes n"
+        " LEFT JOIN people a ON a.id = n.author_id WHERE n.report_id = ?"
+        " AND n.kind IN ('note', 'warning_sent') ORDER BY n.id DESC LIMIT ?) ORDER BY id",
+        (report_id, NOTES_SHOWN))
+    lines = []
+    for row in rows:
+        who = row["display_name"] or row["handle"] or ctx.t("report.admin.someone_gone")
+        key = "report.admin.note_line" if row["kind"] == "note" else "report.admin.warning_line"
+        lines.append(ctx.t(key, when=relay.when(ctx, row["updated_at"]), who=who,
+                           text=row["body"]))
+    return lines
 
 
 async def _open_report(ctx: Context, value: str, action: str) -> tuple[Any, list[Reply]]:
@@ -230,16 +266,177 @@ async def press_dismiss(ctx: Context, value: str) -> list[Reply]:
 
 
 async def press_warn(ctx: Context, value: str) -> list[Reply]:
+    """*Warn*: a draft in the reported person's language, previewed before anything is sent."""
     row, refusal = await _open_report(ctx, value, "warn")
     if refusal:
         return refusal
     reported = await _reported(ctx, row)
     if reported is None:
         return [ctx.say("report.admin.someone_gone_action")]
-    await ctx.notify(reported.id, Outgoing(key="report.warning"),
-                     key=f"report:{row['id']}:warning")
-    await _close(ctx, row, "warned", "warn")
-    return [ctx.say("report.admin.warned", name=reported.name)]
+    draft = await ctx.tx.one("SELECT * FROM report_notes WHERE report_id = ?"
+                             " AND kind = 'warning_draft' ORDER BY id DESC LIMIT 1", (row["id"],))
+    if draft is None:
+        body = ctx.services.catalogue.text(reported.language, "report.warning_body")
+        note_id = await ctx.tx.insert(
+            "INSERT INTO report_notes (report_id, author_id, kind, body, language, created_at,"
+            " updated_at) VALUES (?, ?, 'warning_draft', ?, ?, ?, ?)",
+            (row["id"], ctx.person.id, body, reported.language, to_iso(ctx.now),
+             to_iso(ctx.now)))
+        draft = await ctx.tx.one("SELECT * FROM report_notes WHERE id = ?", (note_id,))
+    await describe(ctx, target_id=reported.id, details=f"report {row['id']}: warning drafted")
+    return [_warning_preview(ctx, draft, reported)]
+
+
+def warning_text(ctx: Context, draft: Any) -> str:
+    """The warning exactly as the person receives it: the coordinators' header in their
+    language, then the draft's words."""
+    programme = ctx.services.programme_name(ctx.person.programme_id)
+    header = ctx.services.catalogue.text(draft["language"], "report.warning_header",
+                                         programme=programme)
+    return f"{header}\n\n{draft['body']}"
+
+
+def _warning_preview(ctx: Context, draft: Any, reported: Person) -> Reply:
+    value = str(draft["id"])
+    text = ctx.t("report.admin.warning_preview", name=reported.name,
+                 language=language_name(draft["language"], ctx.lang),
+                 message=warning_text(ctx, draft))
+    return ctx.reply(text, [
+        Button(ctx.t("report.admin.warning_send", name=reported.name)[:75], A_WARN_SEND, value),
+        Button(ctx.t("report.admin.warning_edit"), A_WARN_EDIT, value),
+        Button(ctx.t("report.admin.warning_cancel"), A_WARN_CANCEL, value)])
+
+
+async def _draft(ctx: Context, value: str, action: str) -> tuple[Any, Any, Person | None,
+                                                                  list[Reply]]:
+    """(draft, report, reported person) a warning button names: a draft still unsent, of an
+    open report of this coordinator's programme."""
+    note_id = parse_number(value)
+    draft = await ctx.tx.one("SELECT * FROM report_notes WHERE id = ?", (note_id,)) \
+        if note_id else None
+    if draft is None or not draft["kind"].startswith("warning"):
+        return None, None, None, [ctx.say("report.admin.unknown")]
+    row, refusal = await _open_report(ctx, str(draft["report_id"]), action)
+    if refusal:
+        return None, None, None, refusal
+    if draft["kind"] != "warning_draft":
+        return None, None, None, [ctx.say("report.admin.warning_done_already")]
+    reported = await _reported(ctx, row)
+    if reported is None:
+        return None, None, None, [ctx.say("report.admin.someone_gone_action")]
+    return draft, row, reported, []
+
+
+async def press_warn_send(ctx: Context, value: str) -> list[Reply]:
+    draft, row, reported, refusal = await _draft(ctx, value, "warn send")
+    if refusal:
+        return refusal
+    assert reported is not None
+    await ctx.notify(reported.id, Outgoing(text=warning_text(ctx, draft)),
+                     key=f"report:{row['id']}:warning:{draft['id']}")
+    await ctx.tx.execute("UPDATE report_notes SET kind = 'warning_sent', author_id = ?,"
+                         " updated_at = ? WHERE id = ?",
+                         (ctx.person.id, to_iso(ctx.now), draft["id"]))
+    # The case stays open (or paused) until a coordinator closes it.
+    await describe(ctx, target_id=reported.id, details=f"report {row['id']}: warning sent")
+    await audit(ctx, f"report {row['id']} warn", True, target_id=reported.id)
+    return [ctx.say("report.admin.warning_sent", name=reported.name, number=row["id"],
+                    buttons=[Button(ctx.t("report.admin.close"), A_CLOSE, str(row["id"]))])]
+
+
+async def press_warn_edit(ctx: Context, value: str) -> list[Reply]:
+    draft, _, reported, refusal = await _draft(ctx, value, "warn edit")
+    if refusal:
+        return refusal
+    assert reported is not None
+    await set_conversation(ctx.tx, ctx.person.id,
+                           Conversation(F_WARNING_TEXT, "text", {"note_id": draft["id"]}),
+                           ctx.now)
+    return [ctx.say("report.admin.warning_ask_text", name=reported.name, limit=MAX_NOTE,
+                    language=language_name(draft["language"], ctx.lang))]
+
+
+async def flow_warning_text(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
+    """The replacement words of a warning draft; the coordinator check is made again."""
+    from bot.roles import is_coordinator
+
+    if not await is_coordinator(ctx):
+        await clear_conversation(ctx.tx, ctx.person.id)
+        await audit(ctx, "warning text", False)
+        return [ctx.say("admin.refused")]
+    if len(text) > MAX_NOTE:
+        return [ctx.say("report.admin.text_too_long", length=len(text), limit=MAX_NOTE)]
+    await clear_conversation(ctx.tx, ctx.person.id)
+    draft, row, reported, refusal = await _draft(ctx, str(conv.data.get("note_id", "")),
+                                                 "warn edit")
+    if refusal:
+        return refusal
+    assert reported is not None
+    await ctx.tx.execute("UPDATE report_notes SET body = ?, author_id = ?, updated_at = ?"
+                         " WHERE id = ?", (text, ctx.person.id, to_iso(ctx.now), draft["id"]))
+    await audit(ctx, f"report {row['id']} warning edited", True, target_id=reported.id)
+    draft = await ctx.tx.one("SELECT * FROM report_notes WHERE id = ?", (draft["id"],))
+    return [_warning_preview(ctx, draft, reported)]
+
+
+async def press_warn_cancel(ctx: Context, value: str) -> list[Reply]:
+    draft, row, reported, refusal = await _draft(ctx, value, "warn cancel")
+    if refusal:
+        return refusal
+    assert reported is not None
+    await ctx.tx.execute("UPDATE report_notes SET kind = 'warning_cancelled', updated_at = ?"
+                         " WHERE id = ?", (to_iso(ctx.now), draft["id"]))
+    await describe(ctx, target_id=reported.id, details=f"report {row['id']}: warning cancelled")
+    return [ctx.say("report.admin.warning_cancelled", name=reported.name)]
+
+
+async def press_close(ctx: Context, value: str) -> list[Reply]:
+    row, refusal = await _open_report(ctx, value, "close")
+    if refusal:
+        return refusal
+    await _close(ctx, row, "closed", "close")
+    return [ctx.say("report.admin.closed", number=row["id"])]
+
+
+# --- /admin note, /admin case ------------------------------------------------------------
+
+
+async def _report_named(ctx: Context, word: str) -> Any:
+    """A report of this coordinator's programme by its number ("3" or "#3"), or None."""
+    number = parse_number(word.lstrip("#"))
+    row = await ctx.tx.one("SELECT * FROM reports WHERE id = ?", (number,)) if number else None
+    if row is not None and row["programme_id"] != ctx.person.programme_id:
+        await audit(ctx, f"report {row['id']}: other programme", False)
+        return None
+    return row
+
+
+async def cmd_note(ctx: Context, args: str) -> list[Reply]:
+    word, _, text = args.strip().partition(" ")
+    text = text.strip()
+    if not word or not text:
+        return [ctx.say("report.admin.note_usage")]
+    if len(text) > MAX_NOTE:
+        return [ctx.say("report.admin.text_too_long", length=len(text), limit=MAX_NOTE)]
+    row = await _report_named(ctx, word)
+    if row is None:
+        return [ctx.say("report.admin.unknown")]
+    await ctx.tx.insert(
+        "INSERT INTO report_notes (report_id, author_id, kind, body, created_at, updated_at)"
+        " VALUES (?, ?, 'note', ?, ?, ?)",
+        (row["id"], ctx.person.id, text, to_iso(ctx.now), to_iso(ctx.now)))
+    await describe(ctx, target_id=row["reported_id"], details=f"report {row['id']}: note added")
+    return [ctx.say("report.admin.note_added", number=row["id"]), await _queue_entry(ctx, row)]
+
+
+async def cmd_case(ctx: Context, args: str) -> list[Reply]:
+    word = args.strip().split(" ")[0] if args.strip() else ""
+    if not word:
+        return [ctx.say("report.admin.case_usage")]
+    row = await _report_named(ctx, word)
+    if row is None:
+        return [ctx.say("report.admin.unknown")]
+    return [await _queue_entry(ctx, row)]
 
 
 async def press_pause(ctx: Context, value: str) -> list[Reply]:
@@ -386,9 +583,14 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.action(relay.A_REPORT_MESSAGE, press_message)
     router.flow(F_REASON, flow_reason)
     registry.add("reports", cmd_reports, "report.admin_help")
+    registry.add("case", cmd_case, "report.admin_help_case")
+    registry.add("note", cmd_note, "report.admin_help_note")
     registry.add("unsuspend", cmd_unsuspend, "report.admin_help_unsuspend")
+    router.flow(F_WARNING_TEXT, flow_warning_text)
     for action_id, handler in [(A_DISMISS, press_dismiss), (A_WARN, press_warn),
                                (A_PAUSE, press_pause), (A_RESUME, press_resume),
                                (A_END, press_end), (A_SUSPEND, press_suspend),
-                               (A_HISTORY, press_history)]:
+                               (A_HISTORY, press_history), (A_CLOSE, press_close),
+                               (A_WARN_SEND, press_warn_send), (A_WARN_EDIT, press_warn_edit),
+                               (A_WARN_CANCEL, press_warn_cancel)]:
         admin_action(router, action_id, handler)

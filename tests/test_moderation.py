@@ -55,10 +55,13 @@ async def test_report_pause_resume_then_warn(safe_app: App) -> None:
     assert await _status(safe_app, "matches", match_id) == "active"
     await inbox.deliver()
     await coord.say("/admin reports")
-    await tap(coord, "Warn")
-    assert "Nora has been warned" in coord.text
+    await tap(coord, "Warn")  # a preview first (tests/test_moderation_cases.py)
+    await tap(coord, "Send to Nora")
+    assert "Warning sent to Nora" in coord.text
     received = await inbox.deliver()
     assert "raised a concern about your behaviour" in received["nora"][0]
+    await tap(coord, "Close the case")
+    received = await inbox.deliver()
     assert "has looked at your report" in received["mia"][0]
     await coord.say("/admin reports")
     assert "No report is waiting" in coord.text
