@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-postgres lint bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/mentorbot run --demo $(ARGS)
@@ -12,6 +12,11 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(ARGS)
+
+# The same suite on PostgreSQL (one schema per test), e.g. the development machines' server.
+MENTORBOT_TEST_DATABASE ?= postgresql://postgres@127.0.0.1:5432/test
+test-postgres: $(VENV)/.installed-dev
+	MENTORBOT_TEST_DATABASE=$(MENTORBOT_TEST_DATABASE) $(BIN)/python -m pytest $(ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

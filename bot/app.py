@@ -25,6 +25,7 @@ from bot.i18n import LANGUAGES, Catalogue
 from bot.languages import parse_languages
 from bot.matchmaking import Matchmaker, weights_from
 from bot.router import Router
+from bot.store import open_database
 from bot.store.db import Database
 from bot.store.state import get_meta, set_meta
 from bot.timezones import resolve_timezone
@@ -110,7 +111,7 @@ def build_router() -> Router:
 
 
 async def build_app(config: Config, clock: Clock, database: str | Path | None = None) -> App:
-    db = await Database.open(database or config.bot.database)
+    db = await open_database(database or config.bot.database)
     try:
         return await _wire(db, config, clock)
     except BaseException:
@@ -183,7 +184,7 @@ async def console_clock(database: str | Path, start: datetime | None) -> Simulat
     """The console's simulated clock: at `start` when given, else where this database's
     clock stopped, else the wall clock (a brand-new database tried by a human; tests always
     give a start). A database already past `start` keeps its own time."""
-    db = await Database.open(database)
+    db = await open_database(database)
     try:
         stored = await resume_simulated_time(db)
     finally:

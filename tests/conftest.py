@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import os
 import socket
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,9 +41,46 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
 
 
+# MENTORBOT_TEST_DATABASE=postgresql://postgres@127.0.0.1:5432/test runs the tests that build
+# their app with make_config on PostgreSQL: one fresh schema per test, dropped after it
+# (`make test-postgres`). Tests that open the SQLite file itself are marked `sqlite_only`.
+POSTGRES = os.environ.get("MENTORBOT_TEST_DATABASE", "")
+
+
+def test_database(tmp_path: Path) -> str:
+    """The database of this test: its SQLite file, or its own PostgreSQL schema."""
+    if not POSTGRES:
+        return str(tmp_path / "test.sqlite3")
+    schema = "t_" + hashlib.sha1(str(tmp_path).encode()).hexdigest()[:20]
+    return f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}search_path={schema}"
+
+
+@pytest.fixture(autouse=True)
+def _postgres_schema(request: pytest.FixtureRequest) -> Iterator[None]:
+    if POSTGRES and request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("opens the SQLite file itself")
+    tmp_path = request.getfixturevalue("tmp_path") if POSTGRES else None
+    yield
+    if tmp_path is not None:
+        schema = test_database(tmp_path).rsplit("=", 1)[1]
+        thread = threading.Thread(target=asyncio.run, args=(_drop_schema(schema),))
+        thread.start()
+        thread.join()
+
+
+async def _drop_schema(schema: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(POSTGRES)
+    try:
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    finally:
+        await conn.close()
+
+
 def make_config(tmp_path: Path) -> Config:
     config = Config()
-    config.bot.database = str(tmp_path / "test.sqlite3")
+    config.bot.database = test_database(tmp_path)
     config.programmes = {"main": ProgrammeSettings(name="Programme Test",
                                                    coordinators=["console:local:coord"])}
     return config

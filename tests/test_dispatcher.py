@@ -19,6 +19,7 @@ from bot.clock import SimulatedClock, to_iso
 from bot.dispatcher import LEASE_KEY, Dispatcher, attach_file, set_deadline
 from bot.events import Address, Attachment, Reply
 from bot.outbox import Outgoing
+from bot.store import open_database
 from bot.store.db import Database
 from bot.store.state import set_meta
 from bot.transport import RetryLater, Unreachable
@@ -96,7 +97,7 @@ def advance(app: App, delta: timedelta) -> None:
 async def test_two_dispatchers_on_one_database_never_send_twice(app: App) -> None:
     mia = await person(app, "mia")
     await queue(app, mia, [f"message {n}" for n in range(300)])
-    second_db = await Database.open(app.db.path)
+    second_db = await open_database(app.db.path)
     try:
         first, second = Recorder(), Recorder()
         one = dispatcher(app, first, batch=50)
@@ -241,7 +242,7 @@ async def test_files_travel_with_their_row_and_broken_rows_do_not_block_others(
 async def test_a_dispatcher_that_lost_its_lease_stops_and_loses_nothing(app: App) -> None:
     mia = await person(app, "mia")
     await queue(app, mia, [f"m{n:03d}" for n in range(40)])
-    second_db = await Database.open(app.db.path)
+    second_db = await open_database(app.db.path)
     try:
         taker = Recorder()
         other = dispatcher(app, taker, second_db)

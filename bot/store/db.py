@@ -399,7 +399,7 @@ async def _open_reader(path: str) -> aiosqlite.Connection:
 def _migration_files() -> list[tuple[int, str, str]]:
     files = []
     for entry in resources.files("bot.migrations").iterdir():
-        if entry.name.endswith(".sql"):
+        if entry.name.endswith(".sql") and not entry.name.endswith(".postgres.sql"):
             version = int(entry.name.split("_", 1)[0])
             files.append((version, entry.name, entry.read_text(encoding="utf-8")))
     return sorted(files)
