@@ -91,9 +91,9 @@ async def named(ctx: Context, typed: str) -> people.Person | Reply:
     typed = typed.strip()
     found = await find_people(ctx.tx, ctx.person.programme_id, typed) if typed else []
     if not found:
-        return ctx.say("admin.no_person", name=typed.lstrip("@")[:40])
+        return ctx.say("admin.no_person", name=typed[:40])
     if len(found) > 1:
-        return ctx.say("admin.several", name=typed.lstrip("@")[:40],
+        return ctx.say("admin.several", name=typed[:40],
                        people=ctx.join([_labelled(person) for person in found]))
     return found[0]
 

@@ -14,6 +14,7 @@ from bot.events import Button, Reply
 from bot.matchmaking import to_profile
 from bot.mentoring import _relationship_months
 from bot.people import Person
+from bot.roles import describe
 from bot.router import Router
 from matching.model import CRITERIA, Weights
 
@@ -42,6 +43,7 @@ async def press_cohort_apply(ctx: Context, value: str) -> list[Reply]:
         return [ctx.say("cohort.changed"), *await cmd_cohort(ctx, mode)]
     months = _relationship_months(ctx.services, ctx.person.programme_id)
     created = await apply_plan(ctx.tx, ctx.services, plan, ctx.now, months)
+    await describe(ctx, details=f"cohort {mode}: {created} pairs created")
     return [ctx.say("cohort.applied", count=created)]
 
 
@@ -124,7 +126,20 @@ async def press_weights_apply(ctx: Context, value: str) -> list[Reply]:
         (ctx.person.programme_id, SETTINGS_WEIGHTS, json.dumps(asdict(proposed)),
          to_iso(ctx.now)))
     ctx.services.matchmaker.set_weights(ctx.person.programme_id, proposed)
+    await describe(ctx, details=_changes(current, proposed))
     return [ctx.say("weights.applied", weights=_format(proposed))]
+
+
+def _changes(old: Weights, new: Weights) -> str:
+    """"topics 3 → 4, department_mode diverse → same": what the audit log keeps."""
+    before, after = asdict(old), asdict(new)
+    changed = [f"{name} {_value(before[name])} → {_value(after[name])}"
+               for name in before if before[name] != after[name]]
+    return ", ".join(changed) or "unchanged"
+
+
+def _value(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 async def load_saved_weights(tx, services) -> None:

@@ -50,8 +50,8 @@ async def _two_people(ctx: Context, args: str) -> tuple[Person, Person, str] | R
     found = []
     for token in parts[:2]:
         person = await find_named(ctx, token)
-        if person is None:
-            return ctx.say("admin.no_person", name=token[:40])
+        if isinstance(person, Reply):  # nobody, or several people, go by that name
+            return person
         found.append(person)
     return found[0], found[1], parts[2] if len(parts) > 2 else ""
 
@@ -129,7 +129,8 @@ async def press_confirm(ctx: Context, value: str) -> list[Reply]:
     if isinstance(checked, Reply):
         return [checked]
     match_id = await _create(ctx, mentee, mentor, checked)
-    await audit(ctx, f"match {match_id} created: {mentee.id} -> {mentor.id}", True)
+    await audit(ctx, f"match {match_id} created: {mentee.id} -> {mentor.id}", True,
+                target_id=mentee.id, details=f"mentor: none → #{mentor.id} ({mentor.name})")
     return [ctx.say("pairing.matched", mentee=mentee.name, mentor=mentor.name)]
 
 
@@ -172,7 +173,8 @@ async def cmd_end(ctx: Context, args: str) -> list[Reply]:
     reason = " ".join(reason.split())[:MAX_REASON]
     await end_relationship(ctx.tx, ctx.services, match,
                            f"{END_CODE}: {reason}" if reason else END_CODE, ctx.now)
-    await audit(ctx, f"end match {match['id']}", True)
+    await audit(ctx, f"end match {match['id']}", True, target_id=mentee.id,
+                details=f"relationship with #{mentor.id}: active → ended")
     return [ctx.say("pairing.ended", mentee=mentee.name, mentor=mentor.name)]
 
 

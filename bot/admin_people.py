@@ -8,17 +8,18 @@ programme is simply not found. Long lists stop at MAX_LINES with a count of the 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from bot import people, points
-from bot.admin import AdminRegistry
+from bot.admin import AdminRegistry, admin_action, named
 from bot.clock import from_iso
 from bot.context import Context
-from bot.events import Reply
+from bot.events import Button, Reply
 from bot.figure_text import capped, counted, days, number
 from bot.figures import HELD_SQL, LAST_HELD_SQL, name_sql
+from bot.identities import find_people
+from bot.ids import parse_number
 from bot.meeting_time import day_form
 from bot.people import Person
 from bot.profile import profile_lines
@@ -26,19 +27,15 @@ from bot.router import Router
 from bot.store.db import Tx
 
 MAX_LINES = 30
-_MENTION = re.compile(r"<@([A-Z0-9]{1,32})(?:\|[^<>]*)?>")
+A_PERSON = "admin.person.show"   # value: person id (one of several that matched a name)
 END_REASONS = ("completed", "blocked", "moderation", "suspended", "coordinator")
 
 
-async def find_named(ctx: Context, token: str) -> Person | None:
-    """`@mia`, `mia`, a Slack mention `<@U123|mia>` or a user id — in the coordinator's
-    own programme only."""
-    token = token.strip()
-    mention = _MENTION.fullmatch(token)
-    handle = (mention.group(1) if mention else token.lstrip("@"))[:100]
-    if not handle:
-        return None
-    return await people.find_by_handle(ctx.tx, ctx.person.programme_id, handle)
+async def find_named(ctx: Context, token: str) -> Person | Reply:
+    """`@mia`, `mia`, a Slack mention `<@U123|mia>`, a user id, a Slack or Telegram username
+    or a name (case and accents ignored) — in the coordinator's own programme only; or the
+    answer that says nobody, or several people, match."""
+    return await named(ctx, token)
 
 
 def _date(ctx: Context, iso: str) -> str:
@@ -152,12 +149,28 @@ async def cmd_pairs(ctx: Context, args: str) -> list[Reply]:
 
 
 async def cmd_person(ctx: Context, args: str) -> list[Reply]:
-    token = next(iter(args.split()), "")
-    if not token:
+    typed = " ".join(args.split())
+    if not typed:
         return [ctx.say("roster.person.usage")]
-    target = await find_named(ctx, token)
-    if target is None:
-        return [ctx.say("admin.no_person", name=token[:40])]
+    found = await find_people(ctx.tx, ctx.person.programme_id, typed)
+    if not found:
+        return [ctx.say("admin.no_person", name=typed[:40])]
+    if len(found) > 1:  # "marie": which one?
+        return [ctx.reply(ctx.t("roster.person.choose", name=typed[:40]), [
+            Button(f"{p.name} (@{p.handle})"[:75] if p.handle else p.name[:75], A_PERSON,
+                   str(p.id)) for p in found])]
+    return await _person_card(ctx, found[0])
+
+
+async def press_person(ctx: Context, value: str) -> list[Reply]:
+    person_id = parse_number(value)
+    target = await people.get(ctx.tx, person_id) if person_id else None
+    if target is None or target.programme_id != ctx.person.programme_id:
+        return [ctx.say("common.unknown_button")]
+    return await _person_card(ctx, target)
+
+
+async def _person_card(ctx: Context, target: Person) -> list[Reply]:
     lines = [ctx.t("roster.person.title", name=target.name,
                    handle=f" (@{target.handle})" if target.handle else ""),
              ctx.t("roster.person.joined", joined=_date(ctx, target.created_at),
@@ -224,3 +237,4 @@ def register(router: Router, registry: AdminRegistry) -> None:
     registry.add("requests", cmd_requests, "coordinators.help.requests")
     registry.add("pairs", cmd_pairs, "coordinators.help.pairs")
     registry.add("person", cmd_person, "coordinators.help.person")
+    admin_action(router, A_PERSON, press_person)

@@ -73,7 +73,9 @@ class Bot:
             return person
         programme_id = self._programme_for(event)
         language = normalise_language(event.user.locale or self.services.config.bot.language)
-        handle = event.user.user_id if event.user.platform == "console" else ""
+        # Coordinators find people by it (/admin person @handle): the console handle, or
+        # the Slack / Telegram username.
+        handle = event.user.user_id if event.user.platform == "console" else event.user.username
         return await people.create(tx, event.user, programme_id, language,
                                    self.services.clock.now(), handle=handle)
 

@@ -33,9 +33,11 @@ class Address:
     display_name: str = field(default="", compare=False)
     locale: str = field(default="", compare=False)
     timezone: str = field(default="", compare=False)
+    username: str = field(default="", compare=False)  # Slack / Telegram @username, a hint
 
     def __post_init__(self) -> None:
         _clean(self, "display_name")
+        _clean(self, "username")
 
     @property
     def key(self) -> tuple[str, str, str]:

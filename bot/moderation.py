@@ -514,6 +514,8 @@ async def press_suspend(ctx: Context, value: str) -> list[Reply]:
     if reported.id == ctx.person.id:
         return [ctx.say("report.admin.not_yourself")]
     await suspend(ctx, reported, f"report:{row['id']}")
+    await describe(ctx, target_id=reported.id,
+                   details=f"report {row['id']}: status {reported.status} → suspended")
     await _close(ctx, row, "suspended", "suspend")
     return [ctx.say("report.admin.suspended", name=reported.name)]
 
@@ -537,15 +539,16 @@ async def suspend(ctx: Context, person: Person, key: str) -> None:
 
 async def cmd_unsuspend(ctx: Context, args: str) -> list[Reply]:
     """/admin unsuspend @person: lift a suspension (relationships ended stay ended)."""
-    handle = args.strip().split(" ")[0][:100] if args.strip() else ""
-    target = await people.find_by_handle(ctx.tx, ctx.person.programme_id, handle) \
-        if handle else None
-    if target is None:
-        return [ctx.say("admin.no_person", name=handle.lstrip("@")[:40])]
+    from bot.admin import named
+
+    target = await named(ctx, args.strip().split(" ")[0] if args.strip() else "")
+    if isinstance(target, Reply):
+        return [target]
     if target.status != "suspended":
         return [ctx.say("report.admin.not_suspended", name=target.name)]
     await people.update(ctx.tx, target, ctx.now, status="active")
-    await audit(ctx, f"unsuspend {target.id}", True)
+    await audit(ctx, f"unsuspend {target.id}", True, target_id=target.id,
+                details="status: suspended → active")
     await ctx.notify(target.id, Outgoing(key="report.unsuspended_notice"),
                      key=f"unsuspend:{target.id}:{to_iso(ctx.now)}")
     return [ctx.say("report.admin.unsuspended", name=target.name)]

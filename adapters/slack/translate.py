@@ -60,6 +60,7 @@ def address_from(team_id: str, user_id: str, info: Mapping[str, Any] | None = No
         display_name=_CONTROL.sub("", name).strip()[:MAX_DISPLAY_NAME],
         locale=_short(info.get("locale"), 20),
         timezone=_short(info.get("tz"), 64),
+        username=_CONTROL.sub("", str(info.get("name") or "")).strip()[:MAX_DISPLAY_NAME],
     )
 
 

@@ -69,7 +69,8 @@ def address_of(user: User, me: BotIdentity) -> Address:
     """The immutable identity (bot id, numeric user id) plus what Telegram knows about them."""
     return Address(PLATFORM, me.workspace, str(user.id),
                    display_name=clean_text(user.full_name)[:MAX_NAME],
-                   locale=user.language_code or "")
+                   locale=user.language_code or "",
+                   username=clean_text(user.username or "")[:MAX_NAME])
 
 
 def inbound(update: Update, me: BotIdentity) -> Incoming | Press | None:
