@@ -293,13 +293,13 @@ async def _changed_mentors(tx: Tx, programme_id: int, since: str,
     indexed range scan per time stamp (an OR of them would scan whole tables) — and, in the
     same query, the erasures after `seq` (bot/matching_changes.py)."""
     rows = await tx.all(
-        "SELECT 0, :p, id FROM ("
+        "SELECT 0, 0, id FROM ("
         " SELECT id FROM people WHERE programme_id = :p AND updated_at >= :s"
         " UNION SELECT mentor_id FROM requests WHERE created_at >= :s AND programme_id = :p"
         " UNION SELECT mentor_id FROM requests WHERE answered_at >= :s AND programme_id = :p"
         " UNION SELECT mentor_id FROM matches WHERE started_at >= :s AND programme_id = :p"
         " UNION SELECT mentor_id FROM matches WHERE ended_at >= :s AND programme_id = :p)"
-        f" UNION ALL {matching_changes.AFTER}",
+        f" AS changed UNION ALL {matching_changes.AFTER}",
         {"p": programme_id, "s": since, "seq": seq})
     changes = matching_changes.from_rows([r for r in rows if r[0]], seq)
     return ({r[2] for r in rows if not r[0]} | changes.rows.get(programme_id, set()), changes)
