@@ -1,5 +1,6 @@
 """Telling a programme's coordinators about something that needs them (a report, a held
-relayed message), through the outbox, in each coordinator's own language.
+relayed message, "it's not working", answers about a meeting that disagree), through the
+outbox, in each coordinator's own language.
 
 A coordinator is reachable when they are a person in the store: an address named in the
 config (`coordinators = ["slack:T1:U1"]`) or granted in chat (`/admin grant`), belonging to a
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import outbox
+from bot import outbox, people
 from bot.context import Services
 from bot.outbox import Outgoing
 from bot.store.db import Tx
@@ -53,3 +54,19 @@ async def alert_coordinators(tx: Tx, services: Services, programme_id: int,
         if await outbox.enqueue(tx, person_id, message, due_at=now, key=f"{key}:to-{person_id}"):
             sent += 1
     return sent
+
+
+async def alert_about_pair(tx: Tx, services: Services, match_id: int, message_key: str, *,
+                           key: str, now: datetime, **params: object) -> int:
+    """Alert the coordinators of a relationship's programme with `message_key`, whose params
+    are `mentee` and `mentor` (names) plus `params`; returns how many were alerted."""
+    match = await tx.one("SELECT programme_id, mentee_id, mentor_id FROM matches WHERE id = ?",
+                         (match_id,))
+    if match is None:
+        return 0
+    names = {}
+    for side in ("mentee", "mentor"):
+        person = await people.get(tx, match[f"{side}_id"])
+        names[side] = person.name if person else "—"
+    return await alert_coordinators(tx, services, match["programme_id"], Outgoing(
+        key=message_key, params={**names, **params}), key=key, now=now)

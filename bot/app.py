@@ -20,6 +20,7 @@ from bot.clock import Clock, SimulatedClock, SystemClock, from_iso, parse_durati
 from bot.config import Config
 from bot.context import Services
 from bot.core import Bot
+from bot.delivery import DeliveryGate
 from bot.dispatcher import Dispatcher
 from bot.i18n import LANGUAGES, Catalogue
 from bot.languages import parse_languages
@@ -76,7 +77,8 @@ class App:
                 for name, handler in self.router.jobs.items()}
         return Dispatcher(self.db, self.services.catalogue, self.services.clock, transports,
                           grace=grace if grace is not None else parse_duration("6h"),
-                          late_policy=self.config.scheduler.late_policy, jobs=jobs)
+                          late_policy=self.config.scheduler.late_policy, jobs=jobs,
+                          gate=DeliveryGate(self.services))
 
     async def close(self) -> None:
         if self._settling is not None:

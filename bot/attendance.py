@@ -7,6 +7,12 @@ are (no answer at all: `unknown`). In a circle, a member who could not come is r
 absent without overruling the others; only the mentor, or a "it was cancelled", says a
 circle did not take place. A decision is final, except that `unknown` becomes held or not
 held when a late answer arrives. Emits `meeting_held` once per relationship of the meeting.
+
+Answers that contradict each other — someone says it took place, someone whose "no" counts
+says it did not (or, in a circle, that the others didn't come) — make the meeting
+`disputed`, at once or later, whatever was decided before: it is not counted as held, and
+the programme's coordinators are alerted once. A changed answer that ends the
+contradiction settles it as held or not held.
 """
 
 from __future__ import annotations
@@ -16,10 +22,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot import meeting_store as store
+from bot.alerts import alert_coordinators
 from bot.clock import to_iso
 from bot.context import Context, Services
 from bot.events import Button, Reply
 from bot.meeting_store import Meeting, Participant, parse_id
+from bot.meeting_time import every_language, long_form
+from bot.outbox import Outgoing
 from bot.router import Router
 from bot.store.db import Tx
 from bot.store.state import Conversation, clear_conversation, set_conversation
@@ -38,6 +47,7 @@ JOB_OUTCOME = "meeting_outcome"
 REASONS = ("me", "other", "cancelled")
 MAX_NOTE = 1000
 DECIDED = ("held", "not_held")
+DISPUTED = "disputed"
 
 
 @dataclass(frozen=True)
@@ -48,17 +58,32 @@ class Answer:
 
 
 def outcome(answers: list[Answer], *, is_group: bool, organiser_id: int | None) -> str | None:
-    """ "held", "not_held", or None while nobody has said anything conclusive."""
-    def vetoes(answer: Answer) -> bool:
-        if answer.took_place != 0:
-            return False
-        return not is_group or answer.person_id == organiser_id or answer.absence == "cancelled"
-
-    if any(vetoes(a) for a in answers):
+    """ "held", "not_held", "disputed" (a yes and a no that counts), or None while nobody has
+    said anything conclusive."""
+    if any(a.took_place == 1 for a in answers) and contradicting(answers, is_group=is_group,
+                                                                   organiser_id=organiser_id):
+        return DISPUTED
+    if any(vetoes(a, is_group=is_group, organiser_id=organiser_id) for a in answers):
         return "not_held"
     if any(a.took_place == 1 for a in answers):
         return "held"
     return None
+
+
+def vetoes(answer: Answer, *, is_group: bool, organiser_id: int | None) -> bool:
+    """A "no" that says the meeting did not take place (in a circle: the mentor's, or
+    "cancelled"; a member who could not come is only absent)."""
+    if answer.took_place != 0:
+        return False
+    return not is_group or answer.person_id == organiser_id or answer.absence == "cancelled"
+
+
+def contradicting(answers: list[Answer], *, is_group: bool,
+                  organiser_id: int | None) -> list[Answer]:
+    """The answers that say it did not take place, against someone's yes: a veto, or a
+    circle member saying the others didn't come."""
+    return [a for a in answers if vetoes(a, is_group=is_group, organiser_id=organiser_id)
+            or (is_group and a.took_place == 0 and a.absence == "other")]
 
 
 # --- the answers -------------------------------------------------------------------------------
@@ -84,7 +109,7 @@ async def _own(ctx: Context, value: str, *, with_sequence: bool = False
     if with_sequence and rest != str(meeting.sequence):
         return [ctx.say("attendance.stale")]
     over = meeting.ends_at is not None and meeting.ends_at <= ctx.now
-    if meeting.status not in ("confirmed", "held", "not_held", "unknown") or not over:
+    if meeting.status not in ("confirmed", "held", "not_held", "unknown", DISPUTED) or not over:
         return [ctx.say("attendance.stale")]
     return _Pressed(meeting, part, rest)
 
@@ -169,19 +194,48 @@ async def decide(tx: Tx, services: Services, meeting: Meeting, now: datetime, *,
                  final: bool) -> None:
     """Settle the outcome once everyone has answered (or, when `final`, with what there is)."""
     meeting = await store.get(tx, meeting.id) or meeting
-    if meeting.status in DECIDED:
-        return
     parts = await store.participants(tx, meeting.id)
     answers = [Answer(p.person.id, p.took_place, p.absence) for p in parts if p.attending]
-    everyone = all(a.took_place is not None for a in answers)
-    if not (everyone or final or meeting.status == "unknown"):
-        return
     result = outcome(answers, is_group=meeting.is_group, organiser_id=meeting.organiser_id)
-    if result is None and meeting.status == "unknown":
+    if result == DISPUTED:
+        if meeting.status != DISPUTED:  # at once, even over a decision already made
+            await store.update(tx, meeting, now, status=DISPUTED, outcome_at=now)
+            await _alert_disputed(tx, services, meeting, parts, answers, now)
+        return
+    if meeting.status in DECIDED:
+        return
+    everyone = all(a.took_place is not None for a in answers)
+    if not (everyone or final or meeting.status in ("unknown", DISPUTED)):
+        return
+    if result is None and meeting.status in ("unknown", DISPUTED):
         return
     meeting = await store.update(tx, meeting, now, status=result or "unknown", outcome_at=now)
     if result == "held":
         await _emit_held(tx, services, meeting)
+
+
+async def _alert_disputed(tx: Tx, services: Services, meeting: Meeting,
+                          parts: list[Participant], answers: list[Answer],
+                          now: datetime) -> None:
+    """Once per meeting: who said yes, who said no, when it was (in the organiser's zone)."""
+    names = {p.person.id: p.person for p in parts}
+    against = {a.person_id for a in contradicting(answers, is_group=meeting.is_group,
+                                                  organiser_id=meeting.organiser_id)}
+    said_yes = [names[a.person_id].name for a in answers if a.took_place == 1]
+    said_no = [names[a.person_id].name for a in answers if a.person_id in against]
+    organiser = names.get(meeting.organiser_id or 0) or parts[0].person
+    assert meeting.starts_at is not None  # only a meeting that took place is answered about
+    start = meeting.starts_at
+    catalogue = services.catalogue
+    await alert_coordinators(tx, services, meeting.programme_id, Outgoing(
+        key="attendance.disputed_alert", params={
+            "when": every_language(lambda lang: long_form(catalogue, start, meeting.length,
+                                                          organiser.timezone, lang)),
+            "yes": every_language(lambda lang: catalogue.join(lang, said_yes)),
+            "no": every_language(lambda lang: catalogue.join(lang, said_no)),
+            "names": every_language(lambda lang: catalogue.join(lang, [p.person.name
+                                                                       for p in parts])),
+        }), key=f"disputed:{meeting.id}", now=now)
 
 
 async def _emit_held(tx: Tx, services: Services, meeting: Meeting) -> None:

@@ -1,10 +1,18 @@
 """Mentor check-ins: a relationship without a meeting for `[meetings] quiet_weeks` weeks.
 
 The mentor is asked "How is it going with …? Schedule the next meeting?" with three
-buttons. An unanswered prompt is repeated once a week later; a week after that the
-relationship is marked at risk (`relationship_health`, read by the coordinators' stats) and
-`relationship_quiet` is emitted. A meeting agreed or held meanwhile closes the prompt and
-clears the mark; so does the mentor's "all is well", which also restarts the count.
+buttons ("since your last meeting" only after a meeting; before any, "you haven't had a
+first meeting yet"). An unanswered prompt is repeated once a week later; a week after that
+the relationship is marked at risk (`relationship_health`, read by the coordinators' stats)
+and `relationship_quiet` is emitted. A meeting agreed or held meanwhile closes the prompt
+and clears the mark; so does the mentor's "all is well", which also restarts the count.
+
+"It's not working" — the check-in's button, the same button on the quiet-relationship
+nudges both people get, or typed ("ça ne marche pas", "not working") in reply to either —
+records a concern (`relationship_concerns`: who, which relationship), marks the relationship
+at risk, stops its check-ins and quiet-relationship prompts, tells the person what happens
+next and alerts the programme's coordinators once. A meeting agreed or held since, or the
+relationship's end, settles it (and the prompts may resume).
 
 One job per relationship (`quiet_check`) does it all: each run looks at the relationship and
 schedules the next run, so nothing has to be cancelled when a meeting happens.
@@ -12,28 +20,42 @@ schedules the next run, so nothing has to be cancelled when a meeting happens.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import export, outbox, people
 from bot import meeting_store as store
+from bot.alerts import alert_about_pair
 from bot.clock import from_iso, to_iso
 from bot.context import Context, Services
+from bot.delivery import has_open_concern
 from bot.dispatcher import schedule_job
-from bot.events import Reply
+from bot.events import Button, Reply
 from bot.meeting_store import parse_id
 from bot.meetings import plan
 from bot.outbox import OutButton, Outgoing
 from bot.router import Router, active_only
 from bot.store.db import Tx
+from bot.store.state import Conversation, clear_conversation, get_conversation, set_conversation
 
 if TYPE_CHECKING:
     from bot.admin import AdminRegistry
 
 A_ANSWER = "chk.answer"   # value: checkin id:schedule|fine|struggling
+A_NOT_WORKING = "chk.not_working"  # value: match id (quiet-relationship nudges, either side)
+F_REPLY = "checkin_reply"  # a typed answer to a check-in or quiet-relationship prompt
 JOB_QUIET = "quiet_check"
 ANSWERS = ("schedule", "fine", "struggling")
 REPEAT_AFTER = timedelta(weeks=1)
+REPLY_WINDOW = timedelta(days=14)  # a typed "not working" answers a prompt this recent
+MAX_REPLY_WORDS = 12  # a longer message is about something else
+# What people type for "it's not working", once lower-cased, without accents, with straight
+# apostrophes: "ça ne marche pas", "ça ne fonctionne plus", "not working", "it doesn't work".
+NOT_WORKING = re.compile(
+    r"\b(?:ca|cela|c'est)\s+(?:ne\s+|n')?(?:marche|fonctionne|va)\s+(?:pas|plus)\b"
+    r"|\bnot\s+working\b|\bisn'?t\s+working\b|\b(?:doesn'?t|does\s+not)\s+work\b")
 
 
 async def on_matched(tx: Tx, services: Services, data: dict[str, Any]) -> None:
@@ -55,7 +77,7 @@ async def _last_activity(tx: Tx, match: Any) -> datetime:
     latest_meeting = await tx.value(
         "SELECT max(m.starts_at) FROM meetings m JOIN meeting_participants p"
         " ON p.meeting_id = m.id WHERE p.match_id = ?"
-        " AND m.status IN ('confirmed', 'held', 'unknown')",
+        " AND m.status IN ('confirmed', 'held', 'unknown', 'disputed')",
         (match["id"],))
     latest_answer = await tx.value(
         "SELECT max(closed_at) FROM checkins WHERE match_id = ? AND answer IN ('fine', 'schedule')",
@@ -71,6 +93,9 @@ async def job_quiet_check(tx: Tx, params: dict[str, Any], *, services: Services)
         return
     now = services.clock.now()
     quiet = timedelta(weeks=weeks)
+    if await has_open_concern(tx, match["id"]):
+        await _next_check(tx, match["id"], now + quiet)  # "it's not working": no prompts
+        return
     open_row = await tx.one("SELECT * FROM checkins WHERE match_id = ? AND closed_at IS NULL"
                             " ORDER BY id DESC LIMIT 1", (match["id"],))
     last = await _last_activity(tx, match)
@@ -84,12 +109,12 @@ async def job_quiet_check(tx: Tx, params: dict[str, Any], *, services: Services)
         checkin_id = await tx.insert(
             "INSERT INTO checkins (match_id, person_id, asked_at) VALUES (?, ?, ?)",
             (match["id"], match["mentor_id"], to_iso(now)))
-        await _prompt(tx, match, checkin_id, "ask", weeks_quiet(last, now), now)
+        await _prompt(tx, match, checkin_id, "ask", now)
         await _next_check(tx, match["id"], now + REPEAT_AFTER)
     elif open_row["repeated_at"] is None:
         await tx.execute("UPDATE checkins SET repeated_at = ? WHERE id = ?",
                          (to_iso(now), open_row["id"]))
-        await _prompt(tx, match, open_row["id"], "repeat", weeks_quiet(last, now), now)
+        await _prompt(tx, match, open_row["id"], "repeat", now)
         await _next_check(tx, match["id"], now + REPEAT_AFTER)
     else:
         await _close(tx, open_row["id"], "unanswered", now)
@@ -104,16 +129,24 @@ def weeks_quiet(last: datetime, now: datetime) -> int:
     return max(1, (now - last).days // 7)
 
 
-async def _prompt(tx: Tx, match: Any, checkin_id: int, which: str, weeks: int,
-                  now: datetime) -> None:
+async def _prompt(tx: Tx, match: Any, checkin_id: int, which: str, now: datetime) -> None:
+    """"ask" or "repeat": weeks since the last meeting, or, before any, since the match."""
     mentee = await people.get(tx, match["mentee_id"])
     if mentee is None:
         return
+    last_meeting = await tx.value(
+        "SELECT max(m.starts_at) FROM meetings m JOIN meeting_participants p"
+        " ON p.meeting_id = m.id WHERE p.match_id = ? AND m.starts_at <= ?"
+        " AND m.status IN ('confirmed', 'held', 'unknown', 'disputed')",
+        (match["id"], to_iso(now)))
+    key = f"checkin.{which}" if last_meeting else f"checkin.{which}_not_met"
+    weeks = weeks_quiet(from_iso(last_meeting or match["started_at"]), now)
     await outbox.enqueue(tx, match["mentor_id"], Outgoing(
-        key=f"checkin.{which}", params={"name": mentee.name, "weeks": weeks, "count": weeks},
+        key=key, params={"name": mentee.name, "weeks": weeks, "count": weeks},
         buttons=tuple(OutButton(f"checkin.answer_{answer}", A_ANSWER, f"{checkin_id}:{answer}",
                                 {"name": mentee.name}) for answer in ANSWERS)),
         due_at=now, key=f"checkin:{checkin_id}:{which}", kind="checkin")
+    await expect_reply(tx, match["mentor_id"], match["id"], now)
 
 
 async def _close(tx: Tx, checkin_id: int, answer: str, now: datetime) -> None:
@@ -137,6 +170,17 @@ async def on_meeting(tx: Tx, services: Services, data: dict[str, Any]) -> None:
                      " WHERE match_id = ? AND closed_at IS NULL", (to_iso(now), data["match_id"]))
     await tx.execute("UPDATE relationship_health SET at_risk_since = NULL, reason = NULL,"
                      " updated_at = ? WHERE match_id = ?", (to_iso(now), data["match_id"]))
+    await _settle_concerns(tx, data["match_id"], now)
+
+
+async def on_ended(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+    if data.get("match_id") is not None:
+        await _settle_concerns(tx, data["match_id"], services.clock.now())
+
+
+async def _settle_concerns(tx: Tx, match_id: Any, now: datetime) -> None:
+    await tx.execute("UPDATE relationship_concerns SET resolved_at = ? WHERE match_id = ?"
+                     " AND resolved_at IS NULL", (to_iso(now), match_id))
 
 
 async def press_answer(ctx: Context, value: str) -> list[Reply]:
@@ -152,10 +196,10 @@ async def press_answer(ctx: Context, value: str) -> list[Reply]:
     if row["closed_at"] is not None and row["answer"] not in (None, "unanswered"):
         return [ctx.say("checkin.already")]
     await _close(ctx.tx, row["id"], answer, ctx.now)
+    await _forget_reply(ctx)
     await ctx.emit("checkin_answered", person_id=ctx.person.id, match_id=match["id"])
     if answer == "struggling":
-        await mark_at_risk(ctx.tx, match["id"], "struggling", ctx.now)
-        return [ctx.say("checkin.thanks_struggling")]
+        return await not_working(ctx, match, "checkin")
     await ctx.tx.execute("UPDATE relationship_health SET at_risk_since = NULL, reason = NULL,"
                          " updated_at = ? WHERE match_id = ?", (to_iso(ctx.now), match["id"]))
     if answer == "fine":
@@ -165,16 +209,121 @@ async def press_answer(ctx: Context, value: str) -> list[Reply]:
     return await plan(ctx, relations) if relations else [ctx.say("meetings.relationship_over")]
 
 
+# --- "it's not working" ----------------------------------------------------------------------
+
+async def not_working(ctx: Context, match: Any, source: str) -> list[Reply]:
+    """The person says the relationship isn't working: record it, stop its prompts, tell the
+    coordinators (once per person until it is settled) and the person what happens next."""
+    other = await people.get(ctx.tx, match["mentor_id"] if ctx.person.id == match["mentee_id"]
+                             else match["mentee_id"])
+    name = other.name if other else "—"
+    if await ctx.tx.value("SELECT 1 FROM relationship_concerns WHERE match_id = ?"
+                          " AND person_id = ? AND resolved_at IS NULL",
+                          (match["id"], ctx.person.id)):
+        return [ctx.say("checkin.not_working_already", name=name)]
+    concern_id = await ctx.tx.insert(
+        "INSERT INTO relationship_concerns (match_id, person_id, source, created_at)"
+        " VALUES (?, ?, ?, ?)", (match["id"], ctx.person.id, source, to_iso(ctx.now)))
+    await ctx.tx.execute("UPDATE checkins SET closed_at = ?, answer = 'struggling'"
+                         " WHERE match_id = ? AND closed_at IS NULL",
+                         (to_iso(ctx.now), match["id"]))
+    await mark_at_risk(ctx.tx, match["id"], "struggling", ctx.now)
+    # The prompts already queued go too (the dispatcher's gate would drop them anyway).
+    await ctx.tx.execute(
+        "UPDATE outbox SET status = 'cancelled' WHERE +status = 'pending' AND idempotency_key IN"
+        " (SELECT 'checkin:' || id || ':' || which FROM checkins, (SELECT 'ask' AS which"
+        " UNION ALL SELECT 'repeat') WHERE match_id = ? UNION ALL SELECT idempotency_key"
+        " FROM nudges WHERE match_id = ? AND rule_key LIKE 'quiet/%')",
+        (match["id"], match["id"]))
+    await alert_about_pair(ctx.tx, ctx.services, match["id"], "checkin.not_working_alert",
+                           key=f"concern:{concern_id}:alert", now=ctx.now, by=ctx.person.name)
+    return [ctx.say("checkin.not_working_told", name=name)]
+
+
+async def _own_active_match(ctx: Context, match_id: Any) -> Any:
+    match = await store.match_row(ctx.tx, match_id)
+    if match is None or ctx.person.id not in (match["mentee_id"], match["mentor_id"]) or \
+            match["status"] != "active":
+        return None
+    return match
+
+
+async def press_not_working(ctx: Context, value: str) -> list[Reply]:
+    match = await store.match_row(ctx.tx, parse_id(value))
+    if match is None:
+        return [ctx.say("common.unknown_button")]
+    if ctx.person.id not in (match["mentee_id"], match["mentor_id"]):
+        return [ctx.say("meetings.not_yours")]
+    if match["status"] != "active":
+        return [ctx.say("meetings.relationship_over")]
+    await _forget_reply(ctx)
+    return await not_working(ctx, match, "prompt")
+
+
+async def expect_reply(tx: Tx, person_id: int, match_id: int, now: datetime) -> None:
+    """After a check-in or quiet-relationship prompt, what the person types next may answer
+    it ("ça ne marche pas"). Only when no other conversation is under way."""
+    conv = await get_conversation(tx, person_id)
+    if conv is not None and conv.flow != F_REPLY:
+        return
+    ids = set(conv.data.get("match_ids", [])) if conv is not None else set()
+    await set_conversation(tx, person_id, Conversation(F_REPLY, "reply", {
+        "match_ids": sorted(ids | {match_id}), "asked_at": to_iso(now)}), now)
+
+
+async def _forget_reply(ctx: Context) -> None:
+    conv = await get_conversation(ctx.tx, ctx.person.id)
+    if conv is not None and conv.flow == F_REPLY:
+        await clear_conversation(ctx.tx, ctx.person.id)
+
+
+def says_not_working(text: str) -> bool:
+    plain = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return len(plain.split()) <= MAX_REPLY_WORDS and NOT_WORKING.search(plain) is not None
+
+
+async def flow_reply(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
+    """Typed text after a prompt: "it's not working" is an answer; anything else is handled
+    as if no prompt had been sent (the conversation ends)."""
+    await clear_conversation(ctx.tx, ctx.person.id)
+    asked = conv.data.get("asked_at")
+    recent = isinstance(asked, str) and from_iso(asked) + REPLY_WINDOW > ctx.now
+    if not (recent and says_not_working(text)):
+        return [ctx.say("common.not_understood")]
+    matches = [m for m in [await _own_active_match(ctx, mid)
+                           for mid in conv.data.get("match_ids", [])] if m is not None]
+    if len(matches) == 1:
+        return await not_working(ctx, matches[0], "typed")
+    if not matches:
+        return [ctx.say("common.not_understood")]
+    buttons = []
+    for match in matches:
+        other = await people.get(ctx.tx, match["mentor_id"] if ctx.person.id ==
+                                 match["mentee_id"] else match["mentee_id"])
+        buttons.append(Button(other.name if other else "—", A_NOT_WORKING, str(match["id"])))
+    return [ctx.reply(ctx.t("checkin.not_working_which"), buttons)]
+
+
 def register(router: Router, registry: AdminRegistry) -> None:
     router.action(A_ANSWER, active_only(press_answer))
+    router.action(A_NOT_WORKING, active_only(press_not_working))
+    router.flow(F_REPLY, flow_reply)
     router.job(JOB_QUIET, job_quiet_check)
     router.hooks.on("matched", on_matched)
     router.hooks.on("meeting_confirmed", on_meeting)
     router.hooks.on("meeting_held", on_meeting)
+    router.hooks.on("relationship_ended", on_ended)
     export.register_table(export.ExportTable(
         "checkins",
         "SELECT c.id, c.match_id, c.person_id, c.asked_at, c.repeated_at, c.closed_at, c.answer"
         " FROM checkins c JOIN matches m ON m.id = c.match_id"
+        " JOIN programmes pr ON pr.id = m.programme_id"
+        " WHERE (:programme IS NULL OR pr.code = :programme) ORDER BY c.id"))
+    export.register_table(export.ExportTable(
+        "relationship_concerns",
+        "SELECT c.id, c.match_id, c.person_id, c.source, c.created_at, c.resolved_at"
+        " FROM relationship_concerns c JOIN matches m ON m.id = c.match_id"
         " JOIN programmes pr ON pr.id = m.programme_id"
         " WHERE (:programme IS NULL OR pr.code = :programme) ORDER BY c.id"))
     export.register_table(export.ExportTable(

@@ -18,6 +18,10 @@ period is marked `missed` under `late_policy = "skip"`; a row past its own `stal
 (a reminder once the meeting has started) is always `missed`. A platform's "slow down"
 (`RetryLater`) is waited out and the same message retried, so a burst is paced, not lost.
 A recipient who cannot be reached is marked so; their other address is tried, if any.
+
+Unsolicited rows (lessons, prompts, check-ins, surveys) pass a `gate` at claim time
+(bot/delivery.py): it lets a row through, postpones it (quiet hours, one a day, a few
+lessons a week) or drops one that no longer fits the person's stage.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from bot import outbox
 from bot.clock import Clock, from_iso, to_iso
@@ -139,6 +143,18 @@ class _Batch:
     rows: list[Any]
     recipients: dict[int, _Recipient]
     files: dict[str, Attachment]
+    claimed: int = 0       # rows claimed, including those the gate held back
+    postponed: int = 0
+    dropped: int = 0
+
+
+class Gate(Protocol):
+    """Decides about unsolicited rows at claim time, in the claim's transaction (bot/delivery.py):
+    returns the rows to send now and how many it postponed and dropped. Rows `expired` says
+    are too late are left alone, for `_process` to mark missed."""
+
+    async def admit(self, tx: Tx, rows: list[Any], now: datetime,
+                    expired: Callable[[Any], bool]) -> tuple[list[Any], int, int]: ...
 
 
 class LeaseLost(Exception):
@@ -151,7 +167,8 @@ class Dispatcher:
                  late_policy: str = "skip", batch: int = 500,
                  jobs: dict[str, JobHandler] | None = None,
                  lease_seconds: float = LEASE_SECONDS, flush_every: int = FLUSH_EVERY,
-                 flush_interval: float = FLUSH_INTERVAL, sleep: Sleep = asyncio.sleep) -> None:
+                 flush_interval: float = FLUSH_INTERVAL, sleep: Sleep = asyncio.sleep,
+                 gate: Gate | None = None) -> None:
         self.db = db
         self.catalogue = catalogue
         self.clock = clock
@@ -164,6 +181,7 @@ class Dispatcher:
         self.flush_every = flush_every
         self.flush_interval = flush_interval
         self.sleep = sleep
+        self.gate = gate
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._running = asyncio.Lock()
         self._lease_until: datetime | None = None
@@ -231,8 +249,10 @@ class Dispatcher:
             try:
                 while True:
                     batch = await self._claim()
-                    if batch is None or not batch.rows:
+                    if batch is None or not batch.claimed:
                         break
+                    report.deferred += batch.postponed
+                    report.missed += batch.dropped
                     for position, row in enumerate(batch.rows):
                         try:
                             await self._between_rows()
@@ -241,7 +261,7 @@ class Dispatcher:
                             await self._abandon(batch.rows[position:])
                             return report
                     await self._flush()
-                    if len(batch.rows) < self.batch:
+                    if batch.claimed < self.batch:
                         break
             finally:
                 await self._flush_quietly()
@@ -264,18 +284,29 @@ class Dispatcher:
                 (to_iso(now), self.owner, to_iso(now), self.batch),
             )
             rows.sort(key=lambda r: (r["due_at"], r["id"]))
+            claimed = len(rows)
+            postponed = dropped = 0
+            if self.gate is not None:  # unsolicited rows: now, later, or no longer
+                rows, postponed, dropped = await self.gate.admit(
+                    tx, rows, now, lambda row: self._expired(row, now) is not None)
             people_ids = sorted({r["person_id"] for r in rows if r["person_id"]})
             keys = [r["idempotency_key"] for r in rows if r["kind"] != "job"]
-            return _Batch(rows, await _recipients(tx, people_ids), await _files(tx, keys))
+            return _Batch(rows, await _recipients(tx, people_ids), await _files(tx, keys),
+                          claimed, postponed, dropped)
+
+    def _expired(self, row: Any, now: datetime) -> str | None:
+        """"stale" past its own deadline, "late" when a perishable row is too late to send."""
+        if row["stale_at"] and from_iso(row["stale_at"]) <= now:
+            return "stale"
+        if (self.late_policy == "skip" and row["kind"] in PERISHABLE
+                and from_iso(row["due_at"]) < now - self.grace):
+            return "late"
+        return None
 
     async def _process(self, row: Any, batch: _Batch, report: DispatchReport) -> None:
-        now = self.clock.now()
-        if row["stale_at"] and from_iso(row["stale_at"]) <= now:
-            self._record(row, "missed", "stale")
-            report.missed += 1
-        elif (self.late_policy == "skip" and row["kind"] in PERISHABLE
-              and from_iso(row["due_at"]) < now - self.grace):
-            self._record(row, "missed", "late")
+        expired = self._expired(row, self.clock.now())
+        if expired:
+            self._record(row, "missed", expired)
             report.missed += 1
         elif row["kind"] == "job":
             await self._run_job(row, report)

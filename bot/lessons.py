@@ -498,6 +498,8 @@ class NudgeRule:
 
     The selectors narrow a trigger: `meeting_number` (after_meeting; None = every meeting),
     `weeks` (quiet), `days_before` (ending), `hours_before` (before_first_meeting).
+    `until` (any trigger) is the stage at which a nudge not yet sent lapses: "matched" (the
+    person has a relationship) or "first_meeting" (a first meeting took place).
     """
 
     trigger: str
@@ -509,6 +511,7 @@ class NudgeRule:
     weeks: int | None = None
     days_before: int | None = None
     hours_before: int | None = None
+    until: str | None = None
     line: int | None = field(default=None, compare=False)
 
     @property
@@ -569,7 +572,8 @@ class NudgePlan:
     rules: tuple[NudgeRule, ...] = ()
     quiet_hours: QuietHours = QuietHours()
     preferred_hour: time = time(10, 0)
-    max_per_day: int = 1
+    max_per_day: int = 1  # unsolicited messages (lessons, prompts, check-ins, surveys)
+    max_lessons_per_week: int = 3  # lesson cards in any seven days in a row
 
     def rules_for(
         self,
@@ -614,7 +618,8 @@ class NudgePlan:
         return quiet_end
 
 
-_PLAN_FIELDS = ("quiet_hours", "preferred_hour", "max_per_day", "rule")
+_PLAN_FIELDS = ("quiet_hours", "preferred_hour", "max_per_day", "max_lessons_per_week", "rule")
+UNTIL = ("matched", "first_meeting")
 _RULE_FIELDS = (
     "trigger",
     "audience",
@@ -625,6 +630,7 @@ _RULE_FIELDS = (
     "weeks",
     "days_before",
     "hours_before",
+    "until",
 )
 # Which selector belongs to which trigger, whether it is required, and its range.
 _SELECTORS: dict[str, tuple[str, bool, int, int]] = {
@@ -665,12 +671,14 @@ def load_nudge_plan(
             "preferred_in_quiet", key="preferred_hour", value=preferred.strftime("%H:%M")
         )
     max_per_day = top.integer("max_per_day", low=1, high=24, required=False)
+    per_week = top.integer("max_lessons_per_week", low=1, high=50, required=False)
     rules = _read_rules(data.get("rule", []), library, prompts, checker)
     plan = NudgePlan(
         rules=tuple(rules),
         quiet_hours=quiet_hours,
         preferred_hour=preferred,
         max_per_day=defaults.max_per_day if max_per_day is None else max_per_day,
+        max_lessons_per_week=defaults.max_lessons_per_week if per_week is None else per_week,
     )
     return plan, checker.problems
 
@@ -752,9 +760,11 @@ def _read_rule(
         checker.add("unknown_prompt", section=section, key="prompt", value=prompt)
     delay = _read_delay(table, section, checker)
     selectors = _read_selectors(reader, trigger)
+    until = reader.choice("until", UNTIL) if "until" in table else None
     if reader.failed or trigger is None or audience is None or delay is None:
         return None
-    return NudgeRule(trigger, audience, lesson, prompt, delay, line=line, **selectors)
+    return NudgeRule(trigger, audience, lesson, prompt, delay, until=until, line=line,
+                     **selectors)
 
 
 def _check_rule_lesson(

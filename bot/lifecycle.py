@@ -6,6 +6,9 @@ when both choose to extend. At `ends_at` the match ends (`status = 'ended'`, rea
 `completed`, hook `relationship_ended`), meetings planned after it are cancelled, and both
 get a three-question survey: satisfaction 1–5, what they gained (free text, may be skipped),
 would they recommend the programme (yes / no).
+The survey is an unsolicited message (outbox kind `survey`): the dispatcher's gate
+(bot/delivery.py) keeps it out of quiet hours and within the one-a-day budget, and drops it
+once answered.
 
 Both jobs are scheduled when the match starts (hook `matched`) and carry the end date they
 were scheduled for: after an extension the old ones find a different date and do nothing.
@@ -184,7 +187,7 @@ async def end_relationship(tx: Tx, services: Services, match: Any, reason: str,
             key="survey.intro", params={"name": other.name if other else "—"},
             buttons=tuple(OutButton("survey.score", A_RATE, f"{match['id']}:{n}", {"n": n})
                           for n in range(1, 6))),
-            due_at=now, key=f"survey:{match['id']}:p{person_id}")
+            due_at=now, key=f"survey:{match['id']}:p{person_id}", kind="survey")
 
 
 # --- the survey ------------------------------------------------------------------------------

@@ -283,7 +283,8 @@ async def meetings_of(tx: Tx, person_id: int, *, upcoming: bool, now: datetime,
                " ORDER BY m.starts_at IS NULL, m.starts_at, m.id LIMIT ?")
     else:
         sql = ("SELECT m.* FROM meetings m JOIN meeting_participants p ON p.meeting_id = m.id"
-               " WHERE p.person_id = ? AND m.status IN ('confirmed', 'held', 'not_held', 'unknown')"
+               " WHERE p.person_id = ? AND m.status IN ('confirmed', 'held', 'not_held', 'unknown',"
+               " 'disputed')"
                " AND datetime(m.starts_at, '+' || m.length_minutes || ' minutes') <= datetime(?)"
                " ORDER BY m.starts_at DESC LIMIT ?")
     return [Meeting.from_row(r) for r in await tx.all(sql, (person_id, to_iso(now), limit))]

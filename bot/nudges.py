@@ -13,6 +13,11 @@ twice. Its time is decided here, at enqueue time, in the recipient's own time zo
    and goes anyway when there is none;
 3. a lesson the person has already read or been sent is not sent again.
 
+This spreads the nudges themselves. The hard limits over every source of unsolicited
+messages (check-ins and surveys too: one a day, a few lessons a week) and the check that a
+nudge still fits the person's stage are applied when it falls due, by bot/delivery.py; the
+`nudges` row keeps what that check needs (trigger in `rule_key`, `match_id`, `until`).
+
 What a nudge says is the caller's business (`MessageFor`); this module only decides when.
 """
 
@@ -98,7 +103,7 @@ async def schedule(tx: Tx, plan: NudgePlan, target: Target, rules: list[NudgeRul
         if message is None or when is None:
             continue
         await _enqueue(tx, target, key, rule.key, message, when, now, lesson=rule.lesson,
-                       prompt=rule.prompt)
+                       prompt=rule.prompt, until=rule.until)
         created.append(key)
     return created
 
@@ -129,14 +134,14 @@ async def _already_has(tx: Tx, person_id: int, lesson_id: str) -> bool:
 
 async def _enqueue(tx: Tx, target: Target, key: str, rule_key: str, message: Outgoing,
                    when: datetime, now: datetime, *, lesson: str | None = None,
-                   prompt: str | None = None, snooze: int = 0) -> None:
+                   prompt: str | None = None, snooze: int = 0, until: str | None = None) -> None:
     await outbox.enqueue(tx, target.person.id, message, due_at=when, key=key, kind="nudge")
     await tx.execute(
         "INSERT INTO nudges (idempotency_key, person_id, programme_id, match_id, rule_key,"
-        " lesson_id, prompt, snooze, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " lesson_id, prompt, snooze, created_at, until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING",
         (key, target.person.id, target.person.programme_id, target.match_id, rule_key, lesson,
-         prompt, snooze, to_iso(now)))
+         prompt, snooze, to_iso(now), until))
 
 
 # --- choosing the moment ---------------------------------------------------------------------

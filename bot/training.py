@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date, format_time
 
-from bot import badges, nudges, people, points
+from bot import badges, checkins, nudges, people, points
 from bot.admin import AdminRegistry
 from bot.clock import from_iso, to_iso
 from bot.context import Context, Services
@@ -45,6 +45,7 @@ from bot.lessons import (
     load_lessons,
     load_nudge_plan,
 )
+from bot.meetings import A_MEET
 from bot.outbox import OutButton, Outgoing
 from bot.people import Person
 from bot.points import PointsRules, load_points_rules
@@ -195,11 +196,25 @@ def lesson_card(services: Services, library: LessonLibrary, lesson_id: str) -> O
                 OutButton("lessons.buttons.not_now", A_SNOOZE, lesson_id)))
 
 
-def _rule_message(services: Services, library: LessonLibrary) -> nudges.MessageFor:
+def _rule_message(services: Services, library: LessonLibrary, partner: str | None = None,
+                  match_id: int | None = None) -> nudges.MessageFor:
+    """A rule's card or prompt. About a relationship (`partner` given), it names it ("For
+    your mentoring with Nora"), so that someone with several knows which one; one sent because
+    the relationship went quiet also offers "Plan a meeting" and "It's not working"."""
     def message_for(rule: NudgeRule) -> Outgoing | None:
-        if rule.lesson:
-            return lesson_card(services, library, rule.lesson)
-        return Outgoing(key=rule.message_key or "")
+        message = lesson_card(services, library, rule.lesson) if rule.lesson else \
+            Outgoing(key=rule.message_key or "")
+        if message is None or partner is None or match_id is None:
+            return message
+        about = Outgoing(key="training.nudge.relationship", params={"name": partner})
+        buttons = message.buttons
+        if rule.trigger == "quiet":
+            buttons += (*(() if rule.lesson else (
+                OutButton("meetings.plan_button", A_MEET, str(match_id)),)),
+                OutButton("checkin.answer_struggling", checkins.A_NOT_WORKING, str(match_id)))
+        if rule.lesson:  # after the card's first line ("📘 A short lesson for you: …")
+            return Outgoing(parts=(message.parts[0], about, *message.parts[1:]), buttons=buttons)
+        return Outgoing(parts=(about, message), buttons=buttons)
     return message_for
 
 
@@ -231,6 +246,8 @@ class TrainingFeature:
             " source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (ctx.person.programme_id, ctx.person.id, lesson.id, lesson.language, kind, source,
              to_iso(ctx.now)))
+        if kind in ("read", "done"):  # a lesson a programme requires may now be read
+            await ctx.emit("lesson_completed", person_id=ctx.person.id, lesson_id=lesson.id)
 
     def _lesson(self, ctx: Context, value: str) -> LocalisedLesson | None:
         lesson_id = value.strip()
@@ -509,8 +526,13 @@ class TrainingFeature:
         content = self.training.content(services)
         rules = [rule for rule in content.plan.rules_for(trigger, target.audience,
                                                          **(selectors or {})) if keep(rule)]
-        await nudges.schedule(tx, content.plan, target, rules, anchor, services.clock.now(),
-                              _rule_message(services, content.library), **options)
+        partner = await _partner(tx, target.match_id, target.person.id)
+        now = services.clock.now()
+        created = await nudges.schedule(
+            tx, content.plan, target, rules, anchor, now,
+            _rule_message(services, content.library, partner, target.match_id), **options)
+        if created and trigger == "quiet" and target.match_id is not None:
+            await checkins.expect_reply(tx, target.person.id, target.match_id, now)
 
     async def _grant(self, tx: Tx, services: Services, person: Person, reason: str, key: str,
                      ref: str) -> None:
@@ -685,6 +707,16 @@ async def _sides(tx: Tx, pair: dict[str, Any]) -> list[tuple[Person, str]]:
         if person is not None:
             sides.append((person, audience))
     return sides
+
+
+async def _partner(tx: Tx, match_id: int | None, person_id: int) -> str | None:
+    """The other person's name in a relationship, if the nudge is about one."""
+    match = await _match(tx, match_id) if match_id is not None else None
+    if match is None:
+        return None
+    other = await _person(tx, match["mentor_id"] if match["mentee_id"] == person_id
+                          else match["mentee_id"])
+    return other.name if other else None
 
 
 async def _match(tx: Tx, match_id: Any) -> dict[str, Any] | None:

@@ -394,9 +394,9 @@ async def test_a_no_show_is_recorded_and_the_meeting_not_held(app: App) -> None:
     await nora.press_label("The other person didn't come")
     assert "Thank you, noted" in nora.text
     inbox.give_buttons(mia)
-    await mia.press_label("Oui")  # one side says yes, the other no: not held
+    await mia.press_label("Oui")  # one side says yes, the other no: disputed, not held
     meeting = (await rows(app, "SELECT status FROM meetings"))[0]
-    assert meeting["status"] == "not_held" and seen == []
+    assert meeting["status"] == "disputed" and seen == []
     assert (await rows(app, "SELECT absence FROM meeting_participants WHERE took_place = 0")
             ) == [{"absence": "other"}]
 
@@ -570,8 +570,10 @@ def test_who_decides_whether_a_meeting_took_place() -> None:
         return outcome([Answer(*a) for a in answers], is_group=group, organiser_id=1)
 
     assert decide((1, 1, None), (2, None, None)) == "held"           # one yes is enough
-    assert decide((1, 1, None), (2, 0, "other")) == "not_held"       # unless someone says no
+    assert decide((1, 1, None), (2, 0, "other")) == "disputed"       # unless someone says no
+    assert decide((1, None, None), (2, 0, "other")) == "not_held"    # a no alone
     assert decide((1, None, None), (2, None, None)) is None          # nobody said anything
     assert decide((1, 1, None), (2, 0, "me"), (3, 1, None), group=True) == "held"  # absent
-    assert decide((1, 0, "other"), (2, 1, None), group=True) == "not_held"  # the mentor
-    assert decide((1, 1, None), (3, 0, "cancelled"), group=True) == "not_held"
+    assert decide((1, 0, "other"), (2, 1, None), group=True) == "disputed"  # the mentor
+    assert decide((1, 1, None), (3, 0, "cancelled"), group=True) == "disputed"
+    assert decide((1, 0, "cancelled"), (2, 0, "me"), group=True) == "not_held"
