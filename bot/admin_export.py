@@ -2,8 +2,10 @@
 
 The same tables, columns and JSON document as `mentorbot export` (bot/export.py,
 docs/export-schema.md), restricted to the coordinator's own programme: a JSON file and a
-zip holding one `<table>.csv` per table (both by default). The export is read inside the
-event's transaction, so it is one consistent snapshot.
+zip holding one `<table>.csv` per table (both by default). The CSV files are written for a
+person with a spreadsheet (bot/export.readable_csv): column names in the coordinator's
+language, names beside ids, times also in the programme's zone (else the coordinator's).
+The export is read inside the event's transaction, so it is one consistent snapshot.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import io
 import re
 import zipfile
 from datetime import datetime
-from typing import Any
 
 from bot import export
 from bot.admin import AdminRegistry
@@ -44,22 +45,34 @@ async def cmd_export(ctx: Context, args: str) -> list[Reply]:
         replies.append(Reply(ctx.address, ctx.t("export.json"),
                              file=Attachment(f"{stem}.json", document, "application/json")))
     if wanted in ("", "csv"):
+        style = export.CsvStyle(ctx.lang, _zone(ctx), await export.person_names(ctx.tx, code))
+        files = {name: export.readable_csv(table, ctx.services.catalogue, style)
+                 for name, table in data.items()}
         replies.append(Reply(ctx.address, ctx.t("export.csv"),
-                             file=Attachment(f"{stem}-csv.zip", _zip(data, ctx.now),
+                             file=Attachment(f"{stem}-csv.zip", _zip(files, ctx.now),
                                              "application/zip")))
     await audit(ctx, f"export {wanted or 'json+csv'}: {rows} rows", True)
     return replies
 
 
-def _zip(data: dict[str, list[dict[str, Any]]], now: datetime) -> bytes:
+def _zone(ctx: Context) -> str:
+    """Local times in the programme's zone when the config gives one, else the
+    coordinator's own (profile, then platform), else none (UTC only)."""
+    settings = ctx.services.config.programmes.get(programme_code(ctx))
+    configured = getattr(settings, "timezone", "UTC") if settings is not None else "UTC"
+    return (configured if configured and configured != "UTC"
+            else ctx.person.timezone or ctx.address.timezone or "UTC")
+
+
+def _zip(files: dict[str, str], now: datetime) -> bytes:
     """One `<table>.csv` per table (an empty table is an empty file, as the CLI writes it)."""
     stamp = (now.year, now.month, now.day, now.hour, now.minute, now.second)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, rows in data.items():
+        for name, text in files.items():
             entry = zipfile.ZipInfo(f"{name}.csv", date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, export.to_csv(rows))
+            archive.writestr(entry, text.encode("utf-8"))
     return buffer.getvalue()
 
 

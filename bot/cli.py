@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "csv: a directory (default stdout, one table, see --table)")
     export.add_argument("--table", help="only this table (csv to stdout needs one)")
     export.add_argument("--programme", help="only this programme code")
+    export.add_argument("--lang", choices=("en", "fr"), default="en",
+                        help="csv: the language of the column names and words")
+    export.add_argument("--timezone", metavar="ZONE", help="csv: also show times in this "
+                        "zone (default: the programme's `timezone`, when not UTC)")
 
     match = sub.add_parser("match", help="cohort matching: dry run (default) or --apply",
                            description="Place every unmatched mentee optimally (min-cost flow "
@@ -185,7 +189,7 @@ def check_config(config: Config) -> int:
 async def export(config: Config, args: argparse.Namespace) -> int:
     from bot.app import build_app
     from bot.clock import SystemClock
-    from bot.export import TABLES, collect, to_csv, to_json
+    from bot.export import TABLES, CsvStyle, collect, person_names, readable_csv, to_json
 
     clock = SystemClock()
     app = await build_app(config, clock)  # features register their tables here
@@ -195,6 +199,9 @@ async def export(config: Config, args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         data = await collect(app.db, args.programme, [args.table] if args.table else None)
+        async with app.db.read() as tx:
+            names = await person_names(tx, args.programme)
+        catalogue = app.services.catalogue
     finally:
         await app.close()
     if args.format == "json":
@@ -204,13 +211,19 @@ async def export(config: Config, args: argparse.Namespace) -> int:
         else:
             print(text)
         return 0
+    # For a person with a spreadsheet: words, names, local times, a BOM in files.
+    code = args.programme or (next(iter(config.programmes)) if len(config.programmes) == 1
+                              else "")
+    zone = args.timezone or getattr(config.programmes.get(code), "timezone", "UTC")
+    style = CsvStyle(args.lang, zone or "UTC", names)
     if not args.out:
-        print(to_csv(data[args.table or "people"]), end="")
+        print(readable_csv(data[args.table or "people"], catalogue, style, bom=False), end="")
         return 0
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, rows in data.items():
-        (out / f"{name}.csv").write_text(to_csv(rows), encoding="utf-8")
+        (out / f"{name}.csv").write_text(readable_csv(rows, catalogue, style),
+                                         encoding="utf-8", newline="")
         print(out / f"{name}.csv")
     return 0
 

@@ -81,7 +81,7 @@ def test_scripted_console_onboards_both_roles_then_export(tmp_path: Path) -> Non
     csv_out = mentorbot("export", "--db", str(db), "--format", "csv")
     assert csv_out.returncode == 0
     header, *rows = csv_out.stdout.strip().splitlines()
-    assert header.startswith("id,programme,display_name,handle,language,status")
+    assert header.startswith("ID,Programme,Name,Handle,Language,Status")  # for people
     assert len(rows) == 2
 
 
