@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
+import pytest
+
 from bot.app import App, build_app
 from bot.events import Action
 from tests.conftest import Chat, make_config
@@ -116,6 +118,7 @@ async def test_a_waiting_mentee_who_is_forgotten_closes_the_mentors_request(app:
     assert "left the programme" in received["nora"][0] and "Mia" not in received["nora"][0]
 
 
+@pytest.mark.sqlite_only  # removes a row behind the store's back, with sqlite3 itself
 async def test_expiry_of_a_request_whose_mentor_row_is_gone(app: App) -> None:
     """A mentor row removed behind the bot's back (an older version, a manual clean-up)."""
     await setup_programme(app)
