@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from bot import people
 from bot.clock import to_iso
 from bot.context import Services
+from bot.eligibility import eligible
 from bot.matchmaking import mentees_per_mentor, render_reason, to_profile
 from bot.mentoring import close_after_match, introduce
 from bot.people import Person
@@ -42,7 +43,9 @@ class CohortPlan:
         return hashlib.sha256(f"{self.mode}|{pairs}".encode()).hexdigest()[:16]
 
 
-async def _candidates(tx: Tx, programme_id: int) -> tuple[list[Person], list[Person]]:
+async def _candidates(tx: Tx, programme_id: int, mentee_ids: set[int] | None = None,
+                      ignore: frozenset[str] = frozenset()
+                      ) -> tuple[list[Person], list[Person]]:
     rows = await tx.all(
         "SELECT * FROM people WHERE programme_id = ? AND status = 'active' ORDER BY id",
         (programme_id,))
@@ -51,8 +54,12 @@ async def _candidates(tx: Tx, programme_id: int) -> tuple[list[Person], list[Per
     matched = {r[0] for r in await tx.all(
         "SELECT mentee_id FROM matches WHERE status IN ('active', 'paused')"
         " AND programme_id = ?", (programme_id,))}
-    mentees = [p for p in everyone if p.is_mentee and p.id not in matched]
-    mentors = [p for p in everyone if p.is_mentor and not p.paused]
+    # Only people the programme lets into matching (bot/eligibility.py); `mentee_ids`: a
+    # window's applicants, whose "applied" hold is what this run is for (`ignore`).
+    mentees = [p for p in everyone if p.is_mentee and p.id not in matched
+               and (mentee_ids is None or p.id in mentee_ids)
+               and eligible(p, "mentee", ignore)]
+    mentors = [p for p in everyone if p.is_mentor and not p.paused and eligible(p, "mentor")]
     return mentees, mentors
 
 
@@ -69,8 +76,9 @@ async def _constraints(tx: Tx, programme_id: int) -> Constraints:
 
 
 async def plan_cohort(tx: Tx, services: Services, programme_id: int,
-                      mode: str = "total") -> CohortPlan:
-    mentees, mentors = await _candidates(tx, programme_id)
+                      mode: str = "total", mentee_ids: set[int] | None = None,
+                      ignore: frozenset[str] = frozenset()) -> CohortPlan:
+    mentees, mentors = await _candidates(tx, programme_id, mentee_ids, ignore)
     taken = await mentees_per_mentor(tx, programme_id)
     loads = {m.id: taken.get(m.id, 0) for m in mentors}
     mentee_profiles = [to_profile(p) for p in mentees]

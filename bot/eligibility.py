@@ -23,19 +23,19 @@ from typing import Any
 
 from bot import people
 from bot.alerts import programme_code
-from bot.clock import to_iso
 from bot.config import ProgrammeSettings
 from bot.context import Services
 from bot.outbox import Outgoing, enqueue
 from bot.people import Person
 from bot.store.db import Tx
+from bot.store.state import get_meta, set_meta
 
 log = logging.getLogger(__name__)
 
 # Which side of matching each hold concerns; the others concern both.
 MENTOR_ONLY = frozenset({"approval", "declined"})
 MENTEE_ONLY = frozenset({"waiting", "applied"})
-SETTINGS_KEY = "operations"  # programme_settings: the settings the holds were computed with
+SETTINGS_KEY = "operations"  # meta "operations:<id>": the settings the holds were computed with
 _BATCH = 500
 
 
@@ -171,16 +171,11 @@ async def on_started(tx: Tx, services: Services, data: dict[str, Any]) -> None:
     for code, programme_id in services.programme_ids.items():
         settings = services.config.programmes[code]
         fingerprint = _fingerprint(settings, await uses_windows(tx, programme_id))
-        stored = await tx.value("SELECT value FROM programme_settings WHERE programme_id = ?"
-                                " AND key = ?", (programme_id, SETTINGS_KEY))
-        if stored == fingerprint:
+        key = f"{SETTINGS_KEY}:{programme_id}"
+        if await get_meta(tx, key) == fingerprint:
             continue
         changed = await refresh_programme(tx, services, programme_id)
-        await tx.execute(
-            "INSERT INTO programme_settings (programme_id, key, value, updated_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT(programme_id, key) DO UPDATE SET"
-            " value = excluded.value, updated_at = excluded.updated_at",
-            (programme_id, SETTINGS_KEY, fingerprint, to_iso(services.clock.now())))
+        await set_meta(tx, key, fingerprint)
         log.info("eligibility.refreshed", extra={"programme": programme_id, "changed": changed})
 
 

@@ -15,6 +15,7 @@ Events and their data (all ids):
 - relationship_quiet: match_id, mentee_id, mentor_id, weeks
 - checkin_answered: person_id, match_id
 - survey_answered: person_id, match_id
+- lesson_completed: person_id, lesson_id — a lesson read or done (bot/training.py)
 """
 
 from __future__ import annotations

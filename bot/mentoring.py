@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot import export, outbox, people
+from bot import export, outbox, people, readiness, windows
 from bot.clock import from_iso, to_iso
 from bot.contact import RELAYED, contact_of
 from bot.context import Context, Services
@@ -119,12 +119,14 @@ async def _suggestions(ctx: Context, shown: int) -> list[Reply]:
         return [ctx.say("find.not_mentee")]
     if (has_mentor := await _has_mentor(ctx)) is not None:
         return [has_mentor]
+    if (not_yet := await readiness.find_gate(ctx)) is not None:  # a lesson, a window...
+        return [not_yet]
     per_page = max(1, ctx.services.config.matching.suggestions)
     found = await ctx.services.matchmaker.candidates(ctx.tx, ctx.person, to_iso(ctx.now),
                                                      k=shown + per_page)
     page = found[shown:shown + per_page]
-    if not page:
-        return [ctx.say("find.none" if shown == 0 else "find.no_more")]
+    if not page:  # nothing (more): the waiting list is offered
+        return [windows.exhausted(ctx, "find.none" if shown == 0 else "find.no_more")]
     replies = [ctx.say("find.intro" if shown == 0 else "find.more_intro")]
     replies += [mentor_card(ctx, mentor, suggestion) for suggestion, mentor in page]
     if len(found) == shown + per_page and shown + per_page < MORE_LIMIT:
@@ -177,6 +179,8 @@ async def _check_request(ctx: Context, mentor: Person) -> Reply | Suggestion:
     """The pair's score, or why this mentee can't ask this mentor now."""
     if (has_mentor := await _has_mentor(ctx)) is not None:
         return has_mentor
+    if (not_yet := await readiness.find_gate(ctx)) is not None:
+        return not_yet
     pending = await ctx.tx.all(
         "SELECT mentor_id FROM requests WHERE mentee_id = ? AND status = 'pending'",
         (ctx.person.id,))

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot import people
+from bot import conduct, people
 from bot.availability import format_availability, parse_availability, weekly_hours
 from bot.context import Context
 from bot.events import Button, Reply
@@ -44,6 +44,7 @@ class Invalid(Exception):
 class Accepted:
     changes: dict[str, Any]
     note: str = ""  # what was understood, said back to the person
+    stop: str = ""  # a message key: the answer ends onboarding here (a declined code)
 
 
 Ask = Callable[[Context], Reply]
@@ -57,6 +58,11 @@ class Step:
     parse: Parse
     applies: Callable[[people.Person], bool] = lambda person: True
     optional: bool = False
+    # Asked only when the programme wants it (its code of conduct); None: always.
+    enabled: Callable[[Context], bool] | None = None
+
+    def wanted(self, ctx: Context) -> bool:
+        return self.applies(ctx.person) and (self.enabled is None or self.enabled(ctx))
 
 
 def _button(ctx: Context, step: str, option: str, label_key: str, **params: Any) -> Button:
@@ -114,6 +120,34 @@ async def parse_consent(ctx: Context, text: str) -> Accepted:
     if folded in _NO or folded == _fold(ctx.t("onboarding.consent_no")):
         return Accepted({"status": "no_consent"})
     raise Invalid(ctx.say("onboarding.consent_invalid"))
+
+
+# --- code of conduct (bot/conduct.py) ---------------------------------------------------
+
+def _has_conduct(ctx: Context) -> bool:
+    return conduct.document(ctx.services, ctx.person.programme_id) is not None
+
+
+def ask_conduct(ctx: Context) -> Reply:
+    doc = conduct.document(ctx.services, ctx.person.programme_id)
+    if doc is None:  # removed meanwhile: nothing to accept
+        return ctx.say("common.skipped")
+    return conduct.ask(ctx, doc, ACTION, "conduct")
+
+
+async def parse_conduct(ctx: Context, text: str) -> Accepted:
+    doc = conduct.document(ctx.services, ctx.person.programme_id)
+    folded = _fold(text)
+    if doc is None:
+        return Accepted({})
+    if folded in _YES | {"accept", "accepte", "j'accepte"} or \
+            folded == _fold(ctx.t("conduct.accept")):
+        await conduct.record(ctx, doc, accepted=True)
+        return Accepted({}, ctx.t("conduct.thanks"))
+    if folded in _NO | {"decline", "je refuse"} or folded == _fold(ctx.t("conduct.decline")):
+        await conduct.record(ctx, doc, accepted=False)
+        return Accepted({}, stop="conduct.declined_onboarding")
+    raise Invalid(ctx.say("conduct.invalid"))
 
 
 # --- role -------------------------------------------------------------------------------
@@ -271,6 +305,7 @@ async def parse_capacity(ctx: Context, text: str) -> Accepted:
 STEPS: tuple[Step, ...] = (
     Step("language", ask_language, parse_language),
     Step("consent", ask_consent, parse_consent),
+    Step("conduct", ask_conduct, parse_conduct, enabled=_has_conduct),
     Step("role", ask_role, parse_role),
     Step("topics_sought", lambda ctx: ctx.say("onboarding.ask_topics_sought"),
          _topics_parser("topics_sought"), applies=lambda p: p.is_mentee),
@@ -289,27 +324,43 @@ STEP_BY_NAME = {step.name: step for step in STEPS}
 EDITABLE = tuple(name for name in people.PROFILE_FIELDS if name in STEP_BY_NAME)
 
 
-def _next_step(person: people.Person, after: str | None) -> Step | None:
+# Answers a coordinator's roster may give in advance (bot/roster_invites.py): not asked.
+PREFILLABLE = ("role", "seniority", "department")
+
+
+async def prefilled(ctx: Context) -> set[str]:
+    """The questions the person's roster row answered already."""
+    row = await ctx.tx.one("SELECT role, seniority, department FROM roster_entries"
+                           " WHERE person_id = ? ORDER BY id DESC LIMIT 1", (ctx.person.id,))
+    if row is None:
+        return set()
+    return {name for name in PREFILLABLE if row[name]}
+
+
+async def _next_step(ctx: Context, after: str | None) -> Step | None:
     names = [s.name for s in STEPS]
     start = 0 if after is None else names.index(after) + 1
+    skip = await prefilled(ctx)
     for step in STEPS[start:]:
-        if step.applies(person):
+        if step.wanted(ctx) and step.name not in skip:
             return step
     return None
 
 
-def _previous_step(person: people.Person, before: str) -> Step | None:
+def _previous_step(ctx: Context, before: str) -> Step | None:
     names = [s.name for s in STEPS]
     for step in reversed(STEPS[: names.index(before)]):
-        if step.applies(person) and step.name != "consent":
+        if step.wanted(ctx) and step.name not in ("consent", "conduct"):
             return step
     return None
 
 
-def _first_unanswered(person: people.Person, optional: bool = True) -> Step | None:
+async def _first_unanswered(ctx: Context, optional: bool = True) -> Step | None:
     """Where to resume after /cancel; with optional=False only required questions count."""
+    person = ctx.person
     answered = {
-        "language": True, "consent": person.consent_at is not None, "role": bool(person.role),
+        "language": True, "consent": person.consent_at is not None,
+        "conduct": await conduct.accepted_current(ctx), "role": bool(person.role),
         "topics_sought": bool(person.topics_sought), "topics_offered": bool(person.topics_offered),
         "goals": bool(person.goals), "languages": bool(person.languages),
         "timezone": bool(person.timezone), "availability": bool(person.availability),
@@ -317,7 +368,7 @@ def _first_unanswered(person: people.Person, optional: bool = True) -> Step | No
         "capacity": person.capacity > 0,
     }
     for step in STEPS[1:]:
-        if step.applies(person) and not answered[step.name] and (optional or not step.optional):
+        if step.wanted(ctx) and not answered[step.name] and (optional or not step.optional):
             return step
     return None
 
@@ -332,12 +383,23 @@ async def start(ctx: Context) -> list[Reply]:
     if ctx.person.status == "active":
         return [ctx.say("onboarding.already_done")]
     if ctx.person.status in ("new", "no_consent"):
+        from bot.roster_invites import prefill  # a roster invitation answered some questions
+
+        if await prefill(ctx):
+            return await start_invited(ctx)
         ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, status="new")
         await _goto(ctx, "language")
         return [STEP_BY_NAME["language"].ask(ctx)]
-    step = _first_unanswered(ctx.person) or STEP_BY_NAME["department"]
+    step = await _first_unanswered(ctx) or STEP_BY_NAME["department"]
     await _goto(ctx, step.name)
     return [ctx.say("onboarding.resume"), step.ask(ctx)]
+
+
+async def start_invited(ctx: Context) -> list[Reply]:
+    """A roster invitation used: the language (and the answers the roster gave) are known,
+    so the welcome comes at once, in that language, then consent."""
+    ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, status="new")
+    return await _advance(ctx, "language")
 
 
 async def answer(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
@@ -347,18 +409,24 @@ async def answer(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
         accepted = await step.parse(ctx, text)
     except Invalid as invalid:
         return [*invalid.replies, step.ask(ctx)] if _reask(invalid) else invalid.replies
-    ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, **accepted.changes)
+    if accepted.changes:
+        ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, **accepted.changes)
     replies = [ctx.reply(accepted.note)] if accepted.note else []
+    if accepted.stop:
+        await clear_conversation(ctx.tx, ctx.person.id)
+        return [*replies, ctx.say(accepted.stop)]
     if conv.flow == EDIT_FLOW:
-        missing = _first_unanswered(ctx.person, optional=False)
+        missing = await _first_unanswered(ctx, optional=False)
         if missing is not None:
             # A new role needs answers the old one did not (a mentee becoming a mentor).
             await _goto(ctx, missing.name)
             return [*replies, missing.ask(ctx)]
         await clear_conversation(ctx.tx, ctx.person.id)
         from bot.profile import show_profile  # the profile card closes an edit
+        from bot.readiness import after_role_change
 
-        return [*replies, ctx.say("profile.updated"), *show_profile(ctx)]
+        extra = await after_role_change(ctx) if ctx.person.active else []
+        return [*replies, ctx.say("profile.updated"), *show_profile(ctx), *extra]
     return replies + await _advance(ctx, step.name)
 
 
@@ -376,10 +444,10 @@ async def _advance(ctx: Context, after: str) -> list[Reply]:
         welcome = [ctx.say("onboarding.welcome", programme=programme)]
     else:
         welcome = []
-    step = _next_step(ctx.person, after)
+    step = await _next_step(ctx, after)
     if ctx.person.onboarded_at is not None:
         # Completing answers after a role change: only what is still missing.
-        step = _first_unanswered(ctx.person, optional=False)
+        step = await _first_unanswered(ctx, optional=False)
     if step is None:
         return await _finish(ctx)
     await _goto(ctx, step.name)
@@ -387,10 +455,15 @@ async def _advance(ctx: Context, after: str) -> list[Reply]:
 
 
 async def _finish(ctx: Context) -> list[Reply]:
+    from bot.readiness import after_onboarding  # approval, windows, required lessons
+
     await clear_conversation(ctx.tx, ctx.person.id)
     ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, status="active",
                                      onboarded_at=ctx.now.isoformat(timespec="seconds"))
+    next_steps = await after_onboarding(ctx)
     await ctx.emit("onboarded", person_id=ctx.person.id)
+    if next_steps:  # something comes first: the profile is ready, /find is not yet
+        return [ctx.say("readiness.done", name=ctx.person.name), *next_steps]
     return [ctx.say(f"onboarding.done_{ctx.person.role}", name=ctx.person.name)]
 
 
@@ -401,7 +474,7 @@ async def _goto(ctx: Context, step: str, flow: str = FLOW) -> None:
 async def back(ctx: Context, conv: Conversation | None) -> list[Reply]:
     if conv is None or conv.flow != FLOW:
         return [ctx.say("onboarding.nothing_back")]
-    previous = _previous_step(ctx.person, conv.step)
+    previous = _previous_step(ctx, conv.step)
     if previous is None:
         return [ctx.say("onboarding.at_first"), STEP_BY_NAME[conv.step].ask(ctx)]
     await _goto(ctx, previous.name)
@@ -440,7 +513,7 @@ async def press(ctx: Context, conv: Conversation | None, value: str) -> list[Rep
 async def edit(ctx: Context, field: str) -> list[Reply]:
     """Start editing one field of the profile (from a /profile button)."""
     step = STEP_BY_NAME.get(field)
-    if step is None or field not in EDITABLE or not step.applies(ctx.person):
+    if step is None or field not in EDITABLE or not step.wanted(ctx):
         return [ctx.say("common.unknown_button")]
     await _goto(ctx, field, EDIT_FLOW)
     return [step.ask(ctx)]
@@ -453,4 +526,7 @@ async def needs_profile(ctx: Context) -> list[Reply]:
     conv = await get_conversation(ctx.tx, ctx.person.id)
     if conv is not None and conv.flow == FLOW:
         return [ctx.say("onboarding.finish_first"), STEP_BY_NAME[conv.step].ask(ctx)]
+    answer = await conduct.latest(ctx.tx, ctx.person.id)
+    if ctx.person.status == "onboarding" and answer and answer["decision"] == "declined":
+        return [ctx.say("conduct.stopped")]
     return [ctx.say("common.needs_profile")]
