@@ -101,7 +101,11 @@ FEATURES = ("bot.basics", "bot.mentoring", "bot.meetings", "bot.attendance", "bo
             "bot.lifecycle", "bot.training", "bot.relay", "bot.moderation", "bot.blocking",
             "bot.privacy", "bot.admin_stats", "bot.admin_people", "bot.admin_pairs",
             "bot.broadcast", "bot.admin_export", "bot.admin_content", "bot.admin",
-            "bot.admin_matching")
+            "bot.admin_matching",
+            # Programme operations; bot.eligibility last: its start-up recomputes the holds
+            # once the others have settled approvals and windows.
+            "bot.conduct", "bot.approval", "bot.windows", "bot.roster_invites",
+            "bot.eligibility")
 
 
 def build_router() -> Router:
