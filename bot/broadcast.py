@@ -10,11 +10,21 @@ Audiences, always within the coordinator's programme: `all` (everyone active), `
 `mentees` (people who are both count in each), `unmatched` (active mentees without a
 mentor, as `/admin unmatched` lists them), `active-pairs` (both sides of every active
 relationship) and `status:<status>` for `active`, `onboarding` or `new`. Suspended people
-and those who refused the data terms never receive a broadcast.
+and those who refused the data terms never receive a broadcast, nor do coordinators who do
+not take part themselves.
+
+Each recipient reads it in their language (issue 13): the coordinator writes it once — in
+their own language — or once per language (`en: … | fr: …`), or adds the other version
+from the preview (*Add the French version*). A reader whose language has no version gets
+the other one after a short note saying so; the preview shows every version as it will be
+read, with how many people read it.
 """
 
 from __future__ import annotations
 
+import json
+import re
+from collections import Counter
 from typing import Any
 
 from bot.admin import AdminRegistry, admin_action
@@ -25,13 +35,18 @@ from bot.dispatcher import render
 from bot.events import Button, Reply
 from bot.figure_text import number
 from bot.ids import parse_number
+from bot.languages import language_name
 from bot.outbox import Outgoing
-from bot.roles import audit, participant_sql
+from bot.roles import audit, describe, is_coordinator, participant_sql
 from bot.router import Router
+from bot.schema_map import chunks, marks
 from bot.store.db import Tx
+from bot.store.state import Conversation, clear_conversation, set_conversation
 
 A_SEND = "admin.broadcast.send"       # value: broadcast id
 A_CANCEL = "admin.broadcast.cancel"   # value: broadcast id
+A_ADD = "admin.broadcast.add"         # value: "<broadcast id>:<language>" — add that version
+F_VERSION = "broadcast_version"       # data: {"broadcast_id", "lang"}: the next text is it
 AUDIENCES = ("all", "mentors", "mentees", "unmatched", "active-pairs")
 STATUSES = ("active", "onboarding", "new")
 ALIASES = {"tous": "all", "tout": "all", "everyone": "all", "mentore": "mentees",
@@ -76,11 +91,57 @@ async def recipients(tx: Tx, programme_id: int, audience: str) -> list[int]:
     return [row[0] for row in await tx.all(f"{sql} ORDER BY id", params)]
 
 
-def message(ctx: Context, body: str) -> Outgoing:
-    """The broadcast as recipients get it: a header in their language, then the words."""
-    programme = ctx.services.programme_name(ctx.person.programme_id)
-    return Outgoing(parts=(Outgoing(key="broadcast.header", params={"programme": programme}),
-                           Outgoing(text=body)))
+LANGUAGES = ("en", "fr")
+_MARKER = re.compile(r"(en|fr|english|french|anglais|fran[cç]ais)\s*:\s*", re.IGNORECASE)
+_MARKER_WORDS = {"english": "en", "anglais": "en", "french": "fr", "francais": "fr",
+                 "français": "fr"}
+
+
+def parse_texts(body: str, default: str) -> dict[str, str] | None:
+    """"en: Hello | fr: Bonjour" → {"en": "Hello", "fr": "Bonjour"}; text without a language
+    marker is in `default` (the coordinator's language). None: a marker is repeated, or a
+    version is empty."""
+    if not _MARKER.match(body):
+        return {default: body}
+    texts: dict[str, str] = {}
+    for part in re.split(r"\|\s*(?=(?:en|fr|english|french|anglais|fran[cç]ais)\s*:)", body,
+                         flags=re.IGNORECASE):
+        found = _MARKER.match(part.strip())
+        if found is None:
+            return None
+        word = found.group(1).casefold()
+        lang = _MARKER_WORDS.get(word, word)
+        text = part.strip()[found.end():].strip()
+        if lang in texts or not text:
+            return None
+        texts[lang] = text
+    return texts
+
+
+def version(programme: str, texts: dict[str, str], lang: str) -> Outgoing:
+    """The broadcast as a reader of `lang` gets it: the coordinators' header, then the text in
+    their language — or, when there is none, the other one after a note that says so."""
+    header = Outgoing(key="broadcast.header", params={"programme": programme})
+    if lang in texts:
+        return Outgoing(parts=(header, Outgoing(text=texts[lang])))
+    written = next(iter(texts))
+    names = {"lang": {reader: language_name(written, reader) for reader in LANGUAGES}}
+    return Outgoing(parts=(header, Outgoing(key="broadcast.only_in", params={"language": names}),
+                           Outgoing(text=texts[written])))
+
+
+async def languages_of(tx: Tx, person_ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for chunk in chunks(person_ids):
+        for row in await tx.all(f"SELECT id, language FROM people WHERE id IN ({marks(chunk)})",
+                                list(chunk)):
+            found[row[0]] = row[1] if row[1] in LANGUAGES else LANGUAGES[0]
+    return found
+
+
+def _texts(row: Any) -> dict[str, str]:
+    stored = json.loads(row["texts"] or "{}")
+    return stored or {LANGUAGES[0]: row["body"]}  # a draft from before per-language texts
 
 
 async def cmd_broadcast(ctx: Context, args: str) -> list[Reply]:
@@ -89,22 +150,59 @@ async def cmd_broadcast(ctx: Context, args: str) -> list[Reply]:
     body = body.strip()
     if audience is None or not body:
         return [ctx.say("broadcast.usage", audiences=", ".join([*AUDIENCES, "status:…"]))]
-    if len(body) > MAX_BODY:
-        return [ctx.say("broadcast.too_long", length=len(body), limit=MAX_BODY)]
-    count = len(await recipients(ctx.tx, ctx.person.programme_id, audience))
-    if not count:
+    texts = parse_texts(body, ctx.lang)
+    if texts is None:
+        return [ctx.say("broadcast.languages_usage")]
+    longest = max(len(text) for text in texts.values())
+    if longest > MAX_BODY:
+        return [ctx.say("broadcast.too_long", length=longest, limit=MAX_BODY)]
+    if not await recipients(ctx.tx, ctx.person.programme_id, audience):
         return [ctx.say("broadcast.nobody", audience=_audience(ctx, audience))]
     broadcast_id = await ctx.tx.insert(
-        "INSERT INTO broadcasts (programme_id, author_id, audience, body, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (ctx.person.programme_id, ctx.person.id, audience, body, to_iso(ctx.now)))
-    preview, _ = render(ctx.services.catalogue, ctx.lang, message(ctx, body))
+        "INSERT INTO broadcasts (programme_id, author_id, audience, body, texts, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (ctx.person.programme_id, ctx.person.id, audience, next(iter(texts.values())),
+         json.dumps(texts, ensure_ascii=False), to_iso(ctx.now)))
+    row = await ctx.tx.one("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
+    return [await _preview(ctx, row)]
+
+
+async def _preview(ctx: Context, row: Any) -> Reply:
+    """Who gets it, and each version exactly as its readers will see it."""
+    ids = await recipients(ctx.tx, ctx.person.programme_id, row["audience"])
+    readers = Counter((await languages_of(ctx.tx, ids)).values())
+    texts, count = _texts(row), len(ids)
+    programme = ctx.services.programme_name(ctx.person.programme_id)
+    catalogue = ctx.services.catalogue
+    if set(readers) <= set(texts) and len(readers) <= 1:  # one language, and its own text
+        lang = next(iter(readers), ctx.lang)
+        shown, _ = render(catalogue, lang, version(programme, texts, lang))
+    else:
+        sections = []
+        for lang in sorted(readers, key=lambda code: (-readers[code], code)):
+            rendered, _ = render(catalogue, lang, version(programme, texts, lang))
+            key = "broadcast.section" if lang in texts else "broadcast.section_fallback"
+            title = ctx.t(key, count=readers[lang], number=number(readers[lang], ctx.lang, 0),
+                          language=_capital(language_name(lang, ctx.lang)),
+                          written=language_name(next(iter(texts)), ctx.lang))
+            sections.append(f"{title}\n{rendered}")
+        shown = "\n\n".join(sections)
     text = ctx.t("broadcast.preview", count=count, number=number(count, ctx.lang, 0),
-                 audience=_audience(ctx, audience), message=preview)
-    return [ctx.reply(text, [
-        Button(ctx.t("broadcast.send", count=count, number=number(count, ctx.lang, 0)),
-               A_SEND, str(broadcast_id)),
-        Button(ctx.t("broadcast.cancel"), A_CANCEL, str(broadcast_id))])]
+                 audience=_audience(ctx, row["audience"]), message=shown)
+    value = str(row["id"])
+    buttons = [Button(ctx.t("broadcast.send", count=count, number=number(count, ctx.lang, 0)),
+                      A_SEND, value),
+               Button(ctx.t("broadcast.cancel"), A_CANCEL, value)]
+    missing = [lang for lang in LANGUAGES if lang not in texts]
+    if missing:
+        buttons.insert(1, Button(ctx.t("broadcast.add_version",
+                                       language=language_name(missing[0], ctx.lang)),
+                                 A_ADD, f"{value}:{missing[0]}"))
+    return ctx.reply(text, buttons)
+
+
+def _capital(name: str) -> str:
+    return name[:1].upper() + name[1:]
 
 
 def _audience(ctx: Context, audience: str) -> str:
@@ -137,15 +235,57 @@ async def press_send(ctx: Context, value: str) -> list[Reply]:
     row, refusal = await _draft(ctx, value, "send")
     if refusal:
         return refusal
-    out = message(ctx, row["body"])
-    queued = 0
-    for person_id in await recipients(ctx.tx, ctx.person.programme_id, row["audience"]):
-        if await ctx.notify(person_id, out, key=f"broadcast:{row['id']}:{person_id}"):
-            queued += 1
+    texts = _texts(row)
+    programme = ctx.services.programme_name(ctx.person.programme_id)
+    ids = await recipients(ctx.tx, ctx.person.programme_id, row["audience"])
+    languages = await languages_of(ctx.tx, ids)
+    queued = Counter()
+    for person_id in ids:
+        lang = languages.get(person_id, LANGUAGES[0])
+        if await ctx.notify(person_id, version(programme, texts, lang),
+                            key=f"broadcast:{row['id']}:{person_id}"):
+            queued[lang] += 1
+    total = sum(queued.values())
     await ctx.tx.execute("UPDATE broadcasts SET status = 'sent', recipients = ?, sent_at = ?"
-                         " WHERE id = ?", (queued, to_iso(ctx.now), row["id"]))
-    await audit(ctx, f"broadcast {row['id']} sent to {queued}", True)
-    return [ctx.say("broadcast.sent", count=queued, number=number(queued, ctx.lang, 0))]
+                         " WHERE id = ?", (total, to_iso(ctx.now), row["id"]))
+    await describe(ctx, details=f"broadcast {row['id']} to {row['audience']}: "
+                   + ", ".join(f"{lang} {n}" for lang, n in sorted(queued.items())))
+    await audit(ctx, f"broadcast {row['id']} sent to {total}", True)
+    return [ctx.say("broadcast.sent", count=total, number=number(total, ctx.lang, 0))]
+
+
+async def press_add(ctx: Context, value: str) -> list[Reply]:
+    """*Add the French version*: the next text the coordinator types is that version."""
+    draft_id, _, lang = value.partition(":")
+    row, refusal = await _draft(ctx, draft_id, "add version")
+    if refusal:
+        return refusal
+    if lang not in LANGUAGES:
+        return [ctx.say("common.unknown_button")]
+    await set_conversation(ctx.tx, ctx.person.id, Conversation(
+        F_VERSION, "text", {"broadcast_id": row["id"], "lang": lang}), ctx.now)
+    return [ctx.say("broadcast.ask_version", language=language_name(lang, ctx.lang),
+                    limit=MAX_BODY)]
+
+
+async def flow_version(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
+    if not await is_coordinator(ctx):  # checked again: the flow outlives the button
+        await clear_conversation(ctx.tx, ctx.person.id)
+        await audit(ctx, "broadcast version", False)
+        return [ctx.say("admin.refused")]
+    if len(text) > MAX_BODY:
+        return [ctx.say("broadcast.too_long", length=len(text), limit=MAX_BODY)]
+    await clear_conversation(ctx.tx, ctx.person.id)
+    row, refusal = await _draft(ctx, str(conv.data.get("broadcast_id", "")), "add version")
+    if refusal:
+        return refusal
+    lang = str(conv.data.get("lang", ""))
+    texts = {**_texts(row), lang: text} if lang in LANGUAGES else _texts(row)
+    await ctx.tx.execute("UPDATE broadcasts SET texts = ? WHERE id = ?",
+                         (json.dumps(texts, ensure_ascii=False), row["id"]))
+    await audit(ctx, f"broadcast {row['id']} version {lang}", True)
+    row = await ctx.tx.one("SELECT * FROM broadcasts WHERE id = ?", (row["id"],))
+    return [await _preview(ctx, row)]
 
 
 async def press_cancel(ctx: Context, value: str) -> list[Reply]:
@@ -160,3 +300,5 @@ def register(router: Router, registry: AdminRegistry) -> None:
     registry.add("broadcast", cmd_broadcast, "coordinators.help.broadcast")
     admin_action(router, A_SEND, press_send)
     admin_action(router, A_CANCEL, press_cancel)
+    admin_action(router, A_ADD, press_add)
+    router.flow(F_VERSION, flow_version)

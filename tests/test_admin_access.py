@@ -33,7 +33,7 @@ async def buttons_of_main(app: App) -> list[tuple[str, str]]:
     await coord.say("/admin match @kim @nora")
     confirm = coord.buttons[0]
     await coord.say("/admin broadcast mentees Hello")
-    send, cancel = coord.buttons
+    send, _, cancel = coord.buttons  # Send, Add the French version, Cancel
     return [(b.action_id, b.value) for b in (confirm, send, cancel)]
 
 

@@ -28,10 +28,12 @@ async def test_preview_then_send_twice_reaches_each_mentor_once(app: App) -> Non
     await inbox.deliver()
     coord = Chat(app, "coord")
     await coord.say("/admin broadcast mentors Thank you for this *first month*! 🙏")
-    assert coord.text == ("*Preview* — to the mentors: 4 people, each in a private message.\n\n"
-                          "📣 *From the coordinators of Programme Test*\n\n"
-                          "Thank you for this *first month*! 🙏")
-    assert [b.label for b in coord.buttons] == ["Send to 4 people", "Cancel"]
+    assert coord.text.startswith(
+        "*Preview* — to the mentors: 4 people, each in a private message.\n\n*English* — 3"
+        " people:\n📣 *From the coordinators of Programme Test*\n\n"
+        "Thank you for this *first month*! 🙏")  # then the French readers' version
+    assert [b.label for b in coord.buttons] == ["Send to 4 people", "Add the French version",
+                                                "Cancel"]
     assert await rows(app, "SELECT * FROM outbox WHERE idempotency_key LIKE 'broadcast:%'") == []
     await coord.press_label("Send")
     assert "On its way to 4 people" in coord.text
@@ -43,7 +45,8 @@ async def test_preview_then_send_twice_reaches_each_mentor_once(app: App) -> Non
     assert received["nora"][0].text == ("📣 *From the coordinators of Programme Test*\n\n"
                                         "Thank you for this *first month*! 🙏")
     assert received["coordfr"][0].text.startswith(
-        "📣 *De la part de l'équipe de coordination de Programme Test*")
+        "📣 *De la part de l'équipe de coordination de Programme Test*\n\n(Ce message a été"
+        " écrit en anglais seulement.)")
     await coord.press_label("Send")
     assert await inbox.deliver() == {}
     keys = await rows(app, "SELECT idempotency_key, status FROM outbox"
@@ -83,7 +86,7 @@ async def test_cancel_and_foreign_presses_send_nothing(app: App) -> None:
     await inbox.deliver()
     coord, otto, mia = Chat(app, "coord"), Chat(app, "otto"), Chat(app, "mia")
     await coord.say("/admin broadcast all Are you free on Friday?")
-    send, cancel = coord.buttons
+    send, _, cancel = coord.buttons  # Send, Add the French version, Cancel
     for person in (otto, mia):  # another programme's coordinator, and a participant
         for button in (send, cancel):
             replies = await app.bot.handle(Action(person.address, button.action_id,
