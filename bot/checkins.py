@@ -231,8 +231,8 @@ async def not_working(ctx: Context, match: Any, source: str) -> list[Reply]:
     # The prompts already queued go too (the dispatcher's gate would drop them anyway).
     await ctx.tx.execute(
         "UPDATE outbox SET status = 'cancelled' WHERE +status = 'pending' AND idempotency_key IN"
-        " (SELECT 'checkin:' || id || ':' || which FROM checkins, (SELECT 'ask' AS which"
-        " UNION ALL SELECT 'repeat') WHERE match_id = ? UNION ALL SELECT idempotency_key"
+        " (SELECT 'checkin:' || c.id || ':' || k.which FROM checkins c, (SELECT 'ask' AS which"
+        " UNION ALL SELECT 'repeat') AS k WHERE c.match_id = ? UNION ALL SELECT idempotency_key"
         " FROM nudges WHERE match_id = ? AND rule_key LIKE 'quiet/%')",
         (match["id"], match["id"]))
     await alert_about_pair(ctx.tx, ctx.services, match["id"], "checkin.not_working_alert",

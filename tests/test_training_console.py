@@ -23,7 +23,7 @@ def script() -> str:
     lines = [
         "@amelie /find", "#1", "#1",           # request Bob, without a message
         "@bob #1",                              # Bob accepts
-        *["/time +4h"] * 36,                    # six days, in steps within the grace period
+        *["/time +4h"] * 54,                    # nine days, in steps within the grace period
         "@amelie #1", "#3", "#2",               # open the latest lesson card: Useful, Done
         "@amelie /learn 1", "#3", "#2", quiz_button("how-mentoring-works", "fr"),
         "@amelie /learn 2", "#2",               # both onboarding lessons done: a badge
@@ -51,7 +51,8 @@ def test_a_new_pair_learns_earns_points_and_a_badge(tmp_path: Path) -> None:
     assert any("*Des objectifs qui font vraiment avancer (SMART)*" in c for c in cards["amelie"])
     assert cards["bob"][0].startswith("📘 A short lesson for you: *How mentoring works here*")
     assert any("*A mentor's first-meeting checklist*" in c for c in cards["bob"])
-    assert len(cards["amelie"]) >= 5 and len(cards["bob"]) >= 5
+    # A few a week (content/nudges.toml: max_lessons_per_week), not one a day.
+    assert len(cards["amelie"]) >= 3 and len(cards["bob"]) >= 3
     # The latest card opens the full lesson, with the buttons under it.
     latest_title = re.search(r"\*(.+?)\*", cards["amelie"][-1])[1]
     assert f"→ @amelie: 📘 *{latest_title}* · 3 minutes de lecture" in out
@@ -81,4 +82,4 @@ def test_a_new_pair_learns_earns_points_and_a_badge(tmp_path: Path) -> None:
     assert len({entry["unique_key"] for entry in ledger}) == len(ledger)
     assert [b["badge"] for b in data["badges"]] == ["good-start"]
     sent = [n for n in data["nudges"] if n["status"] == "sent"]
-    assert len(sent) >= 10 and all(n["lesson_id"] for n in sent)
+    assert len(sent) >= 7 and all(n["lesson_id"] for n in sent)
