@@ -76,11 +76,13 @@ class DeliveryGate:
         back in `tx`: pending with a later `due_at`, or cancelled with the reason)."""
         kept: list[Any] = []
         postponed = dropped = 0
+        plan: NudgePlan | None = None
         for row in rows:
             if row["kind"] not in UNSOLICITED or expired(row):
                 kept.append(row)
                 continue
-            verdict = await self.decide(tx, row, now)
+            plan = plan or self.plan()  # once per batch
+            verdict = await self.decide(tx, row, now, plan)
             if verdict.action == "later" and verdict.at is not None:
                 await tx.execute(
                     "UPDATE outbox SET status = 'pending', claimed_by = NULL, due_at = ?,"
@@ -110,7 +112,7 @@ class DeliveryGate:
             self._plan = (stamp, load_nudge_plan(path, LessonLibrary())[0])
         return self._plan[1]
 
-    async def decide(self, tx: Tx, row: Any, now: datetime) -> Verdict:
+    async def decide(self, tx: Tx, row: Any, now: datetime, plan: NudgePlan) -> Verdict:
         person_id = row["person_id"]
         if person_id is None:
             return SEND
@@ -118,7 +120,6 @@ class DeliveryGate:
             return SEND  # let through before a crash: sent again, not counted again
         if not await still_fits(tx, row, now):
             return Verdict("drop", reason="no longer fits")
-        plan = self.plan()
         zone = await _zone(tx, person_id)
         sort = await _sort_of(tx, row)
         when = await _next_slot(tx, plan, person_id, zone, now, sort, row["id"])
