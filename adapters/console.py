@@ -23,7 +23,7 @@ from typing import TextIO
 
 from bot.app import App, save_simulated_clock
 from bot.clock import SimulatedClock, parse_duration
-from bot.events import Action, Address, Button, Command, Message, Reply
+from bot.events import Action, Address, Attachment, Button, Command, Message, Reply
 from bot.markup import without_markers
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ BANNER = ("mentorbot console — '@name text' speaks as someone (try '@alex /sta
           "'#N' presses button N, Ctrl-D quits.")
 _HANDLE = re.compile(r"^@([A-Za-z0-9][\w.-]{0,39})(?:\s+(.*))?$", re.DOTALL)
 _PRESS = re.compile(r"^#(\d{1,3})$")
+MAX_UPLOAD = 2_000_000  # bytes read from a file named on a command line
 
 
 def console_address(handle: str) -> Address:
@@ -52,6 +53,19 @@ def render_reply(reply: Reply, first: int = 1) -> str:
     if reply.file is not None:
         lines.append(f"   📎 {reply.file.filename} ({len(reply.file.content)} bytes)")
     return "\n".join(lines)
+
+
+def attached(args: str) -> Attachment | None:
+    """A command whose last word names a file sends that file with it, as an upload would
+    on Slack or Telegram: `/admin import roster.csv`."""
+    words = args.split()
+    path = Path(words[-1]).expanduser() if words else None
+    if path is None or not path.is_file():
+        return None
+    with path.open("rb") as file:
+        content = file.read(MAX_UPLOAD + 1)  # the core refuses what is too big, and says so
+    return Attachment(path.name, content, "text/csv" if path.suffix == ".csv" else
+                      "application/octet-stream")
 
 
 class ConsoleTransport:
@@ -150,7 +164,7 @@ class Console:
             return Action(address, button.action_id, button.value)
         if line.startswith("/") and len(line) > 1:
             name, _, args = line[1:].partition(" ")
-            return Command(address, name, args.strip())
+            return Command(address, name, args.strip(), attachment=attached(args))
         return Message(address, line)
 
     async def advance_clock(self, amount: str) -> None:

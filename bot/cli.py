@@ -78,6 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--apply", action="store_true", help="create the matches")
     match.add_argument("--lang", choices=("en", "fr"), default="en")
 
+    roster = sub.add_parser("import", help="invite a roster (CSV): dry run (default) or --apply",
+                            description="Check every line of a roster (name, email or a chat "
+                            "id, role, language, department, seniority), print the problems "
+                            "by line or a preview; --apply creates the invitations and prints "
+                            "each person's join code (the running bot sends the Slack ones).")
+    _add_common(roster)
+    roster.add_argument("file", metavar="ROSTER.csv")
+    roster.add_argument("--programme", help="programme code (default: the first one)")
+    roster.add_argument("--apply", action="store_true", help="create the invitations")
+    roster.add_argument("--out", metavar="FILE", help="with --apply: write the codes as CSV")
+    roster.add_argument("--lang", choices=("en", "fr"),
+                        help="language of the report (default: [bot] language)")
+
     check = sub.add_parser("check-config", help="validate a config file and say what would start")
     _add_common(check)
     return parser
@@ -156,6 +169,10 @@ def _command(args: argparse.Namespace, config: Config) -> int:
             return asyncio.run(export(config, args))
         case "match":
             return asyncio.run(match_cohort(config, args))
+        case "import":
+            from bot.roster_invites import cli_import
+
+            return asyncio.run(cli_import(config, args))
         case "console" | "run":
             from bot.runner import run
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +121,10 @@ def problems(config: Config) -> list[str]:
     for code, settings in config.programmes.items():
         try:
             load(config, settings)
-        except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
+        except OSError as exc:
+            found.append(f"[programmes.{code}] code_of_conduct: cannot read {exc.filename}"
+                         f" ({exc.strerror})")
+        except (ValueError, tomllib.TOMLDecodeError) as exc:
             found.append(f"[programmes.{code}] code_of_conduct: {exc}")
     return found
 
@@ -150,11 +154,16 @@ async def record(ctx: Context, doc: Document, accepted: bool) -> None:
     ctx.person = (await eligibility.refresh(ctx.tx, ctx.services, ctx.person)).person
 
 
+def chat_markup(markdown: str) -> str:
+    """The file's Markdown `**bold**` in the catalogues' markup, `*bold*`."""
+    return re.sub(r"\*\*(.+?)\*\*", r"*\1*", markdown)
+
+
 def ask(ctx: Context, doc: Document, action_id: str, value_prefix: str,
         intro_key: str = "") -> Reply:
     title, body = doc.text(ctx.lang)
     parts = [ctx.t(intro_key)] if intro_key else []
-    parts += [f"*{title}*" if title else "", body, ctx.t("conduct.question")]
+    parts += [f"*{title}*" if title else "", chat_markup(body), ctx.t("conduct.question")]
     return ctx.reply("\n\n".join(p for p in parts if p), [
         Button(ctx.t("conduct.accept"), action_id, f"{value_prefix}|yes"),
         Button(ctx.t("conduct.decline"), action_id, f"{value_prefix}|no"),
@@ -210,7 +219,10 @@ def register(router: Router, registry: Any) -> None:
     router.action(A_ANSWER, press_answer)
 
     async def check(tx: Tx, services: Services, data: dict[str, Any]) -> None:
-        found = problems(services.config)
+        """What `mentorbot check-config` refuses, refused by any start (tests included)."""
+        from bot.readiness import problems as operations_problems  # it imports this module
+
+        found = operations_problems(services.config)
         if found:
             raise ConfigError(found[0])
 

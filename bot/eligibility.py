@@ -134,13 +134,12 @@ async def _store(tx: Tx, person: Person, holds: str) -> None:
                      (person.programme_id, person.id))
 
 
-async def tell_if_ready(tx: Tx, services: Services, refreshed: Refreshed, *, key: str) -> None:
-    """Tell a person whose last hold just lifted that matching is open to them now."""
-    person = refreshed.person
-    if refreshed.after or not refreshed.before or not person.active:
-        return
-    await enqueue(tx, person.id, Outgoing(key=f"eligibility.ready_{person.role or 'mentee'}"),
-                  due_at=services.clock.now(), key=key)
+async def tell_ready(tx: Tx, services: Services, person: Person, *, key: str) -> None:
+    """Tell a person who has done what the programme asked that matching is open to them
+    (once per `key`)."""
+    if person.active:
+        await enqueue(tx, person.id, Outgoing(key=f"eligibility.ready_{person.role or 'mentee'}"),
+                      due_at=services.clock.now(), key=key)
 
 
 # --- start-up ----------------------------------------------------------------------------------
@@ -182,13 +181,15 @@ async def on_started(tx: Tx, services: Services, data: dict[str, Any]) -> None:
 async def on_lesson_completed(tx: Tx, services: Services, data: dict[str, Any]) -> None:
     """A required lesson read: the "lessons" hold may lift; the person is told if that was
     the last thing they waited for."""
-    person_id = data.get("person_id")
-    if not isinstance(person_id, int):
+    person_id, lesson_id = data.get("person_id"), data.get("lesson_id")
+    person = await people.get(tx, person_id) if isinstance(person_id, int) else None
+    settings = settings_of(services, person.programme_id) if person else None
+    if person is None or settings is None or lesson_id not in settings.required_lessons:
         return
-    refreshed = await refresh_id(tx, services, person_id)
-    if refreshed is not None and "lessons" in refreshed.before - refreshed.after:
-        await tell_if_ready(tx, services, refreshed,
-                            key=f"eligibility:{person_id}:lessons:{data.get('lesson_id', '')}")
+    refreshed = await refresh(tx, services, person)
+    if not refreshed.after and not await missing_lessons(tx, services, refreshed.person):
+        await tell_ready(tx, services, refreshed.person,
+                         key=f"eligibility:{person_id}:lessons:{lesson_id}")
 
 
 def register(router: Any, registry: Any) -> None:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from bot import approval, eligibility, windows
+from bot import approval, conduct, eligibility, windows
+from bot.config import Config
 from bot.context import Context
 from bot.events import Button, Reply
+from bot.i18n import LANGUAGES
 from bot.lessons import LessonLibrary, load_lessons
 from bot.training import A_OPEN_LEARN
 
@@ -35,6 +37,22 @@ def lesson_reply(ctx: Context, lesson_id: str, key: str) -> Reply:
     reading = ctx.t("lessons.reading_time", count=minutes, minutes=minutes)
     return ctx.reply(ctx.t(key, title=title, reading_time=reading),
                      [Button(ctx.t("readiness.open", title=title)[:75], A_OPEN_LEARN, lesson_id)])
+
+
+def problems(config: Config) -> list[str]:
+    """Start-up check: every programme's code of conduct reads, and its required lessons
+    exist in every language (else nobody could ever be matched)."""
+    found = conduct.problems(config)
+    for code, settings in config.programmes.items():
+        if not settings.required_lessons:
+            continue
+        library = _library(str(config.content_path() / "lessons"))
+        for lesson in settings.required_lessons:
+            found_in = [library.get(lesson, lang) for lang in LANGUAGES]
+            if any(item is None or item.fallback for item in found_in):
+                found.append(f"[programmes.{code}] required_lessons: no lesson {lesson!r} in "
+                             f"every language in {config.content_path() / 'lessons'}")
+    return found
 
 
 async def find_gate(ctx: Context) -> Reply | None:

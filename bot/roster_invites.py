@@ -241,8 +241,9 @@ async def press_apply(ctx: Context, value: str) -> list[Reply]:
 def _applied_reply(ctx: Context, created: list[dict[str, Any]], skipped: int) -> Reply:
     catalogue = ctx.services.catalogue
     sent = sum(1 for item in created if item["sent"])
-    lines = [ctx.t("roster_import.applied", count=len(created)),
-             ctx.t("roster_import.applied_sent", count=sent)]
+    lines = [ctx.t("roster_import.applied", count=len(created))]
+    if sent:
+        lines.append(ctx.t("roster_import.applied_sent", count=sent))
     if skipped:
         lines.append(ctx.t("roster_import.applied_skipped", count=skipped))
     lines += capped(ctx, [ctx.t("invitations.line", name=item["row"].name,

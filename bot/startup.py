@@ -19,6 +19,10 @@ def problems(config: Config, *, adapters: bool, thorough: bool = False) -> list[
     """Every problem found, one line each. `adapters`: check the settings of the Slack and
     Telegram adapters `run` would start; `thorough`: read the whole database file too."""
     found = content_problems(config) + weights_problems(config)
+    if not found:  # a programme's code of conduct and required lessons must exist
+        from bot.readiness import problems as operations_problems
+
+        found += operations_problems(config)
     if adapters:
         found += adapter_problems(config)
     return found + inspect_file(config.bot.database, thorough=thorough)
