@@ -106,11 +106,6 @@ class Refreshed:
     before: frozenset[str]
     after: frozenset[str]
 
-    def lifted(self, side: str) -> bool:
-        """Eligible on `side` now, and not before."""
-        was = replace(self.person, matching_hold=" ".join(sorted(self.before)))
-        return eligible(self.person, side) and not eligible(was, side)
-
 
 async def refresh(tx: Tx, services: Services, person: Person) -> Refreshed:
     """Recompute the person's holds and store them if they changed."""

@@ -142,8 +142,14 @@ async def open_application(tx: Tx, person_id: int) -> Any:
 
 # --- words ------------------------------------------------------------------------------------
 
-def _zone(person: Person, settings: ProgrammeSettings | None) -> ZoneInfo:
-    for name in (person.timezone, settings.timezone if settings else ""):
+def _zone(services: Services, person: Person, staff: bool) -> ZoneInfo:
+    """A participant reads a window's moments in their own time zone; a coordinator in the
+    programme's, the one the dates were written in."""
+    settings = eligibility.settings_of(services, person.programme_id)
+    names = [settings.timezone if settings else ""]
+    if not staff:
+        names.insert(0, person.timezone)
+    for name in names:
         try:
             return ZoneInfo(name) if name else ZoneInfo("UTC")
         except (KeyError, ValueError):
@@ -151,20 +157,20 @@ def _zone(person: Person, settings: ProgrammeSettings | None) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
-def day(services: Services, person: Person, when: datetime, lang: str) -> str:
+def day(services: Services, person: Person, when: datetime, lang: str,
+        staff: bool = False) -> str:
     """A window's date as the person reads it: "February 16, 2027" / "16 février 2027"."""
-    zone = _zone(person, eligibility.settings_of(services, person.programme_id))
-    local = when.astimezone(zone)
+    local = when.astimezone(_zone(services, person, staff))
     text = format_date(local, format="long", locale=lang)
     if local.time() in (time(0), time(9)):
         return text
     return f"{text}, {format_time(local, format='short', locale=lang)}"
 
 
-def _last_day(services: Services, person: Person, window: Window, lang: str) -> str:
+def _last_day(services: Services, person: Person, window: Window, lang: str,
+              staff: bool = False) -> str:
     """The last day applications are taken (a window closing at midnight ends the day before)."""
-    zone = _zone(person, eligibility.settings_of(services, person.programme_id))
-    closes = window.closes_at.astimezone(zone)
+    closes = window.closes_at.astimezone(_zone(services, person, staff))
     if closes.time() == time(0):
         closes -= timedelta(minutes=1)
     return format_date(closes, format="long", locale=lang)
@@ -428,9 +434,10 @@ def _settings(ctx: Context) -> ProgrammeSettings:
 
 def _window_line(ctx: Context, window: Window, applicants: int) -> str:
     return ctx.t("windows.admin.line", name=window.name,
-                 opens=day(ctx.services, ctx.person, window.opens_at, ctx.lang),
-                 closes=_last_day(ctx.services, ctx.person, window, ctx.lang),
-                 matching=day(ctx.services, ctx.person, window.matching_at, ctx.lang),
+                 opens=day(ctx.services, ctx.person, window.opens_at, ctx.lang, staff=True),
+                 closes=_last_day(ctx.services, ctx.person, window, ctx.lang, staff=True),
+                 matching=day(ctx.services, ctx.person, window.matching_at, ctx.lang,
+                              staff=True),
                  state=ctx.t(f"windows.state.{window.state(ctx.now)}"),
                  applicants=counted(ctx, "windows.admin.applicants", applicants))
 
