@@ -7,8 +7,10 @@ Line syntax (stdin, one event per line, works without a tty):
   /time +3d         advance the simulated clock (with --clock simulated) and deliver what
                     became due
   # comment         ignored (a space after #), as are blank lines
-Every bot message is printed as `→ @handle: text` with its numbered buttons below. The
-next line is read only once the bot is idle (replies printed, due messages delivered).
+Every bot message is printed as `→ @handle: text` with its numbered buttons below. A file
+the bot sends (an export, an .ics invitation, a chart, /mydata) is saved in a folder next to
+the database (`<db stem>-files/`, or `--files DIR`) and printed as `→ @handle: [file: path]`.
+The next line is read only once the bot is idle (replies printed, due messages delivered).
 """
 
 from __future__ import annotations
@@ -45,14 +47,40 @@ def console_address(handle: str) -> Address:
     return Address(PLATFORM, WORKSPACE, handle.lower(), display_name=name or handle)
 
 
-def render_reply(reply: Reply, first: int = 1) -> str:
-    """`→ @handle: text` then `   [N] label` for each button and choice."""
+def render_reply(reply: Reply, first: int = 1, saved: Path | None = None) -> str:
+    """`→ @handle: text` then `   [N] label` for each button and choice, then
+    `→ @handle: [file: path]` for a file saved (or its name and size when none was)."""
     lines = [f"→ @{reply.to.user_id}: {without_markers(reply.text)}"]
     for number, button in enumerate((*reply.buttons, *reply.choices), start=first):
         lines.append(f"   [{number}] {without_markers(button.label)}")
-    if reply.file is not None:
+    if saved is not None:
+        lines.append(f"→ @{reply.to.user_id}: [file: {saved}]")
+    elif reply.file is not None:
         lines.append(f"   📎 {reply.file.filename} ({len(reply.file.content)} bytes)")
     return "\n".join(lines)
+
+
+def files_dir_for(database: str | Path) -> Path | None:
+    """Where the console keeps files by default: `<db stem>-files/` beside the database."""
+    if str(database) == ":memory:":
+        return None
+    path = Path(database)
+    return path.with_name(f"{path.stem}-files")
+
+
+def save_file(folder: Path, filename: str, content: bytes) -> Path:
+    """Write `content` in `folder` under the file's own name (never a path it carries); a
+    different file of the same name gets `-2`, `-3`… instead of replacing it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(filename).name or "file"
+    stem, suffix = (name[:-len(".csv.zip")], ".csv.zip") if name.endswith(".csv.zip") \
+        else (Path(name).stem, Path(name).suffix)
+    target, number = folder / name, 1
+    while target.exists() and target.read_bytes() != content:
+        number += 1
+        target = folder / f"{stem}-{number}{suffix}"
+    target.write_bytes(content)
+    return target
 
 
 def attached(args: str) -> Attachment | None:
@@ -97,10 +125,10 @@ class ConsoleTransport:
             else:
                 self.latest_buttons[handle] = buttons
                 self._this_turn.add(handle)
+        saved = None
         if reply.file is not None and self.files_dir is not None:
-            self.files_dir.mkdir(parents=True, exist_ok=True)
-            (self.files_dir / Path(reply.file.filename).name).write_bytes(reply.file.content)
-        print(render_reply(reply, first), file=self.out, flush=True)
+            saved = save_file(self.files_dir, reply.file.filename, reply.file.content)
+        print(render_reply(reply, first, saved), file=self.out, flush=True)
 
 
 class Console:
@@ -109,7 +137,8 @@ class Console:
         self.app = app
         self.out = out
         self.echo = echo  # print each input line, so a scripted run reads as a transcript
-        self.transport = ConsoleTransport(out, files_dir)
+        self.transport = ConsoleTransport(
+            out, files_dir if files_dir is not None else files_dir_for(app.db.path))
         self.dispatcher = app.dispatcher({PLATFORM: self.transport})
         self.speaker = DEFAULT_HANDLE
 

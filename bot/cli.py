@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="with --clock simulated: start at this instant, e.g. "
                          "2027-01-11T09:00Z (UTC unless an offset is given; default: where "
                          "this database's clock stopped, or now for a new database)")
+    console.add_argument("--files", metavar="DIR", help="where files the bot sends are saved "
+                         "(default: <database name>-files/ beside the database)")
     console.add_argument("--echo", action="store_true",
                          help="print each input line (a scripted session reads as a transcript)")
     console.add_argument("--demo", action="store_true",
@@ -179,6 +181,7 @@ def _command(args: argparse.Namespace, config: Config) -> int:
             return asyncio.run(run(config, console_only=args.command == "console",
                                    demo=args.demo, simulated=args.clock == "simulated",
                                    echo=getattr(args, "echo", False),
+                                   files=getattr(args, "files", None),
                                    start=getattr(args, "start", None)))
     return 2
 

@@ -14,6 +14,7 @@ import logging
 import signal
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.app import App, build_app, console_clock
@@ -28,7 +29,8 @@ log = logging.getLogger(__name__)
 
 
 async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool,
-              echo: bool = False, start: datetime | None = None) -> int:
+              echo: bool = False, start: datetime | None = None,
+              files: str | None = None) -> int:
     adapters = config.slack_enabled or config.telegram_enabled
     if simulated and adapters and not console_only:
         print("mentorbot: --clock simulated is for the console only", file=sys.stderr)
@@ -51,7 +53,7 @@ async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool
                 print(f"(demo programme: {added} fictional people added; try "
                       "'@alex /start' or '@alex /help')", flush=True)
         if console_only or not adapters:
-            return await _console(app, simulated, echo)
+            return await _console(app, simulated, echo, files)
         return await _adapters(app)
     except ConfigError as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
@@ -60,11 +62,12 @@ async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool
         await app.close()
 
 
-async def _console(app: App, simulated: bool, echo: bool = False) -> int:
+async def _console(app: App, simulated: bool, echo: bool = False,
+                   files: str | None = None) -> int:
     from adapters.console import Console
     from bot import scheduler
 
-    console = Console(app, echo=echo)
+    console = Console(app, echo=echo, files_dir=Path(files) if files else None)
     # Real time: the alarm clock wakes the dispatcher; the database says what is due. With
     # the simulated clock, `/time` delivers what falls due instead.
     alarm = None if simulated else await scheduler.start(app, console.dispatcher)
