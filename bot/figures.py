@@ -258,7 +258,7 @@ async def time_to_first_match(tx: Tx, programme_id: int) -> Median:
     # Driven by the matches (CROSS JOIN: in the index's mentee order, each mentee's first
     # start at hand), not by every person; seconds counted in SQL, exactly as `_days` does.
     rows = await tx.all(
-        "SELECT strftime('%s', min(m.started_at)) - strftime('%s', p.onboarded_at)"
+        "SELECT strftime('%s', min(m.started_at)) - strftime('%s', min(p.onboarded_at))"
         " FROM matches m CROSS JOIN people p ON p.id = m.mentee_id WHERE m.programme_id = :p"
         " AND p.programme_id = :p AND p.onboarded_at IS NOT NULL GROUP BY m.mentee_id",
         {"p": programme_id})

@@ -110,12 +110,16 @@ class Schema:
 
 
 async def inspect(tx: Tx) -> Schema:
-    """Read the live schema; cheap (a few PRAGMAs per table), so read it when needed."""
-    names = [row[0] for row in await tx.all(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " ORDER BY name")]
-    without_rowid = {row["name"] for row in await tx.all("PRAGMA table_list") if row["wr"]}
-    tables = {name: await _table(tx, name, name not in without_rowid) for name in names}
+    """Read the live schema; cheap (a few PRAGMAs per table, or four catalogue queries on
+    PostgreSQL), so read it when needed."""
+    if getattr(tx, "dialect", "sqlite") == "postgresql":
+        tables = await _postgres_tables(tx)
+    else:
+        names = [row[0] for row in await tx.all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name")]
+        without_rowid = {row["name"] for row in await tx.all("PRAGMA table_list") if row["wr"]}
+        tables = {name: await _table(tx, name, name not in without_rowid) for name in names}
     refs: list[PersonRef] = []
     actors: list[tuple[str, str]] = []
     for table in tables.values():
@@ -159,3 +163,48 @@ async def _primary_key(tx: Tx, table: str) -> str:
         if row["pk"]:
             return row["name"]
     return "rowid"
+
+
+# PostgreSQL: the same facts from its catalogue, in the words of SQLite's PRAGMAs. A table has
+# a "rowid" there when it has a primary key (bot/store/postgres.py reads `rowid` as that key).
+_ON_DELETE = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
+              "d": "SET DEFAULT"}
+
+
+async def _postgres_tables(tx: Tx) -> dict[str, Table]:
+    columns: dict[str, dict[str, Column]] = {}
+    for row in await tx.all(
+            "SELECT c.table_name, c.column_name, upper(c.data_type) AS type, c.is_nullable"
+            " FROM information_schema.columns c JOIN information_schema.tables t"
+            " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+            " WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'"
+            " ORDER BY c.table_name, c.ordinal_position"):
+        columns.setdefault(row["table_name"], {})[row["column_name"]] = Column(
+            row["column_name"], row["type"], row["is_nullable"] == "NO")
+    unique: dict[str, set[str]] = {}
+    keyed: set[str] = set()
+    for row in await tx.all(
+            "SELECT t.relname AS table_name, a.attname AS column_name, i.indisprimary"
+            " FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
+            " JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()"
+            " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(i.indkey)"
+            " WHERE i.indisunique"):
+        unique.setdefault(row["table_name"], set()).add(row["column_name"])
+        if row["indisprimary"]:
+            keyed.add(row["table_name"])
+    fks: dict[str, list[ForeignKey]] = {}
+    for row in await tx.all(
+            "SELECT t.relname AS table_name, a.attname AS column_name, p.relname AS parent,"
+            " pa.attname AS parent_column, c.confdeltype AS on_delete"
+            " FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid"
+            " JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()"
+            " JOIN pg_class p ON p.oid = c.confrelid"
+            " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+            " JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1]"
+            " WHERE c.contype = 'f' ORDER BY c.conname"):
+        fks.setdefault(row["table_name"], []).append(ForeignKey(
+            row["table_name"], row["column_name"], row["parent"], row["parent_column"],
+            _ON_DELETE.get(row["on_delete"], "NO ACTION")))
+    return {name: Table(name, columns[name], tuple(fks.get(name, ())),
+                        frozenset(unique.get(name, ())), name in keyed)
+            for name in sorted(columns)}

@@ -47,7 +47,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 POSTGRES = os.environ.get("MENTORBOT_TEST_DATABASE", "")
 
 
-def test_database(tmp_path: Path) -> str:
+def database_for(tmp_path: Path) -> str:
     """The database of this test: its SQLite file, or its own PostgreSQL schema."""
     if not POSTGRES:
         return str(tmp_path / "test.sqlite3")
@@ -62,7 +62,7 @@ def _postgres_schema(request: pytest.FixtureRequest) -> Iterator[None]:
     tmp_path = request.getfixturevalue("tmp_path") if POSTGRES else None
     yield
     if tmp_path is not None:
-        schema = test_database(tmp_path).rsplit("=", 1)[1]
+        schema = database_for(tmp_path).rsplit("=", 1)[1]
         thread = threading.Thread(target=asyncio.run, args=(_drop_schema(schema),))
         thread.start()
         thread.join()
@@ -80,7 +80,7 @@ async def _drop_schema(schema: str) -> None:
 
 def make_config(tmp_path: Path) -> Config:
     config = Config()
-    config.bot.database = test_database(tmp_path)
+    config.bot.database = database_for(tmp_path)
     config.programmes = {"main": ProgrammeSettings(name="Programme Test",
                                                    coordinators=["console:local:coord"])}
     return config

@@ -119,6 +119,7 @@ async def test_a_waiting_mentee_who_is_forgotten_closes_the_mentors_request(app:
 
 
 @pytest.mark.sqlite_only  # removes a row behind the store's back, with sqlite3 itself
+@pytest.mark.sqlite_only  # deletes the row through sqlite3, foreign keys off
 async def test_expiry_of_a_request_whose_mentor_row_is_gone(app: App) -> None:
     """A mentor row removed behind the bot's back (an older version, a manual clean-up)."""
     await setup_programme(app)

@@ -8,12 +8,17 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.app import App
 from bot.clock import SimulatedClock
 from bot.privacy import add_months, schedule_retention
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
 from tests.test_moderation_fixtures import Inbox, person
+
+# Reads the SQLite file and its WAL byte by byte.
+pytestmark = pytest.mark.sqlite_only
 
 safe_app = fixtures.safe_app
 

@@ -11,6 +11,9 @@ from bot.store.db import Database
 from bot.store.state import claim_inbound
 from tests.conftest import make_config  # noqa: F401  (keeps the fixture module importable)
 
+# The SQLite store itself (tests/test_store_postgres.py: the same on PostgreSQL).
+pytestmark = pytest.mark.sqlite_only
+
 
 async def test_migrations_apply_once(tmp_path: Path) -> None:
     path = tmp_path / "m.sqlite3"

@@ -39,11 +39,13 @@ def translate(sql: str) -> Statement:
     text, names = _placeholders(sql)
     for pattern, replacement in _REWRITES:
         text = pattern.sub(replacement, text)
-    text = _alias_subqueries(text)
+    text = _alias_subqueries(_count_truths(_scalar_extremes(text)))
     if _OR_IGNORE.search(text):
         text = _OR_IGNORE.sub("INSERT INTO", text)
         text = _append_before_returning(text, " ON CONFLICT DO NOTHING")
     insert = _INSERT_INTO.match(text)
+    if insert:  # DO UPDATE SET n = n + excluded.n: PostgreSQL wants to know which n
+        text = _INCREMENT.sub(lambda m: f"{m[1]}{insert[1]}.", text)
     return Statement(text, names, insert.group(1).lower() if insert else "",
                      bool(_RETURNING.search(text)))
 
@@ -117,6 +119,71 @@ def _alias_subqueries(sql: str) -> str:
     return "".join(out)
 
 
+_INCREMENT = re.compile(r"(\b(\w+)\s*=\s*)(?=\2\s*[-+]\s*excluded\.)", re.I)
+_EXTREME = re.compile(r"\b(max|min)\(", re.I)
+
+
+def _scalar_extremes(sql: str) -> str:
+    """max(a, b) and min(a, b) of SQLite (not the aggregates) are greatest() and least()."""
+    out, position = [], 0
+    for found in _EXTREME.finditer(sql):
+        if found.start() < position:
+            continue
+        opening = found.end() - 1
+        closing = _closing(sql, opening)
+        if closing < 0:
+            break
+        inner = sql[opening + 1:closing]
+        if len(_top_level_split(inner)) > 1:
+            name = "greatest" if found[1].lower() == "max" else "least"
+            out.append(sql[position:found.start()] + f"{name}({_scalar_extremes(inner)})")
+            position = closing + 1
+    out.append(sql[position:])
+    return "".join(out)
+
+
+def _top_level_split(text: str) -> list[str]:
+    parts, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in ("'", '"'):
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+_AGGREGATE = re.compile(r"\b(?:sum|max|min|total)\(", re.I)
+_COMPARISON = re.compile(r"=|<|>|\bIN\s*\(|\bIS\b|\bLIKE\b", re.I)
+
+
+def _count_truths(sql: str) -> str:
+    """sum(a = b), max(x IN (…)): SQLite's comparisons are 0 or 1, PostgreSQL's are booleans,
+    which sum() and max() refuse; the comparison is cast to an integer."""
+    out, position = [], 0
+    for found in _AGGREGATE.finditer(sql):
+        if found.start() < position:
+            continue
+        opening = found.end() - 1
+        closing = _closing(sql, opening)
+        if closing < 0:
+            break
+        inner = sql[opening + 1:closing]
+        if _COMPARISON.search(inner) and not re.search(r"\b(CASE|SELECT)\b", inner, re.I):
+            out.append(sql[position:opening + 1] + f"({inner})::int)")
+            position = closing + 1
+    out.append(sql[position:])
+    return "".join(out)
+
+
 def _closing(sql: str, opening: int) -> int:
     depth, quote = 0, ""
     for index in range(opening, len(sql)):
@@ -154,6 +221,13 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"([\w.]+)\s+IN\s+\(\s*SELECT\s+value\s+FROM\s+json_each\((\$\d+)\)\s*\)", re.I),
      r"\1::text IN (SELECT json_array_elements_text(\2::json))"),
     (re.compile(r"\bjson_group_array\(", re.I), "json_agg("),
+    # SQLite's catalogue, as far as our modules read it: "is there a table named …?".
+    (re.compile(r"\bFROM\s+sqlite_master\b", re.I),
+     "FROM (SELECT table_name::text AS name, table_name::text AS tbl_name, 'table' AS type"
+     " FROM information_schema.tables WHERE table_schema = current_schema()) AS sqlite_master"),
+    # CROSS JOIN … ON fixes SQLite's join order; PostgreSQL knows only JOIN … ON.
+    (re.compile(r"\bCROSS\s+JOIN\s+(\w+(?:\s+(?:AS\s+)?(?!ON\b)\w+)?)\s+ON\b", re.I),
+     r"JOIN \1 ON"),
     # `+column` keeps SQLite off an index; PostgreSQL has no unary plus on text.
     (re.compile(r"\b(WHERE|AND|OR|ON)\s+\+(?=[A-Za-z_\"])", re.I), r"\1 "),
     # round(x, n) of a double: PostgreSQL rounds to n places only a numeric.
@@ -181,13 +255,30 @@ _TYPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bBLOB\b", re.I), "BYTEA"),
 ]
 TRIGGER = re.compile(r"^\s*CREATE\s+TRIGGER\b", re.I)
+# The one trigger our schema writes: a table that refuses a change ("append-only").
+_REFUSING_TRIGGER = re.compile(
+    r"^\s*CREATE\s+TRIGGER\s+(\w+)\s+BEFORE\s+(UPDATE|DELETE|INSERT)\s+ON\s+(\w+)\s+"
+    r"BEGIN\s+SELECT\s+RAISE\s*\(\s*ABORT\s*,\s*'((?:[^']|'')*)'\s*\)\s*;\s*END\s*;?\s*$",
+    re.I)
+DDL = re.compile(r"^\s*(?:CREATE|ALTER|DROP)\b", re.I)
 
 
 def ddl(statement: str) -> str:
-    """A migration statement of SQLite in PostgreSQL's words (CREATE TRIGGER excepted: its
-    PostgreSQL version lives in the migration's `.postgres.sql` file)."""
+    """A migration statement of SQLite in PostgreSQL's words. Of triggers, only the refusing
+    kind (`BEGIN SELECT RAISE(ABORT, '…'); END`) is known; another needs its PostgreSQL
+    version in the migration's `.postgres.sql` file."""
     if TRIGGER.match(statement):
-        raise ValueError("a trigger needs its own PostgreSQL version (NNN_name.postgres.sql)")
+        found = _REFUSING_TRIGGER.match(statement)
+        if found is None:
+            raise ValueError("this trigger needs its own PostgreSQL version "
+                             "(NNN_name.postgres.sql)")
+        name, event, table, message = found.groups()
+        # An integrity violation, as SQLite's RAISE(ABORT): /forget deletes the row instead.
+        return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation';"
+                f" END; $$;\n"
+                f"CREATE TRIGGER {name} BEFORE {event.upper()} ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {name}()")
     text = statement
     for pattern, replacement in _TYPES:
         text = pattern.sub(replacement, text)

@@ -84,6 +84,8 @@ class _Connection:
 class PgTx:
     """A handle on the open transaction (or read session) of a `PostgresDatabase`."""
 
+    dialect = "postgresql"
+
     def __init__(self, db: PostgresDatabase, connection: _Connection) -> None:
         self._db = db
         self._connection = connection
@@ -95,6 +97,8 @@ class PgTx:
         self.wants_checkpoint = True
 
     async def _run(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> tuple[Any, list]:
+        if _ROWID.search(sql):
+            sql = await self._db.with_row_keys(self, sql)
         statement = pg_sql.translate(sql)
         prepared, coercions = await self._connection.prepare(statement.sql)
         args = _arguments(statement, params)
@@ -132,6 +136,11 @@ class PgTx:
 
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run one statement; returns the number of rows it changed."""
+        if pg_sql.DDL.match(sql) and not params:  # a table added at run time (tests, tools)
+            await self._connection.conn.execute(pg_sql.ddl(sql))
+            self._connection.forget_statements()
+            self._db.forget_tables()
+            return -1
         _, status = await self._fetch(sql, params)
         found = _STATUS_COUNT.search(status)
         if found is None or status.startswith("SELECT"):
@@ -141,7 +150,7 @@ class PgTx:
     async def insert(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run one INSERT; returns the new row's id (0 when nothing was inserted)."""
         statement = pg_sql.translate(sql)
-        key = self._db.row_ids.get(statement.table)
+        key = await self._db.row_id_of(self, statement.table)
         if key and not statement.returns:
             sql = f"{sql.rstrip().rstrip(';')} RETURNING {key}"
         rows, _ = await self._fetch(sql, params)
@@ -177,6 +186,8 @@ class PostgresDatabase:
         self._snapshot: _Connection | None = None
         self._snapshot_lock = asyncio.Lock()
         self.row_ids: dict[str, str] = {}  # table -> its identity column (for insert())
+        self._row_keys: dict[str, str] = {}  # table -> what SQLite's rowid means there
+        self._row_ids_stale = False
 
     @classmethod
     async def open(cls, url: str) -> PostgresDatabase:
@@ -263,12 +274,13 @@ class PostgresDatabase:
                 if version in done:
                     continue
                 for statement in _statements(sql):
-                    if pg_sql.TRIGGER.match(statement):
-                        if version not in extras:
-                            raise DatabaseError(f"migration {name} has a trigger without its "
-                                                "PostgreSQL version")
-                        continue
-                    await conn.execute(pg_sql.ddl(statement))
+                    try:
+                        translated = pg_sql.ddl(statement)
+                    except ValueError as exc:
+                        if version in extras:
+                            continue  # said in PostgreSQL's words in the .postgres.sql file
+                        raise DatabaseError(f"migration {name}: {exc}") from exc
+                    await conn.execute(translated)
                 if version in extras:
                     await conn.execute(extras[version])
                 await conn.execute("INSERT INTO schema_migrations (version, name) "
@@ -290,10 +302,32 @@ class PostgresDatabase:
 
     async def _read_row_ids(self) -> None:
         async with self.read() as tx:
-            rows = await tx.all(
-                "SELECT table_name, column_name FROM information_schema.columns"
-                " WHERE table_schema = current_schema() AND is_identity = 'YES'")
-        self.row_ids = {row["table_name"]: row["column_name"] for row in rows}
+            self.row_ids = await _identities(tx)
+
+    def forget_tables(self) -> None:
+        self._row_keys = {}
+        self._row_ids_stale = True
+
+    async def row_id_of(self, tx: PgTx, table: str) -> str | None:
+        if self._row_ids_stale:
+            self._row_ids_stale = False
+            self.row_ids = await _identities(tx)
+        return self.row_ids.get(table)
+
+    async def with_row_keys(self, tx: PgTx, sql: str) -> str:
+        """SQLite's `rowid` (bot/erasure.py pages and deletes rows by it) as the primary key of
+        the one table the statement reads: the column itself, or its columns as one text
+        value. Both order in byte order ("C"), so that paging by `rowid > ?` is sound."""
+        tables = {name.lower() for name in _TABLES.findall(sql)}
+        if len(tables) != 1:
+            raise sqlite3.OperationalError("rowid needs a statement on one table")
+        table = tables.pop()
+        if table not in self._row_keys:
+            self._row_keys = await _primary_keys(tx)
+        key = self._row_keys.get(table)
+        if key is None:
+            raise sqlite3.OperationalError(f"table {table} has no primary key (no rowid)")
+        return _ROWID.sub(key, sql)
 
 
 _AMBIGUOUS = re.compile(r"parameter \$(\d+)")
@@ -340,6 +374,39 @@ async def _prepare_once(conn: asyncpg.Connection, sql: str) -> Any:
     finally:
         await conn.execute("RELEASE SAVEPOINT mentorbot_prepare")
     return statement
+
+
+_ROWID = re.compile(r'"rowid"|\browid\b', re.I)
+_TABLES = re.compile(r'\b(?:FROM|UPDATE|INTO|JOIN)\s+"?(\w+)"?', re.I)
+
+
+async def _identities(tx: PgTx) -> dict[str, str]:
+    rows = await tx.all(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND is_identity = 'YES'")
+    return {row["table_name"]: row["column_name"] for row in rows}
+
+
+async def _primary_keys(tx: PgTx) -> dict[str, str]:
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for row in await tx.all(
+            "SELECT t.relname AS table_name, a.attname AS column_name,"
+            " format_type(a.atttypid, NULL) AS type"
+            " FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
+            " JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()"
+            " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(i.indkey)"
+            " WHERE i.indisprimary ORDER BY t.relname, array_position(i.indkey::int2[], a.attnum)"):
+        columns.setdefault(row["table_name"], []).append((row["column_name"], row["type"]))
+    keys = {}
+    for table, key in columns.items():
+        if len(key) == 1 and key[0][1] in ("bigint", "integer", "smallint"):
+            keys[table] = _quote(key[0][0])
+        elif len(key) == 1:
+            keys[table] = f'({_quote(key[0][0])}::text COLLATE "C")'
+        else:
+            listed = ", ".join(_quote(name) for name, _ in key)
+            keys[table] = f'(json_build_array({listed})::text COLLATE "C")'
+    return keys
 
 
 async def _connect(url: str, *, create_schema: bool = True) -> _Connection:
