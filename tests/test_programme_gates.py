@@ -75,13 +75,15 @@ async def test_a_declined_mentor_is_told_politely_in_french(programme_app) -> No
             "mentor approval: pending → declined"
 
 
-async def test_mentors_active_before_approval_was_switched_on_stay_suggested(
-        programme_app, tmp_path: Path) -> None:
+async def test_switching_approval_on_holds_newcomers_not_the_mentors_already_active(
+        programme_app) -> None:
     app = await programme_app()
     await add_person(app, "omar", "mentor", offered="project management", capacity=2)
     await add_person(app, "mia", "mentee", sought="project management")
     await app.close()
     app = await programme_app(mentor_approval=True)  # the same database, restarted
+    nora = Chat(app, "nora")
+    await onboard(nora, role="mentor")  # a newcomer waits for the coordinators
     mia = Chat(app, "mia")
     await mia.say("/find")
     assert card_names(mia) == ["Omar"]
