@@ -34,11 +34,11 @@ from bot import onboarding, people
 from bot.admin import AdminRegistry, admin_action
 from bot.clock import from_iso, to_iso
 from bot.context import Context, Services
-from bot.events import Address, Attachment, Button, Reply
+from bot.events import Address, Attachment, Button, Event, Message, Reply
 from bot.export import ExportTable, register_table
 from bot.figure_text import capped, counted
 from bot.outbox import OutButton, Outgoing, cancel, enqueue
-from bot.roles import describe
+from bot.roles import audit, describe, is_coordinator
 from bot.roster import Checked, Problem, RosterRow, read_roster
 from bot.router import Router
 from bot.store.db import Tx
@@ -460,8 +460,20 @@ async def cli_import(config: Any, args: argparse.Namespace) -> int:
         await app.close()
 
 
+async def dropped_file(ctx: Context, event: Event) -> list[Reply] | None:
+    """A coordinator drops a file in the chat without a command: read as `/admin import`
+    (audited as such). Anyone else's file goes on as a message."""
+    if not isinstance(event, Message) or ctx.attachment is None or event.text.strip():
+        return None
+    if not await is_coordinator(ctx):
+        return None
+    await audit(ctx, "import", True)
+    return await cmd_import(ctx, "")
+
+
 def register(router: Router, registry: AdminRegistry) -> None:
     registry.add("import", cmd_import, "roster_import.help.import")
+    router.gate(dropped_file)
     registry.add("invitations", cmd_invitations, "invitations.help.invitations")
     admin_action(router, A_APPLY, press_apply)
     admin_action(router, A_REMIND, press_remind)

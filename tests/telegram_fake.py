@@ -159,6 +159,7 @@ class FakeBotAPI:
         self.failures: dict[str, list[tuple[int, int]]] = {}  # method -> [(status, retry_after)]
         self.webhook: dict[str, Any] = {}
         self._update_id = 500_000
+        self.files: dict[str, bytes] = {}              # file_id -> content people sent
         self._message_id = 100
         self._news = asyncio.Event()
         self._closing = False
@@ -170,6 +171,7 @@ class FakeBotAPI:
     async def start(self) -> str:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._serve)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._serve_file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -206,7 +208,23 @@ class FakeBotAPI:
             return _error(error.status, error.description)
         return web.json_response({"ok": True, "result": result})
 
+    async def _serve_file(self, request: web.Request) -> web.Response:
+        """What getFile's file_path points at, as api.telegram.org/file/bot<token>/<path>."""
+        if request.match_info["token"] != TOKEN:
+            return _error(401, "Unauthorized")
+        content = self.files.get(request.match_info["path"].removeprefix("documents/"))
+        if content is None:
+            return web.Response(status=404)
+        return web.Response(body=content, content_type="application/octet-stream")
+
     # --- methods --------------------------------------------------------------------------
+
+    async def _api_getFile(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                "file_size": len(self.files[file_id]), "file_path": f"documents/{file_id}"}
 
     async def _api_getMe(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
         return BOT_USER
@@ -359,6 +377,23 @@ class FakeBotAPI:
         self._message_id += 1
         return self.push({"message": text_message(person, text, message_id=self._message_id,
                                                   chat=chat)})
+
+    def push_document(self, person: dict[str, Any], filename: str, content: bytes,
+                      caption: str = "") -> dict[str, Any]:
+        """A file sent in a private chat, with an optional caption (a command, or words)."""
+        self._message_id += 1
+        file_id = f"doc{self._message_id}"
+        self.files[file_id] = content
+        message = text_message(person, caption, message_id=self._message_id)
+        del message["text"]
+        if "entities" in message:
+            message["caption_entities"] = message.pop("entities")
+        if caption:
+            message["caption"] = caption
+        message["document"] = {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                               "file_name": filename, "mime_type": "text/csv",
+                               "file_size": len(content)}
+        return self.push({"message": message})
 
     def press(self, person: dict[str, Any], message: dict[str, Any], label: str,
               ) -> dict[str, Any]:

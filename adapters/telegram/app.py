@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,7 +35,7 @@ from adapters.telegram.webhook import WebhookServer, check_settings
 from bot.app import App
 from bot.config import TelegramSettings
 from bot.deferred_replies import TRANSIENT_RETRY_SECONDS, defer
-from bot.events import Event, Reply
+from bot.events import Attachment, Event, Reply
 from bot.transport import RetryLater, Transport, Unreachable
 
 log = logging.getLogger(__name__)
@@ -219,9 +220,23 @@ class TelegramAdapter:
             chat_id, reply_to = inbound.chat_id, None
         else:
             event, chat_id, reply_to = inbound.event, inbound.chat_id, inbound.reply_to
+            if inbound.document is not None:  # a roster sent as a document
+                event = replace(event, attachment=await self._download(inbound.document))
         replies = await self.app.bot.handle(event)
         await self._answer(event, replies, chat_id, reply_to)
         self.wake()
+
+    async def _download(self, document: translate.FileRef) -> Attachment | None:
+        """The document's bytes (Telegram lets bots fetch files up to 20 MB); None when it
+        cannot be fetched, and the core answers as if no file came."""
+        try:
+            file = await self.application.bot.get_file(document.file_id)
+            content = bytes(await file.download_as_bytearray())
+        except TelegramError as error:
+            log.info("telegram.download_failed", extra={"error": type(error).__name__})
+            return None
+        return Attachment(document.name or "file", content,
+                          document.mime_type or "application/octet-stream")
 
     async def _action_of(self, press: translate.Press) -> Event:
         target = await callbacks.resolve(self.app.db, press.token)

@@ -42,12 +42,22 @@ class BotIdentity:
 
 
 @dataclass(frozen=True, slots=True)
+class FileRef:
+    """A document sent with a message (a roster): fetched by the adapter with getFile."""
+
+    file_id: str
+    name: str
+    mime_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Incoming:
     """A message or command, and the chat its answers go to."""
 
     event: Message | Command
     chat_id: int
     reply_to: int | None = None  # in a group, answers quote the command they answer
+    document: FileRef | None = None  # a file sent with it; its caption is the text
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +95,17 @@ def inbound(update: Update, me: BotIdentity) -> Incoming | Press | None:
     text = message.text if message.text is not None else (message.caption or "")
     command = parse_command(text)
     private = message.chat.type == Chat.PRIVATE
+    document = FileRef(message.document.file_id, clean_text(message.document.file_name or ""),
+                       message.document.mime_type or "") if message.document else None
     if command is not None:
         name, target, args = command
         if not _addressed_to_us(target, me, private):
             return None
         return Incoming(Command(user, name, args, event_id), message.chat.id,
-                        None if private else message.message_id)
+                        None if private else message.message_id, document)
     if not private:
         return None  # group chatter is not for the bot
-    return Incoming(Message(user, text, event_id), message.chat.id)
+    return Incoming(Message(user, text, event_id), message.chat.id, document=document)
 
 
 def parse_command(text: str) -> tuple[str, str | None, str] | None:
