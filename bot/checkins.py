@@ -33,6 +33,7 @@ from bot.context import Context, Services
 from bot.delivery import has_open_concern
 from bot.dispatcher import schedule_job
 from bot.events import Button, Reply
+from bot.lifecycle import ASK_BEFORE
 from bot.meeting_store import parse_id
 from bot.meetings import plan
 from bot.outbox import OutButton, Outgoing
@@ -49,6 +50,7 @@ F_REPLY = "checkin_reply"  # a typed answer to a check-in or quiet-relationship 
 JOB_QUIET = "quiet_check"
 ANSWERS = ("schedule", "fine", "struggling")
 REPEAT_AFTER = timedelta(weeks=1)
+FINAL_STRETCH = ASK_BEFORE  # before the planned end: the end's own question instead
 REPLY_WINDOW = timedelta(days=14)  # a typed "not working" answers a prompt this recent
 MAX_REPLY_WORDS = 12  # a longer message is about something else
 # What people type for "it's not working", once lower-cased, without accents, with straight
@@ -95,6 +97,12 @@ async def job_quiet_check(tx: Tx, params: dict[str, Any], *, services: Services)
     quiet = timedelta(weeks=weeks)
     if await has_open_concern(tx, match["id"]):
         await _next_check(tx, match["id"], now + quiet)  # "it's not working": no prompts
+        return
+    ends_at = from_iso(match["ends_at"]) if match["ends_at"] else None
+    if ends_at is not None and ends_at - now <= FINAL_STRETCH:
+        # The question "conclude or extend?" (bot/lifecycle.py) has been asked: no check-in
+        # in the last two weeks. After an extension, the checks resume.
+        await _next_check(tx, match["id"], ends_at)
         return
     open_row = await tx.one("SELECT * FROM checkins WHERE match_id = ? AND closed_at IS NULL"
                             " ORDER BY id DESC LIMIT 1", (match["id"],))

@@ -318,3 +318,14 @@ async def test_conflicting_attendance_answers_alert_once_and_do_not_count_as_hel
     assert seen.held == 0
     await nora.say("/meetings")
     assert "disputed" in nora.text
+
+
+async def test_no_check_in_once_the_end_question_was_asked(app: App) -> None:
+    nora = await add_person(app, "nora", "mentor", timezone=TORONTO, languages=("en", "fr"),
+                            availability=TUE_THU_11_13, capacity=3)
+    mia = await add_person(app, "mia", "mentee", language="fr", timezone=PARIS,
+                           languages=("fr", "en"), availability=TUE_THU_16_20)
+    await match(app, mia, nora, months=1)  # ends in 30 days; quiet for 3 weeks by day 21
+    got = await Inbox(app).run_for(timedelta(days=29))
+    assert [d for d in for_person(got, "nora") if "ends on" in d.text]  # conclude or extend?
+    assert prompts_about_the_pair(got) == []
