@@ -42,6 +42,7 @@ from bot.roles import audit, describe, is_coordinator
 from bot.roster import Checked, Problem, RosterRow, read_roster
 from bot.router import Router
 from bot.store.db import Tx
+from bot.store.state import get_meta
 
 A_APPLY = "admin.import.apply"        # value: roster import id
 A_REMIND = "admin.invitations.remind"  # value: "all"
@@ -49,6 +50,7 @@ A_START = "invite.start"               # value: the join code (the Slack invitat
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read aloud, typed
 CODE_LENGTH = 8
 PREVIEW_TTL = timedelta(days=1)
+TELEGRAM_USERNAME = "telegram_username"  # meta: the bot's username, written by its adapter
 MAX_PROBLEMS = 30
 MAX_LINES = 30
 
@@ -195,23 +197,37 @@ def _invitation(services: Services, programme_id: int, name: str, code: str) -> 
         buttons=(OutButton("invite.start", A_START, code),))
 
 
-def how_to_join(catalogue: Any, lang: str, row: RosterRow, code: str, sent: bool) -> str:
+def how_to_join(catalogue: Any, lang: str, row: RosterRow, code: str, sent: bool,
+                bot: str = "") -> str:
     if sent:
         return catalogue.text(lang, "invitations.how.slack_sent")
     if row.handle:
         return catalogue.text(lang, "invitations.how.console", handle=row.handle, code=code)
+    if bot:
+        return catalogue.text(lang, "invitations.how.link", link=deep_link(bot, code),
+                              code=code)
     return catalogue.text(lang, "invitations.how.code", code=code)
 
 
-def invitations_csv(rows: list[dict[str, Any]]) -> bytes:
+def deep_link(bot: str, code: str) -> str:
+    return f"https://t.me/{bot}?start={code}"
+
+
+async def telegram_bot(tx: Tx) -> str:
+    """The Telegram bot's username, once its adapter has started (else "": no link)."""
+    return await get_meta(tx, TELEGRAM_USERNAME) or ""
+
+
+def invitations_csv(rows: list[dict[str, Any]], bot: str = "") -> bytes:
     """What the coordinator forwards: one line per person, with the code and how to use it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["name", "email", "role", "language", "code", "telegram_start",
-                     "console_start", "status"])
+    writer.writerow(["name", "email", "role", "language", "code", "telegram_link",
+                     "telegram_start", "console_start", "status"])
     for item in rows:
         row: RosterRow = item["row"]
         writer.writerow([row.name, row.email, row.role, row.language, item["code"],
+                         deep_link(bot, item["code"]) if bot else "",
                          f"/start {item['code']}",
                          f"@{row.handle} /start {item['code']}" if row.handle else "",
                          item.get("status", "invited")])
@@ -235,10 +251,11 @@ async def press_apply(ctx: Context, value: str) -> list[Reply]:
     await ctx.tx.execute("UPDATE roster_imports SET status = 'applied', applied_at = ?,"
                          " rows = '[]' WHERE id = ?", (to_iso(ctx.now), import_id))
     await describe(ctx, details=f"roster import {import_id}: {len(created)} invitations")
-    return [_applied_reply(ctx, created, len(already))]
+    return [_applied_reply(ctx, created, len(already), await telegram_bot(ctx.tx))]
 
 
-def _applied_reply(ctx: Context, created: list[dict[str, Any]], skipped: int) -> Reply:
+def _applied_reply(ctx: Context, created: list[dict[str, Any]], skipped: int,
+                   bot: str) -> Reply:
     catalogue = ctx.services.catalogue
     sent = sum(1 for item in created if item["sent"])
     lines = [ctx.t("roster_import.applied", count=len(created))]
@@ -249,11 +266,11 @@ def _applied_reply(ctx: Context, created: list[dict[str, Any]], skipped: int) ->
     lines += capped(ctx, [ctx.t("invitations.line", name=item["row"].name,
                                 role=ctx.t(f"invitations.role.{item['row'].role}"),
                                 how=how_to_join(catalogue, ctx.lang, item["row"], item["code"],
-                                                item["sent"]))
+                                                item["sent"], bot))
                           for item in created], MAX_LINES)
     lines.append(ctx.t("roster_import.csv_attached"))
     return Reply(ctx.address, "\n".join(lines),
-                 file=Attachment("invitations.csv", invitations_csv(created), "text/csv"))
+                 file=Attachment("invitations.csv", invitations_csv(created, bot), "text/csv"))
 
 
 # --- joining with a code ------------------------------------------------------------------------
@@ -340,8 +357,9 @@ async def cmd_invitations(ctx: Context, args: str) -> list[Reply]:
     waiting = [r for r in rows if r["status"] != "joined"]
     lines = [ctx.t("invitations.title", joined=len(joined), total=len(rows))]
     if waiting:
+        bot = await telegram_bot(ctx.tx)
         lines += ["", counted(ctx, "invitations.not_joined", len(waiting))]
-        lines += capped(ctx, [_waiting_line(ctx, r) for r in waiting], MAX_LINES)
+        lines += capped(ctx, [_waiting_line(ctx, r, bot) for r in waiting], MAX_LINES)
     if joined:
         lines += ["", counted(ctx, "invitations.joined", len(joined))]
         lines += capped(ctx, [ctx.t("invitations.joined_line", name=r["name"],
@@ -363,9 +381,9 @@ def _row_of(entry: Any) -> RosterRow:
                      entry["department"], entry["seniority"])
 
 
-def _waiting_line(ctx: Context, entry: Any) -> str:
+def _waiting_line(ctx: Context, entry: Any, bot: str) -> str:
     how = how_to_join(ctx.services.catalogue, ctx.lang, _row_of(entry), entry["code"],
-                      entry["person_id"] is not None)
+                      entry["person_id"] is not None, bot)
     reminded = ctx.t("invitations.reminded", count=entry["reminders"]) if entry["reminders"] \
         else ""
     return ctx.t("invitations.waiting_line", name=entry["name"],
@@ -396,7 +414,8 @@ async def press_remind(ctx: Context, value: str) -> list[Reply]:
     if not by_hand:
         return [ctx.reply(text)]
     return [Reply(ctx.address, text,
-                  file=Attachment("invitations-to-forward.csv", invitations_csv(by_hand),
+                  file=Attachment("invitations-to-forward.csv",
+                                  invitations_csv(by_hand, await telegram_bot(ctx.tx)),
                                   "text/csv"))]
 
 
@@ -446,14 +465,15 @@ async def cli_import(config: Any, args: argparse.Namespace) -> int:
                 return 0
             created = await apply_rows(tx, app.services, programme_id, None, new,
                                        app.services.clock.now())
+            bot = await telegram_bot(tx)
         print(catalogue.text(lang, "roster_import.applied", count=len(created)))
         for item in created:
             print(catalogue.text(lang, "invitations.line", name=item["row"].name,
                                  role=catalogue.text(lang, f"invitations.role.{item['row'].role}"),
                                  how=how_to_join(catalogue, lang, item["row"], item["code"],
-                                                 item["sent"])))
+                                                 item["sent"], bot)))
         if args.out:
-            Path(args.out).write_bytes(invitations_csv(created))
+            Path(args.out).write_bytes(invitations_csv(created, bot))
             print(args.out)
         return 0
     finally:

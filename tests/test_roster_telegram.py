@@ -48,6 +48,9 @@ async def test_a_roster_sent_as_a_document_is_checked_applied_and_used(tmp_path:
                 sent.files["document"].content.decode("utf-8-sig"))))
             codes = {row["name"]: row["code"] for row in rows}
             assert set(codes) == {"Amélie Roy", "Jo Smith"}
+            link = f"https://t.me/MentorTestBot?start={codes['Amélie Roy']}"
+            assert rows[0]["telegram_link"] == link  # a deep link, ready to email
+            assert any(link in t for t in fake.texts_to(4242))
 
             amelie = user(5151, "Amélie", language_code="en")  # the roster says French
             fake.push_text(amelie, f"/start {codes['Amélie Roy']}")

@@ -36,6 +36,8 @@ from bot.app import App
 from bot.config import TelegramSettings
 from bot.deferred_replies import TRANSIENT_RETRY_SECONDS, defer
 from bot.events import Attachment, Event, Reply
+from bot.roster_invites import TELEGRAM_USERNAME
+from bot.store.state import set_meta
 from bot.transport import RetryLater, Transport, Unreachable
 
 log = logging.getLogger(__name__)
@@ -123,6 +125,8 @@ class TelegramAdapter:
         await self.application.initialize()  # getMe: who we are
         bot = self.application.bot
         self.me = translate.BotIdentity(bot.id, bot.username)
+        async with self.app.db.transaction() as tx:  # deep links in roster invitations
+            await set_meta(tx, TELEGRAM_USERNAME, bot.username)
         await self._set_menus()
         await self.dispatcher.recover()
         await self.application.start()
