@@ -147,31 +147,42 @@ async def find_people(tx: Tx, programme_id: int, typed: str) -> list[Person]:
     wanted = fold(token)
     if not wanted:
         return []
-    exact = await tx.all(
-        "SELECT DISTINCT p.* FROM people p LEFT JOIN addresses a ON a.person_id = p.id"
-        " WHERE p.programme_id = ? AND (p.handle = ? COLLATE NOCASE OR a.user_id = ?)"
-        " ORDER BY p.id", (programme_id, token, token))
+    # Both from an index (migration 017): the handle as typed or in lower case (console
+    # handles are), and a platform user id.
+    exact = [row[0] for row in await tx.all(
+        "SELECT id FROM people WHERE programme_id = :p AND handle IN (:token, :lower)"
+        " UNION SELECT a.person_id FROM addresses a JOIN people p ON p.id = a.person_id"
+        " WHERE a.user_id = :token AND p.programme_id = :p",
+        {"p": programme_id, "token": token, "lower": token.lower()})]
     if exact:
-        return [Person.from_row(row) for row in exact[:MAX_FOUND]]
-    pattern = _loose_pattern(wanted)
+        return await _people(tx, sorted(exact)[:MAX_FOUND])
+    # One pass over the names in SQL (no index serves a substring), then the exact test in
+    # Python on the rows the loose pattern lets through. `+programme_id` and CROSS JOIN keep
+    # SQLite reading the tables in order instead of fetching every row through an index on
+    # programme_id (eight times slower at 100k people).
     rows = await tx.all(
-        "SELECT DISTINCT p.* FROM people p LEFT JOIN addresses a ON a.person_id = p.id"
-        " WHERE p.programme_id = :p AND (p.display_name LIKE :like ESCAPE '\\'"
-        " OR p.handle LIKE :like ESCAPE '\\' OR a.display_name LIKE :like ESCAPE '\\')"
-        " ORDER BY p.id", {"p": programme_id, "like": pattern})
-    names = {}
+        "SELECT id, display_name AS name, handle FROM people WHERE +programme_id = :p"
+        " AND (display_name LIKE :like ESCAPE '\\' OR handle LIKE :like ESCAPE '\\')"
+        " UNION ALL SELECT p.id, a.display_name, p.handle FROM addresses a CROSS JOIN people p"
+        " ON p.id = a.person_id WHERE a.display_name LIKE :like ESCAPE '\\'"
+        " AND p.programme_id = :p", {"p": programme_id, "like": _loose_pattern(wanted)})
+    names: dict[int, set[str]] = {}
     for row in rows:
-        extra = await tx.all("SELECT display_name FROM addresses WHERE person_id = ?",
-                             (row["id"],))
-        names[row["id"]] = [fold(n) for n in (row["display_name"], row["handle"],
-                                              *(r[0] for r in extra)) if n]
-    same = [row for row in rows if wanted in names[row["id"]]]
+        names.setdefault(row[0], set()).update(fold(n) for n in (row[1], row[2]) if n)
+    same = [pid for pid, found in names.items() if wanted in found]
     if same:
-        return [Person.from_row(row) for row in same[:MAX_FOUND]]
+        return await _people(tx, sorted(same)[:MAX_FOUND])
     words = wanted.split()
-    starting = [row for row in rows if any(_words_start(name.split(), words)
-                                           for name in names[row["id"]])]
-    return [Person.from_row(row) for row in starting[:MAX_FOUND]]
+    starting = [pid for pid, found in names.items()
+                if any(_words_start(name.split(), words) for name in found)]
+    return await _people(tx, sorted(starting)[:MAX_FOUND])
+
+
+async def _people(tx: Tx, ids: list[int]) -> list[Person]:
+    if not ids:
+        return []
+    rows = await tx.all(f"SELECT * FROM people WHERE id IN ({marks(ids)}) ORDER BY id", ids)
+    return [Person.from_row(row) for row in rows]
 
 
 def _words_start(name: list[str], words: list[str]) -> bool:
