@@ -8,6 +8,7 @@ A coordinator needs no participant profile: the check is the immutable id alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -151,9 +152,28 @@ async def cmd_audit(ctx: Context, args: str) -> list[Reply]:
             target = row["target_name"] or row["target_handle"] or (
                 f"#{row['target_id']}" if row["target_id"] is not None else "")
             line += ctx.t("admin.audit.about", target=target) if target else ""
-            line += ctx.t("admin.audit.values", values=row["details"]) if row["details"] else ""
+            if row["details"]:
+                values = await _with_names(ctx, row["details"])
+                line += ctx.t("admin.audit.values", values=values)
         lines.append(line)
     return [ctx.reply("\n".join(lines))]
+
+
+_PERSON_ID = re.compile(r"#(\d{1,12})\b")
+
+
+async def _with_names(ctx: Context, details: str) -> str:
+    """The log keeps ids ("mentor: none → #12"); the coordinator reads names ("… → Nora"),
+    for people of their programme who are still there."""
+    async def name(match: re.Match[str]) -> str:
+        person = await people.get(ctx.tx, int(match.group(1)))
+        return person.name if person and person.programme_id == ctx.person.programme_id \
+            else match.group(0)
+    parts, last = [], 0
+    for match in _PERSON_ID.finditer(details):
+        parts += [details[last:match.start()], await name(match)]
+        last = match.end()
+    return "".join([*parts, details[last:]])
 
 
 def _zone(name: str):

@@ -130,7 +130,7 @@ async def press_confirm(ctx: Context, value: str) -> list[Reply]:
         return [checked]
     match_id = await _create(ctx, mentee, mentor, checked)
     await audit(ctx, f"match {match_id} created: {mentee.id} -> {mentor.id}", True,
-                target_id=mentee.id, details=f"mentor: none → #{mentor.id} ({mentor.name})")
+                target_id=mentee.id, details=f"mentor: none → #{mentor.id}")
     return [ctx.say("pairing.matched", mentee=mentee.name, mentor=mentor.name)]
 
 
