@@ -123,6 +123,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
+        self.shared: dict[str, bytes] = {}            # files people shared, by id
         self.errors: dict[tuple[str, str], str] = {}
         self.rate_limited: dict[str, int] = {}
         self.rate_limits: dict[str, list[int]] = {}  # method -> Retry-After of each next 429
@@ -171,6 +172,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/files-pri/{file_id}/{name}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -295,6 +297,23 @@ class FakeSlack:
         self.calls.append(Call("upload", {"file_id": file_id, "size": len(content)},
                                time.monotonic()))
         return web.Response(text=f"OK - {len(content)}")
+
+    def share(self, name: str, content: bytes) -> dict[str, Any]:
+        """A file a person shares: what Slack puts in the `file_share` event's `files`."""
+        file_id = f"F0SHARED{next(self._files)}"
+        self.shared[file_id] = content
+        return {"id": file_id, "name": name, "mimetype": "text/csv", "filetype": "csv",
+                "size": len(content),
+                "url_private_download": f"{self.base}/files-pri/{file_id}/{name}"}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """files.slack.com: a shared file, for a bot token only."""
+        self.calls.append(Call("files-pri", {"file_id": request.match_info["file_id"]},
+                               time.monotonic()))
+        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+            return web.Response(status=403)
+        content = self.shared.get(request.match_info["file_id"])
+        return web.Response(body=content) if content is not None else web.Response(status=404)
 
     # -- Socket Mode: Slack pushes envelopes over a websocket and waits for their ack --
 

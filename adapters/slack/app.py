@@ -23,8 +23,9 @@ import re
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.app.async_server import AsyncSlackAppServer
@@ -45,7 +46,7 @@ from bot.app import App
 from bot.config import ConfigError, SlackSettings
 from bot.deferred_replies import TRANSIENT_RETRY_SECONDS, defer
 from bot.dispatcher import Dispatcher
-from bot.events import Address, Button, Command, Event, Reply
+from bot.events import Address, Attachment, Button, Command, Event, Reply
 from bot.i18n import Catalogue, normalise_language
 from bot.transport import RetryLater, Transport, Unreachable
 
@@ -53,6 +54,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 STOP_GRACE_SECONDS = 10.0
+MAX_DOWNLOAD = 20_000_000  # bytes of a shared file fetched (the core refuses far less)
 HOME_MENU = (("find", "slack.home.find"), ("profile", "slack.home.profile"),
              ("help", "slack.home.help"))
 
@@ -130,7 +132,41 @@ class SlackAdapter:
 
     async def _on_message(self, ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
         await ack()
-        self._accept(translate.event_sender(body), translate.direct_message, body)
+        shared = translate.shared_file(body)
+        sender = translate.event_sender(body)
+        if shared is None or sender is None:
+            self._accept(sender, translate.direct_message, body)
+            return
+        event = translate.direct_message(body, translate.address_from(*sender))
+        if event is not None:  # a roster shared in the DM: fetched, then handled
+            self._spawn(self._handle_shared(event, shared))
+
+    async def _handle_shared(self, event: Event, shared: translate.SharedFile) -> None:
+        attachment = await self._download(shared)
+        await self._handle(dataclasses.replace(event, attachment=attachment))
+
+    async def _download(self, shared: translate.SharedFile) -> Attachment | None:
+        """A shared file's bytes, fetched with the bot token (scope files:read) — only from
+        Slack's own hosts, so that the token never goes anywhere else; None when it cannot
+        be fetched (the core then answers as if no file came)."""
+        host = urlsplit(shared.url).hostname or ""
+        if host not in ("files.slack.com", urlsplit(self.settings.api_url).hostname) \
+                or shared.size > MAX_DOWNLOAD:
+            log.info("slack.download_refused", extra={"size": shared.size})
+            return None
+        headers = {"Authorization": f"Bearer {self.settings.bot_token}"}
+        try:
+            async with ClientSession(timeout=ClientTimeout(total=30)) as session, \
+                    session.get(shared.url, headers=headers) as response:
+                if response.status != 200:
+                    log.info("slack.download_failed", extra={"status": response.status})
+                    return None
+                content = await response.content.read(MAX_DOWNLOAD + 1)
+        except (ClientError, TimeoutError) as error:
+            log.info("slack.download_failed", extra={"error": type(error).__name__})
+            return None
+        return Attachment(shared.name or "file", content,
+                          shared.mime_type or "application/octet-stream")
 
     async def _on_mention(self, ack: Callable[[], Awaitable[Any]], body: dict[str, Any]) -> None:
         await ack()

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from bot.core import clean_text
 from bot.events import Action, Address, Command, Message
 
 PLATFORM = "slack"
@@ -116,16 +118,27 @@ def _command_text(name: str, args: str, user: Address, event_id: str) -> Command
 
 # --- inbound events -----------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class SharedFile:
+    """A file a person shared in their DM with the bot (a roster): fetched by the adapter."""
+
+    name: str
+    url: str
+    mime_type: str
+    size: int
+
+
 def direct_message(body: Mapping[str, Any], user: Address) -> Message | Command | None:
     """A person's own new message in their DM with the bot; None for anything else.
 
-    Edits, deletions, bot messages, file shares and every other subtype are ignored: only
-    what a person typed as a new message is an answer to the bot.
+    Edits, deletions, bot messages and every other subtype are ignored: only what a person
+    typed as a new message (or sent with a file: `file_share`) is an answer to the bot.
     """
     event = body.get("event") or {}
     if event.get("type") != "message" or event.get("channel_type") != "im":
         return None
-    if event.get("subtype") or event.get("bot_id") or event.get("edited") or event.get("hidden"):
+    if event.get("subtype") not in (None, "file_share") or event.get("bot_id") \
+            or event.get("edited") or event.get("hidden"):
         return None
     text = event.get("text")
     if not isinstance(text, str):
@@ -136,6 +149,22 @@ def direct_message(body: Mapping[str, Any], user: Address) -> Message | Command 
         name, _, args = text[1:].partition(" ")
         return _command_text(name, args, user, event_id)
     return Message(user, text, event_id)
+
+
+def shared_file(body: Mapping[str, Any]) -> SharedFile | None:
+    """The first file of a person's `file_share` message in their DM with the bot."""
+    event = body.get("event") or {}
+    if event.get("type") != "message" or event.get("channel_type") != "im" \
+            or event.get("subtype") != "file_share" or event.get("bot_id"):
+        return None
+    files = event.get("files")
+    first = files[0] if isinstance(files, list) and files and isinstance(files[0], dict) \
+        else {}
+    url, size = first.get("url_private_download"), first.get("size")
+    if not isinstance(url, str):
+        return None
+    return SharedFile(clean_text(str(first.get("name") or ""))[:100], url,
+                      str(first.get("mimetype") or ""), size if isinstance(size, int) else 0)
 
 
 def mention(body: Mapping[str, Any], user: Address) -> Command | None:
