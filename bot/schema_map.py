@@ -195,7 +195,7 @@ async def _postgres_tables(tx: Tx) -> dict[str, Table]:
     fks: dict[str, list[ForeignKey]] = {}
     for row in await tx.all(
             "SELECT t.relname AS table_name, a.attname AS column_name, p.relname AS parent,"
-            " pa.attname AS parent_column, c.confdeltype AS on_delete"
+            " pa.attname AS parent_column, c.confdeltype::text AS on_delete"
             " FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid"
             " JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema()"
             " JOIN pg_class p ON p.oid = c.confrelid"

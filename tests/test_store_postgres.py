@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.schema_map import inspect
+from bot.schema_map import PersonRef, inspect
 from bot.store import is_postgres, open_database
 from bot.store.db import Database, expected_tables
 from bot.store.pg_sql import ddl, translate
@@ -88,7 +88,7 @@ async def test_migrations_apply_once_and_make_the_sqlite_tables(url: str) -> Non
             " WHERE table_schema = current_schema()")}
     await db.close()
     assert versions and versions == sorted(versions)
-    assert tables == set(expected_tables())
+    assert tables == set(expected_tables()) - {"sqlite_sequence"}
     db = await open_database(url)
     assert await db.migrate() == []  # nothing applied twice
     await db.close()
@@ -197,7 +197,11 @@ async def test_the_schema_map_reads_the_same_schema_on_both(url: str, tmp_path: 
         found = await inspect(tx)
     await db.close()
     assert set(found.tables) == set(expected.tables) - {"sqlite_sequence"}
-    assert sorted(found.person_refs, key=str) == sorted(expected.person_refs, key=str)
+    # What /forget does with each reference (SQLite calls an INTEGER PRIMARY KEY nullable).
+    def decisions(refs: tuple[PersonRef, ...]) -> list[tuple[str, str, str, bool]]:
+        return sorted((r.table, r.column, r.on_delete, r.keeps_row) for r in refs)
+
+    assert decisions(found.person_refs) == decisions(expected.person_refs)
     assert sorted(found.actor_columns) == sorted(expected.actor_columns)
     assert found.address_tables == expected.address_tables
     for name, table in expected.tables.items():
@@ -219,3 +223,59 @@ async def test_backup_is_a_pg_dump_archive(url: str, tmp_path: Path) -> None:
     listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True,
                              text=True, check=True).stdout
     assert "TABLE DATA" in listing and " meta " in listing
+
+
+@needs_server
+async def test_a_server_that_closed_the_connection_is_reconnected(url: str) -> None:
+    """A PostgreSQL restart or fail-over closes the bot's connection: the next event works."""
+    import asyncpg
+
+    db = await open_database(url)
+    async with db.read() as tx:
+        backend = await tx.value("SELECT pg_backend_pid()")
+    admin = await asyncpg.connect(POSTGRES)
+    try:
+        await admin.execute("SELECT pg_terminate_backend($1)", backend)
+    finally:
+        await admin.close()
+    for _ in range(100):  # the client learns of it when the server's notice arrives
+        if db._writer.conn.is_closed():
+            break
+        await asyncio.sleep(0.01)
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO meta (key, value) VALUES ('after', 'restart')")
+    async with db.read() as tx:
+        assert await tx.value("SELECT value FROM meta WHERE key = 'after'") == "restart"
+    await db.close()
+
+
+@needs_server
+async def test_text_sorts_as_on_sqlite_whatever_the_server_locale(tmp_path: Path) -> None:
+    """ISO times, keys and names compare byte by byte, as SQLite's BINARY, even in a
+    database whose locale sorts "a" before "B"."""
+    import asyncpg
+
+    name = "mentorbot_locale_" + Path(database_for(tmp_path)).name.rsplit("=", 1)[1]
+    admin = await asyncpg.connect(POSTGRES)
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu"
+                            " ICU_LOCALE 'fr-CA' LOCALE 'C.UTF-8'")
+    except asyncpg.PostgresError as exc:
+        await admin.close()
+        pytest.skip(f"no ICU locale on this server ({exc})")
+    try:
+        base = POSTGRES.split("?", 1)[0].rsplit("/", 1)[0]
+        db = await open_database(f"{base}/{name}")
+        handles = ["b", "B", "a", "É", "e"]
+        async with db.transaction() as tx:
+            for handle in handles:
+                await tx.execute("INSERT INTO meta (key, value) VALUES (?, 'x')", (handle,))
+            ordered = [r[0] for r in await tx.all("SELECT key FROM meta ORDER BY key")]
+            after = [r[0] for r in await tx.all("SELECT key FROM meta WHERE key > 'B'"
+                                                " ORDER BY key")]
+        await db.close()
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
+    assert ordered == sorted(handles)  # as SQLite: B a b e É
+    assert after == [h for h in sorted(handles) if h > "B"]

@@ -255,6 +255,8 @@ _TYPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bBLOB\b", re.I), "BYTEA"),
 ]
 TRIGGER = re.compile(r"^\s*CREATE\s+TRIGGER\b", re.I)
+_TABLE_DDL = re.compile(r"^\s*(?:CREATE\s+TABLE|ALTER\s+TABLE)\b", re.I)
+_TEXT_COLUMN = re.compile(r"(?<!AS )\bTEXT\b")
 # The one trigger our schema writes: a table that refuses a change ("append-only").
 _REFUSING_TRIGGER = re.compile(
     r"^\s*CREATE\s+TRIGGER\s+(\w+)\s+BEFORE\s+(UPDATE|DELETE|INSERT)\s+ON\s+(\w+)\s+"
@@ -282,4 +284,9 @@ def ddl(statement: str) -> str:
     text = statement
     for pattern, replacement in _TYPES:
         text = pattern.sub(replacement, text)
+    if _TABLE_DDL.match(text):
+        # Text compares and sorts byte by byte, as SQLite's BINARY collation does (ISO times,
+        # keys, names), whatever the database's locale; ILIKE and lower() then fold ASCII
+        # only, as SQLite's LIKE and NOCASE do.
+        text = _TEXT_COLUMN.sub('TEXT COLLATE "C"', text)
     return text

@@ -217,7 +217,7 @@ class PostgresDatabase:
         """A write transaction: everything inside commits together or not at all; one writer
         at a time across every process of this database (as SQLite's BEGIN IMMEDIATE)."""
         async with self._lock:
-            conn = self._writer.conn
+            conn = await self._writer_connection()
             await conn.execute("BEGIN")
             try:
                 await conn.execute(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
@@ -233,7 +233,7 @@ class PostgresDatabase:
     async def read(self) -> AsyncIterator[PgTx]:
         """A consistent read that never interleaves with this process's writes."""
         async with self._lock:
-            conn = self._writer.conn
+            conn = await self._writer_connection()
             await conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
                 yield PgTx(self, self._writer)
@@ -246,7 +246,7 @@ class PostgresDatabase:
         """A consistent read on a second connection, for heavy reads: never waits for the
         writer nor makes it wait."""
         async with self._snapshot_lock:
-            if self._snapshot is None:
+            if self._snapshot is None or self._snapshot.conn.is_closed():
                 self._snapshot = await _connect(self.path, create_schema=False)
             conn = self._snapshot.conn
             await conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -255,6 +255,15 @@ class PostgresDatabase:
             finally:
                 if not conn.is_closed():
                     await conn.execute("COMMIT")
+
+    async def _writer_connection(self) -> asyncpg.Connection:
+        """The writer's connection, opened again if the server closed it (a restart, a
+        fail-over): the event in hand then runs on the new one; one that was in a transaction
+        when it broke failed whole, as any transaction the server did not commit."""
+        if self._writer.conn.is_closed():
+            log.warning("db.reconnected")
+            self._writer = await _connect(self.path, create_schema=False)
+        return self._writer.conn
 
     async def migrate(self) -> list[int]:
         """Apply the numbered migrations this database has not seen: the SQLite file in
@@ -292,9 +301,13 @@ class PostgresDatabase:
         return applied
 
     async def backup(self, target: str | Path) -> None:
-        """A consistent copy with pg_dump (custom format, for pg_restore)."""
+        """A consistent copy with pg_dump (custom format, for pg_restore): the bot's schema
+        when the URL names one, else the whole database."""
+        schema = _search_path(self.path)
+        only = [f"--schema={schema}"] if schema else []
         process = await asyncio.create_subprocess_exec(
-            "pg_dump", "--format=custom", f"--file={target}", _libpq_url(self.path),
+            "pg_dump", "--format=custom", f"--file={target}", *only,
+            _without_search_path(self.path),
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
         _, errors = await process.communicate()
         if process.returncode:
@@ -435,15 +448,6 @@ def _without_search_path(url: str) -> str:
     parts = urlsplit(url)
     query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("search_path="))
     return parts._replace(query=query).geturl()
-
-
-def _libpq_url(url: str) -> str:
-    """pg_dump reads libpq's URL, where a search path is an `options` setting."""
-    schema = _search_path(url)
-    base = _without_search_path(url)
-    if not schema:
-        return base
-    return f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
 
 
 def _quote(identifier: str) -> str:
