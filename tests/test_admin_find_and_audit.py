@@ -93,3 +93,16 @@ async def test_audit_names_the_target_and_the_values_changed(app: App) -> None:
     assert any("button admin.weights.apply (topics 3 → 4, department_mode diverse → same)"
                in line for line in lines)
     assert any(line.endswith("→ Marie Tremblay (mentor: none → Nora)") for line in lines)
+
+
+def test_the_adapters_hand_over_the_platform_username() -> None:
+    from telegram import User
+
+    from adapters.slack.translate import address_from
+    from adapters.telegram.translate import BotIdentity, address_of
+
+    zoe = address_of(User(4242, "Zoé", False, last_name="Gagnon", username="zoe_g"),
+                     BotIdentity(9000, "mentorbot"))
+    assert (zoe.user_id, zoe.display_name, zoe.username) == ("4242", "Zoé Gagnon", "zoe_g")
+    jo = address_from("T1", "U0JL", {"name": "jlavoie", "profile": {"display_name": "Jo"}})
+    assert (jo.user_id, jo.display_name, jo.username) == ("U0JL", "Jo", "jlavoie")
