@@ -208,10 +208,11 @@ def _rule_message(services: Services, library: LessonLibrary, partner: str | Non
             return message
         about = Outgoing(key="training.nudge.relationship", params={"name": partner})
         buttons = message.buttons
-        if rule.trigger == "quiet":
-            buttons += (*(() if rule.lesson else (
-                OutButton("meetings.plan_button", A_MEET, str(match_id)),)),
-                OutButton("checkin.answer_struggling", checkins.A_NOT_WORKING, str(match_id)))
+        if rule.trigger == "quiet":  # a card keeps Open / Not now; a prompt offers to meet
+            meet = () if rule.lesson else (OutButton("meetings.plan_button", A_MEET,
+                                                     str(match_id)),)
+            buttons += (*meet, OutButton("checkin.answer_struggling", checkins.A_NOT_WORKING,
+                                         str(match_id)))
         if rule.lesson:  # after the card's first line ("📘 A short lesson for you: …")
             return Outgoing(parts=(message.parts[0], about, *message.parts[1:]), buttons=buttons)
         return Outgoing(parts=(about, message), buttons=buttons)
