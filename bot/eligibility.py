@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 MENTOR_ONLY = frozenset({"approval", "declined"})
 MENTEE_ONLY = frozenset({"waiting", "applied"})
 SETTINGS_KEY = "operations"  # meta "operations:<id>": the settings the holds were computed with
-_BATCH = 500
 
 
 def eligible(person: Person, side: str, ignore: frozenset[str] = frozenset()) -> bool:
@@ -74,30 +73,36 @@ async def uses_windows(tx: Tx, programme_id: int) -> bool:
                           " AND cancelled_at IS NULL LIMIT 1", (programme_id,)) is not None
 
 
+def _holds(settings: ProgrammeSettings, person: Person, approval: str | None,
+           missing: bool, declined: bool, application: str | None, windows: bool) -> set[str]:
+    """The rule, on what the tables say about one person."""
+    holds: set[str] = set()
+    if settings.mentor_approval and person.is_mentor:
+        if approval == "declined":
+            holds.add("declined")
+        elif approval != "approved":
+            holds.add("approval")
+    if missing:
+        holds.add("lessons")
+    if settings.code_of_conduct and declined:
+        holds.add("conduct")
+    if person.is_mentee and application and windows:
+        holds.add(application)
+    return holds
+
+
 async def holds_for(tx: Tx, services: Services, person: Person) -> set[str]:
     settings = settings_of(services, person.programme_id)
     if settings is None:
         return set()
-    holds: set[str] = set()
-    if settings.mentor_approval and person.is_mentor:
-        status = await tx.value("SELECT status FROM mentor_approvals WHERE person_id = ?",
-                                (person.id,))
-        if status == "declined":
-            holds.add("declined")
-        elif status != "approved":
-            holds.add("approval")
-    if await missing_lessons(tx, services, person):
-        holds.add("lessons")
-    if settings.code_of_conduct and await tx.value(
-            "SELECT decision FROM conduct_answers WHERE person_id = ? ORDER BY id DESC LIMIT 1",
-            (person.id,)) == "declined":
-        holds.add("conduct")
-    if person.is_mentee:
-        status = await tx.value("SELECT status FROM cohort_applications WHERE person_id = ?"
-                                " AND status IN ('waiting', 'applied')", (person.id,))
-        if status and await uses_windows(tx, person.programme_id):
-            holds.add(status)
-    return holds
+    approval = await tx.value("SELECT status FROM mentor_approvals WHERE person_id = ?",
+                              (person.id,))
+    declined = await tx.value("SELECT decision FROM conduct_answers WHERE person_id = ?"
+                              " ORDER BY id DESC LIMIT 1", (person.id,)) == "declined"
+    application = await tx.value("SELECT status FROM cohort_applications WHERE person_id = ?"
+                                 " AND status IN ('waiting', 'applied')", (person.id,))
+    return _holds(settings, person, approval, bool(await missing_lessons(tx, services, person)),
+                  declined, application, await uses_windows(tx, person.programme_id))
 
 
 @dataclass(frozen=True)
@@ -146,17 +151,43 @@ def _fingerprint(settings: ProgrammeSettings, windows: bool) -> str:
 
 
 async def refresh_programme(tx: Tx, services: Services, programme_id: int) -> int:
-    """Recompute every hold of a programme; returns how many changed."""
-    changed, last = 0, 0
-    while True:
-        rows = await tx.all("SELECT * FROM people WHERE programme_id = ? AND id > ?"
-                            " ORDER BY id LIMIT ?", (programme_id, last, _BATCH))
-        if not rows:
-            return changed
-        for row in rows:
-            refreshed = await refresh(tx, services, Person.from_row(row))
-            changed += refreshed.before != refreshed.after
-        last = rows[-1]["id"]
+    """Recompute every hold of a programme from a few whole-programme reads (a start-up
+    after its settings changed); returns how many changed."""
+    settings = settings_of(services, programme_id)
+    if settings is None:
+        return 0
+    approvals = {r[0]: r[1] for r in await tx.all(
+        "SELECT person_id, status FROM mentor_approvals WHERE programme_id = ?",
+        (programme_id,))}
+    declined: dict[int, bool] = {}
+    for row in await tx.all("SELECT person_id, decision FROM conduct_answers"
+                            " WHERE programme_id = ? ORDER BY id", (programme_id,)):
+        declined[row[0]] = row[1] == "declined"  # the latest answer counts
+    applications = {r[0]: r[1] for r in await tx.all(
+        "SELECT person_id, status FROM cohort_applications WHERE programme_id = ?"
+        " AND status IN ('waiting', 'applied')", (programme_id,))}
+    read: dict[int, set[str]] = {}
+    if settings.required_lessons:
+        for row in await tx.all(
+                "SELECT lp.person_id, lp.lesson_id FROM lesson_progress lp"
+                " JOIN people p ON p.id = lp.person_id WHERE p.programme_id = ?"
+                " AND lp.status IN ('read', 'done')", (programme_id,)):
+            read.setdefault(row[0], set()).add(row[1])
+    windows = await uses_windows(tx, programme_id)
+    required = set(settings.required_lessons)
+    changed = 0
+    for row in await tx.all("SELECT id, programme_id, role, matching_hold FROM people"
+                            " WHERE programme_id = ?", (programme_id,)):
+        person = Person(row["id"], row["programme_id"], "", "", "en", "active", None,
+                        row["role"], matching_hold=row["matching_hold"])
+        holds = " ".join(sorted(_holds(
+            settings, person, approvals.get(person.id), bool(required - read.get(person.id,
+                                                                                 set())),
+            declined.get(person.id, False), applications.get(person.id), windows)))
+        if holds != person.matching_hold:
+            await _store(tx, person, holds)
+            changed += 1
+    return changed
 
 
 async def on_started(tx: Tx, services: Services, data: dict[str, Any]) -> None:
