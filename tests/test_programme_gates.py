@@ -214,3 +214,20 @@ async def test_a_mentee_cannot_request_before_the_required_lesson(programme_app)
     assert "Before looking for a mentor, please read" in replies[0].text
     async with app.db.read() as tx:
         assert await tx.value("SELECT count(*) FROM requests") == 0
+
+
+async def test_a_lesson_required_later_holds_back_who_has_not_read_it(programme_app) -> None:
+    app = await programme_app()
+    await add_person(app, "omar", "mentor", offered="project management", capacity=2)
+    await add_person(app, "mia", "mentee", sought="project management")
+    await app.close()
+    app = await programme_app(required_lessons=["how-mentoring-works"])  # restarted
+    mia, omar = Chat(app, "mia"), Chat(app, "omar")
+    await mia.say("/learn how-mentoring-works")
+    await mia.press_label("Read")
+    await mia.say("/find")
+    assert card_names(mia) == []  # Omar joined before the rule and has not read it
+    await omar.say("/learn how-mentoring-works")
+    await omar.press_label("Read")
+    await mia.say("/find")
+    assert card_names(mia) == ["Omar"]
