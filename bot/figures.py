@@ -18,11 +18,10 @@ programme. The definitions (also in docs/coordinators.md):
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import astuple, dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bot.clock import from_iso, to_iso
 from bot.roles import coordinator_only_counts
@@ -95,9 +94,6 @@ class Attendance:
     def rate(self) -> float | None:
         """Held among the meetings whose outcome is known."""
         return self.held / self.decided if self.decided else None
-
-    def plus(self, outcome: str, count: int = 1) -> Attendance:
-        return replace(self, **{outcome: getattr(self, outcome) + count})
 
     def __add__(self, other: Attendance) -> Attendance:
         return Attendance(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
@@ -203,27 +199,28 @@ async def pair_counts(tx: Tx, programme_id: int) -> tuple[int, int]:
     return counts.get("active", 0), counts.get("paused", 0)
 
 
-async def _outcomes(tx: Tx, programme_id: int, since: datetime,
-                    until: datetime) -> list[tuple[str, str, int]]:
-    """(month "YYYY-MM", outcome, meetings) for the meetings whose agreed start is in
-    [since, until), counted by SQL (a few rows, not one per meeting)."""
-    rows = await tx.all(
-        "SELECT substr(g.starts_at, 1, 7) AS month, g.status, g.status = 'not_held' AND EXISTS"
-        " (SELECT 1 FROM meeting_participants p WHERE p.meeting_id = g.id"
-        " AND p.absence IN ('me', 'other')) AS no_show, count(*) AS n FROM meetings g"
-        " WHERE g.programme_id = ? AND g.starts_at >= ? AND g.starts_at < ?"
-        " AND g.status IN ('held', 'not_held', 'unknown', 'confirmed') GROUP BY 1, 2, 3",
-        (programme_id, to_iso(since), to_iso(until)))
-    names = {"held": "held", "unknown": "unknown", "confirmed": "awaiting"}
-    return [(r["month"], names.get(r["status"]) or ("no_show" if r["no_show"] else "called_off"),
-             r["n"]) for r in rows]
+_OUTCOMES_SQL = (
+    "sum(g.status = 'held') AS held, sum(g.status = 'unknown') AS unknown,"
+    " sum(g.status = 'confirmed') AS awaiting, sum(CASE WHEN g.status = 'not_held' AND EXISTS"
+    " (SELECT 1 FROM meeting_participants p WHERE p.meeting_id = g.id"
+    " AND p.absence IN ('me', 'other')) THEN 1 ELSE 0 END) AS no_show,"
+    " sum(g.status = 'not_held') AS not_held"
+    " FROM meetings g WHERE g.programme_id = ? AND g.starts_at >= ? AND g.starts_at < ?"
+    " AND g.status IN ('held', 'not_held', 'unknown', 'confirmed')")
+
+
+def _attendance(row: Any) -> Attendance:
+    no_show = row["no_show"] or 0
+    return Attendance(held=row["held"] or 0, no_show=no_show,
+                      called_off=(row["not_held"] or 0) - no_show, unknown=row["unknown"] or 0,
+                      awaiting=row["awaiting"] or 0)
 
 
 async def attendance(tx: Tx, programme_id: int, since: datetime, until: datetime) -> Attendance:
-    result = Attendance()
-    for _, outcome, count in await _outcomes(tx, programme_id, since, until):
-        result = result.plus(outcome, count)
-    return result
+    """Meetings whose agreed start is in [since, until), by outcome: one pass over the index
+    (programme, start, status), no row per meeting."""
+    row = await tx.one(f"SELECT {_OUTCOMES_SQL}", (programme_id, to_iso(since), to_iso(until)))
+    return _attendance(row) if row is not None else Attendance()
 
 
 async def attendance_by_month(tx: Tx, programme_id: int, now: datetime,
@@ -231,8 +228,10 @@ async def attendance_by_month(tx: Tx, programme_id: int, now: datetime,
     """The last `months` calendar months (this one included), from the first with a meeting."""
     span = month_span(now, months)
     by_month = dict.fromkeys(span, Attendance())
-    for month, outcome, count in await _outcomes(tx, programme_id, month_start(span[0]), now):
-        by_month[month] = by_month[month].plus(outcome, count)
+    for row in await tx.all(
+            f"SELECT substr(g.starts_at, 1, 7) AS month, {_OUTCOMES_SQL} GROUP BY 1",
+            (programme_id, to_iso(month_start(span[0])), to_iso(now))):
+        by_month[row["month"]] = _attendance(row)
     return tuple(_from_first_active(by_month, lambda a: a != Attendance()))
 
 
@@ -255,15 +254,16 @@ async def satisfaction(tx: Tx, programme_id: int) -> tuple[Average, Average, Ave
 
 
 async def time_to_first_match(tx: Tx, programme_id: int) -> Median:
-    # Driven by the matches (CROSS JOIN: in the index's mentee order, each mentee's first
-    # start at hand), not by every person; seconds counted in SQL, exactly as `_days` does.
-    rows = await tx.all(
-        "SELECT strftime('%s', min(m.started_at)) - strftime('%s', min(p.onboarded_at))"
-        " FROM matches m CROSS JOIN people p ON p.id = m.mentee_id WHERE m.programme_id = :p"
-        " AND p.programme_id = :p AND p.onboarded_at IS NOT NULL GROUP BY m.mentee_id",
-        {"p": programme_id})
-    days = [max(0.0, r[0] / 86400) for r in rows]
-    return Median(statistics.median(days) if days else None, len(days))
+    # Each mentee's wait is kept in first_matches by triggers (migration 018): a count and
+    # the one or two middle rows of an index, not every match and every matched person.
+    count = await tx.value("SELECT count(*) FROM first_matches WHERE programme_id = ?",
+                           (programme_id,))
+    if not count:
+        return Median(None, 0)
+    middle = [r[0] for r in await tx.all(
+        "SELECT days FROM first_matches WHERE programme_id = ? ORDER BY days LIMIT ? OFFSET ?",
+        (programme_id, 2 - count % 2, (count - 1) // 2))]
+    return Median(sum(middle) / len(middle), count)
 
 
 async def lessons(tx: Tx, programme_id: int) -> tuple[LessonFigures, ...]:

@@ -121,3 +121,37 @@ async def test_median_wait_of_an_odd_number_of_pending_requests(tmp_path: Path) 
         assert "oldest 6 days" in coord.text
     finally:
         await app.close()
+
+
+async def test_time_to_first_match_follows_each_mentees_first_relationship(
+        tmp_path: Path) -> None:
+    """The wait is kept up to date as relationships come and go (migration 018's triggers):
+    a second relationship changes nothing; when a mentor leaves with their relationships,
+    the mentee's next one is their first."""
+    app = await app_at(tmp_path)
+    try:
+        now = app.services.clock.now()
+        await member(app, "coord", "mentor", offered="leadership", capacity=1)
+        omar = await member(app, "omar", "mentor", offered="public speaking", capacity=3)
+        lea = await member(app, "lea", "mentor", offered="public speaking", capacity=3)
+        ana = await member(app, "ana", "mentee", sought="public speaking")
+        ben = await member(app, "ben", "mentee", sought="public speaking")
+        async with app.db.transaction() as tx:
+            for mentee, mentor, days in ((ana, omar, 2), (ben, lea, 4), (ana, lea, 10)):
+                await tx.execute(
+                    "INSERT INTO matches (programme_id, mentee_id, mentor_id, source, status,"
+                    " started_at) VALUES (1, ?, ?, 'manual', 'ended', ?)",
+                    (mentee, mentor, to_iso(now + timedelta(days=days))))
+        coord = Chat(app, "coord")
+        await coord.say("/admin stats")
+        assert "median 3 days (2 mentees matched)" in coord.text
+        async with app.db.transaction() as tx:  # Omar leaves: his relationships go with him
+            await tx.execute("DELETE FROM people WHERE id = ?", (omar,))
+        await coord.say("/admin stats")
+        assert "median 7 days (2 mentees matched)" in coord.text
+        async with app.db.transaction() as tx:  # and Ben's only relationship is undone
+            await tx.execute("DELETE FROM matches WHERE mentee_id = ?", (ben,))
+        await coord.say("/admin stats")
+        assert "median 10 days (1 mentee matched)" in coord.text
+    finally:
+        await app.close()

@@ -12,7 +12,8 @@ lookup takes a few microseconds where a round trip to aiosqlite's thread takes 5
 BEGIN IMMEDIATE and COMMIT still go through aiosqlite (they may wait for another process's
 lock or checkpoint the WAL). A long transaction hands the loop over every `YIELD_SECONDS`
 (others' HTTP requests are acknowledged meanwhile; their events wait for the lock as always).
-Heavy reads use `snapshot()`, a second connection whose statements run on its own thread.
+Heavy reads use `snapshot()`: a second connection on a thread of its own, one trip there and
+back per statement.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -128,7 +130,7 @@ class Database:
         self._lock = asyncio.Lock()
         self.path = path
         self._raw: sqlite3.Connection | None = None  # set by open()
-        self._snapshot: aiosqlite.Connection | None = None  # opened by the first snapshot()
+        self._snapshot: _Reader | None = None  # opened by the first snapshot()
         self._snapshot_lock = asyncio.Lock()
 
     @classmethod
@@ -199,20 +201,20 @@ class Database:
     async def snapshot(self) -> AsyncIterator[Tx]:
         """A consistent read on a second connection, for heavy reads (the coordinators'
         figures): in WAL it sees the last commit, never waits for the writer nor makes it
-        wait, and its statements run on aiosqlite's thread, off the event loop. An in-memory
-        database has no second connection: `read()` then."""
+        wait, and its statements run on the reader's own thread, off the event loop. An
+        in-memory database has no second connection: `read()` then."""
         if self.path == ":memory:":
             async with self.read() as tx:
                 yield tx
             return
         async with self._snapshot_lock:
             if self._snapshot is None:
-                self._snapshot = await _open_reader(self.path)
-            await self._snapshot.execute("BEGIN")
+                self._snapshot = _Reader(self.path)
+            await self._snapshot.run(_statement, "BEGIN", ())
             try:
-                yield Tx(self._snapshot)
+                yield _ReaderTx(self._snapshot)
             finally:
-                await self._snapshot.execute("COMMIT")
+                await self._snapshot.run(_statement, "COMMIT", ())
 
     async def migrate(self) -> list[int]:
         """Apply the numbered SQL files of bot/migrations that this database has not seen."""
@@ -387,13 +389,84 @@ def _raw_connection(conn: aiosqlite.Connection) -> sqlite3.Connection | None:
     return raw if isinstance(raw, sqlite3.Connection) else None
 
 
-async def _open_reader(path: str) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(path, isolation_level=None,
+class _Reader:
+    """The snapshot connection and the one thread it lives on (opened there, used there)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.conn: sqlite3.Connection | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-snapshot")
+
+    async def run(self, work: Callable[..., Any], sql: str, params: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(
+            self._thread, self._call, work, sql, params)
+
+    def _call(self, work: Callable[..., Any], sql: str, params: Any) -> Any:
+        if self.conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None,
                                    cached_statements=CACHED_STATEMENTS)
-    conn.row_factory = sqlite3.Row
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA query_only = ON")
-    return conn
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only = ON")
+            self.conn = conn
+        return work(self.conn, sql, params)
+
+    async def close(self) -> None:
+        def shut(conn: sqlite3.Connection, sql: str, params: Any) -> None:
+            conn.close()
+        if self.conn is not None:
+            await self.run(shut, "", ())
+        self._thread.shutdown(wait=False)
+
+
+def _statement(conn: sqlite3.Connection, sql: str, params: Any) -> int:
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.rowcount
+    finally:
+        cursor.close()
+
+
+def _fetch_one(conn: sqlite3.Connection, sql: str, params: Any) -> sqlite3.Row | None:
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.fetchone()
+    finally:
+        cursor.close()
+
+
+def _fetch_all(conn: sqlite3.Connection, sql: str, params: Any) -> list[sqlite3.Row]:
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+class _ReaderTx(Tx):
+    """The statements of a snapshot: one trip each to the reader's thread (a read-only
+    connection: writes fail there)."""
+
+    def __init__(self, reader: _Reader) -> None:
+        super().__init__(None)  # type: ignore[arg-type]  # no aiosqlite connection here
+        self._reader = reader
+
+    async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+        return await self._reader.run(_statement, sql, params)
+
+    async def insert(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+        return await self._reader.run(_statement, sql, params)  # refused: query_only
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self._reader.run(_statement, sql, ())  # refused: query_only
+
+    async def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+                  ) -> sqlite3.Row | None:
+        return await self._reader.run(_fetch_one, sql, params)
+
+    async def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+                  ) -> list[sqlite3.Row]:
+        return await self._reader.run(_fetch_all, sql, params)
 
 
 def _migration_files() -> list[tuple[int, str, str]]:
