@@ -37,7 +37,7 @@ from bot.config import Config, ConfigError, ProgrammeSettings, TelegramSettings
 from bot.events import Action, Address, Attachment, Button, Command, Message, Reply
 from bot.markup import live
 from bot.transport import RetryLater, Unreachable
-from tests.conftest import START
+from tests.conftest import START, database_for
 from tests.people_factory import add_person
 from tests.telegram_fake import (
     BOT_ID,
@@ -85,7 +85,7 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 def telegram_config(tmp_path: Path, base_url: str, **telegram: Any) -> Config:
     config = Config()
-    config.bot.database = str(tmp_path / "telegram.sqlite3")
+    config.bot.database = database_for(tmp_path)
     config.programmes = {
         "main": ProgrammeSettings(name="Programme Test"),
         "owls": ProgrammeSettings(name="Night Owls", join_code="owls2026"),
