@@ -157,8 +157,19 @@ class PgTx:
         return int(rows[0][0]) if rows and (key or statement.returns) else 0
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        for row in rows:
-            await self._fetch(sql, row)
+        """One statement for many rows, sent together (asyncpg pipelines them)."""
+        if _ROWID.search(sql):
+            sql = await self._db.with_row_keys(self, sql)
+        statement = pg_sql.translate(sql)
+        prepared, coercions = await self._connection.prepare(statement.sql)
+        arguments = [[c(a) if a is not None else None for c, a in zip(
+            coercions, _arguments(statement, row), strict=True)] for row in rows]
+        if not arguments:
+            return
+        try:
+            await prepared.executemany(arguments)
+        except asyncpg.IntegrityConstraintViolationError as exc:
+            raise sqlite3.IntegrityError(str(exc)) from exc
 
     async def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         rows, _ = await self._fetch(sql, params)
@@ -218,12 +229,12 @@ class PostgresDatabase:
         at a time across every process of this database (as SQLite's BEGIN IMMEDIATE)."""
         async with self._lock:
             conn = await self._writer_connection()
-            await conn.execute("BEGIN")
             try:
-                await conn.execute(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+                # One round trip: BEGIN, then wait for the writers' lock.
+                await conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})")
                 yield PgTx(self, self._writer)
             except BaseException:
-                if not conn.is_closed():
+                if not conn.is_closed() and conn.is_in_transaction():
                     await conn.execute("ROLLBACK")
                 raise
             else:
