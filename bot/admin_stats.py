@@ -14,6 +14,8 @@ import asyncio
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
 
 from bot import figures
 from bot.admin import AdminRegistry
@@ -137,12 +139,33 @@ def _time_to_match(ctx: Context, median: figures.Median) -> str:
 
 
 def lesson_titles(ctx: Context) -> dict[str, str]:
-    """Lesson id → title in the coordinator's language (read from content/, ~10 ms), so a
-    lesson edited or reloaded a minute ago shows its current title."""
-    library = load_lessons(ctx.services.config.content_path() / "lessons")
+    """Lesson id → title in the coordinator's language, read from content/ (~10 ms) again
+    whenever a lesson file changed, so that a lesson edited a minute ago shows its current
+    title; otherwise from memory."""
+    folder = ctx.services.config.content_path() / "lessons"
+    return dict(_titles(str(folder), _signature(folder), ctx.lang))
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file under `folder` with its modification time and size (a change of either,
+    a file added or removed, reads the titles again)."""
+    found = []
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        found.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(found)
+
+
+@lru_cache(maxsize=4)
+def _titles(folder: str, signature: tuple[tuple[str, int, int], ...],
+            lang: str) -> dict[str, str]:
+    library = load_lessons(Path(folder))
     titles = {}
     for lesson_id in library.ids():
-        found = library.get(lesson_id, ctx.lang)
+        found = library.get(lesson_id, lang)
         if found is not None:
             titles[lesson_id] = found.lesson.title
     return titles

@@ -9,9 +9,10 @@ coroutines must never interleave inside one transaction.
 Inside a transaction, statements run straight on the sqlite3 connection from the event loop's
 thread: the lock already makes the connection ours from BEGIN to COMMIT, and an indexed
 lookup takes a few microseconds where a round trip to aiosqlite's thread takes 50-200.
-BEGIN IMMEDIATE and COMMIT still go through aiosqlite (they may wait for another process's
-lock or checkpoint the WAL). A long transaction hands the loop over every `YIELD_SECONDS`
-(others' HTTP requests are acknowledged meanwhile; their events wait for the lock as always).
+BEGIN IMMEDIATE and COMMIT too, unless another process holds the write lock (the wait for it
+goes through aiosqlite); checkpoints are done aside (CHECKPOINT_EVERY). A long transaction
+hands the loop over every `YIELD_SECONDS` (others' HTTP requests are acknowledged meanwhile;
+their events wait for the lock as always).
 Heavy reads use `snapshot()`: a second connection on a thread of its own, one trip there and
 back per statement.
 """
@@ -37,6 +38,15 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 YIELD_SECONDS = 0.02
+# SQLite's automatic checkpoint runs inside the COMMIT that fills the WAL past 1,000 pages:
+# copying them and two flushes to disk took 20-40 ms (up to half a second) on one event in a
+# hundred. It is off. After every CHECKPOINT_EVERY write transactions a PASSIVE checkpoint
+# copies the WAL on the reader's thread while writers go on. The WAL starts over at the first
+# write after a checkpoint that nothing was written during, which a pause gives; should a
+# stream of writes leave no pause, the WAL is caught up with writers held once it is past
+# WAL_RESET_PAGES (one wait of tens of ms every few thousand writes, and a bounded WAL).
+CHECKPOINT_EVERY = 200
+WAL_RESET_PAGES = 20_000
 CACHED_STATEMENTS = 512  # the code base has a few hundred distinct statements
 
 
@@ -132,6 +142,8 @@ class Database:
         self._raw: sqlite3.Connection | None = None  # set by open()
         self._snapshot: _Reader | None = None  # opened by the first snapshot()
         self._snapshot_lock = asyncio.Lock()
+        self._commits = 0
+        self._checkpointing: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -151,6 +163,7 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA wal_autocheckpoint = 0")  # see CHECKPOINT_EVERY
             # Deleted rows are overwritten with zeros, not left in free space (/forget).
             await conn.execute("PRAGMA secure_delete = ON")
             db = cls(conn, path)
@@ -164,6 +177,8 @@ class Database:
         return db
 
     async def close(self) -> None:
+        if self._checkpointing is not None:
+            await self._checkpointing
         async with self._snapshot_lock:
             if self._snapshot is not None:
                 await self._snapshot.close()
@@ -175,17 +190,71 @@ class Database:
     async def transaction(self) -> AsyncIterator[Tx]:
         """A write transaction: everything inside commits together or not at all."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._begin_immediate()
             tx = Tx(self._conn, self._raw)
             try:
                 yield tx
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._end("ROLLBACK")
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                await self._end("COMMIT")
                 if tx.wants_checkpoint:
                     await self._checkpoint()
+                self._count_commit()
+
+    async def _begin_immediate(self) -> None:
+        """BEGIN IMMEDIATE on the loop's thread when no other process holds the write lock
+        (this one's writers queue on self._lock); else wait for it with the busy timeout on
+        aiosqlite's thread, never on the loop's."""
+        raw = self._raw
+        if raw is not None:
+            raw.execute("PRAGMA busy_timeout = 0")
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_BUSY) != sqlite3.SQLITE_BUSY:
+                    raise
+            finally:
+                raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await self._conn.execute("BEGIN IMMEDIATE")
+
+    async def _end(self, sql: str) -> None:
+        """COMMIT or ROLLBACK: on the loop's thread too, since with the automatic checkpoint
+        off (CHECKPOINT_EVERY) a commit in WAL only appends to the log."""
+        if self._raw is not None:
+            self._raw.execute(sql)
+        else:
+            await self._conn.execute(sql)
+
+    def _count_commit(self) -> None:
+        self._commits += 1
+        if (self._commits >= CHECKPOINT_EVERY and self._checkpointing is None
+                and self.path != ":memory:"):
+            self._commits = 0
+            self._checkpointing = asyncio.ensure_future(self._checkpoint_aside())
+
+    async def _checkpoint_passive(self) -> sqlite3.Row | None:
+        """(busy, pages in the WAL, pages copied). Locks in the order writer, then reader (as
+        a transaction that reads a snapshot)."""
+        async with self._snapshot_lock:
+            if self._snapshot is None:
+                self._snapshot = _Reader(self.path)
+            return await self._snapshot.run(_fetch_one, "PRAGMA wal_checkpoint(PASSIVE)", ())
+
+    async def _checkpoint_aside(self) -> None:
+        """Copy the WAL into the database on the reader's thread (PASSIVE: it takes no lock
+        a writer needs), so that no event's COMMIT does it; see CHECKPOINT_EVERY."""
+        try:
+            done = await self._checkpoint_passive()
+            if done is not None and done[1] > WAL_RESET_PAGES:
+                async with self._lock:  # what was written meanwhile; the next write starts over
+                    await self._checkpoint_passive()
+        except sqlite3.Error as exc:
+            log.warning("db.checkpoint_failed", extra={"error": type(exc).__name__})
+        finally:
+            self._checkpointing = None
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
@@ -407,6 +476,7 @@ class _Reader:
                                    cached_statements=CACHED_STATEMENTS)
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA synchronous = NORMAL")  # its checkpoints sync as the writer's
             conn.execute("PRAGMA query_only = ON")
             self.conn = conn
         return work(self.conn, sql, params)
