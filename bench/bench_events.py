@@ -12,18 +12,23 @@ as an adapter hands them over (each with a platform event id):
 - /points: a random participant;
 - /admin stats: the coordinator; while it runs, a participant sends /help every few ms,
   and the worst of those latencies says whether stats block others;
-- mixed: the same kinds of events from many people at once (`--concurrency` in flight),
-  as events per second.
+- mixed: the same kinds of events from many people at once (`--concurrency` sessions in
+  flight), as events per second. Sessions are drawn at random: 25 % newcomers answering
+  every onboarding question (11-12 answers), 30 % seekers (/find, Request, Send, and their
+  mentor's Accept), 45 % regulars (/points, then /help): about 58 % onboarding answers, 6 %
+  each of /find, Request, Send and Accept, 9 % each of /points and /help.
 
-Each latency is also given as a multiple of one write transaction (BEGIN IMMEDIATE, one
-upsert, COMMIT) measured in the same run on the same file, so that figures from a slower
-or busier machine can be compared. The garbage collector's pauses are counted too.
+Each latency is also given as a multiple of one write transaction as the bot commits them
+(BEGIN IMMEDIATE, one upsert, COMMIT; WAL with synchronous=NORMAL) measured in the same run
+on the same file, so that figures from a slower or busier machine can be compared. The
+garbage collector's pauses are counted too.
 
     python -m bench.bench_events [--sizes 1000,10000] [--big] [--samples 300]
                                  [--mixed 3000] [--concurrency 16] [--cache DIR]
 
 --cache keeps each seeded database in DIR (events-<size>.sqlite3) and copies it for every
-run, so that code before and after a change is measured on the same data. --statements
+run, so that code before and after a change is measured on the same data (--seed-only just
+fills it: 100k people take about 12 minutes). --statements
 prints the slowest SQL statements of each event kind (a diagnostic; it slows the events).
 Numbers go in bench/README.md, never in timed tests.
 """
@@ -211,13 +216,13 @@ async def seeker(runner: Runner, seeded: Seeded, mentee_id: int, counted: bool) 
     if first_button(replies, "req.send") is None:
         return
     await runner.press("Send" if counted else None, handle, "req.send", mentor)
-    async with runner.app.db.read() as tx:
-        request_id = await tx.value(
-            "SELECT id FROM requests WHERE mentee_id = ? AND mentor_id = ? AND status = 'pending'",
+    async with runner.app.db.read() as tx:  # scaffolding: which request, whose handle
+        found = await tx.one(
+            "SELECT r.id, p.handle FROM requests r JOIN people p ON p.id = r.mentor_id"
+            " WHERE r.mentee_id = ? AND r.mentor_id = ? AND r.status = 'pending'",
             (mentee_id, int(mentor)))
-    if request_id is not None:
-        await runner.press("Accept" if counted else None, seeded.handles[int(mentor)],
-                           "req.accept", str(request_id))
+    if found is not None:  # the mentor may be a newcomer of the mixed stream
+        await runner.press("Accept" if counted else None, found[1], "req.accept", str(found[0]))
 
 
 async def durable_write(app: App, count: int) -> list[float]:
@@ -394,9 +399,8 @@ async def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str,
             while answers < samples:
                 answers += await onboard(runner, f"new{n}", ONBOARDING[n % 2], True)
                 n += 1
-            for _ in range(samples):
-                if not seeded.free_mentees:
-                    break
+            # Half the unmatched mentees at most: the mixed stream needs seekers too (1k).
+            for _ in range(min(samples, len(seeded.free_mentees) // 2)):
                 await seeker(runner, seeded, seeded.free_mentees.pop(), True)
             for _ in range(samples):
                 await runner.say("/points", seeded.handles[rng.choice(people)], "/points")
