@@ -203,12 +203,29 @@ class Database:
                     await self._checkpoint()
                 self._count_commit()
 
+    async def _begin(self, sql: str) -> None:
+        """BEGIN (a read) on the loop's thread: it takes no lock and cannot wait."""
+        if self._raw is None:
+            await self._conn.execute(sql)
+            return
+        self._heal(self._raw)
+        self._raw.execute(sql)
+
+    @staticmethod
+    def _heal(raw: sqlite3.Connection) -> None:
+        # A caller cancelled while its BEGIN was on aiosqlite's thread may have left the
+        # connection in a transaction nobody will end: end it before the next one.
+        if raw.in_transaction:
+            log.warning("db.abandoned_transaction")
+            raw.execute("ROLLBACK")
+
     async def _begin_immediate(self) -> None:
         """BEGIN IMMEDIATE on the loop's thread when no other process holds the write lock
         (this one's writers queue on self._lock); else wait for it with the busy timeout on
         aiosqlite's thread, never on the loop's."""
         raw = self._raw
         if raw is not None:
+            self._heal(raw)
             raw.execute("PRAGMA busy_timeout = 0")
             try:
                 raw.execute("BEGIN IMMEDIATE")
@@ -260,11 +277,11 @@ class Database:
     async def read(self) -> AsyncIterator[Tx]:
         """A consistent read (deferred transaction) that never interleaves with a write."""
         async with self._lock:
-            await self._conn.execute("BEGIN")
+            await self._begin("BEGIN")
             try:
                 yield Tx(self._conn, self._raw)
             finally:
-                await self._conn.execute("COMMIT")
+                await self._end("COMMIT")
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Tx]:
