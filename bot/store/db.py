@@ -144,6 +144,7 @@ class Database:
         self._snapshot_lock = asyncio.Lock()
         self._commits = 0
         self._checkpointing: asyncio.Task[None] | None = None
+        self._checkpointer: _Reader | None = None  # its own connection: snapshots never wait
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -179,6 +180,9 @@ class Database:
     async def close(self) -> None:
         if self._checkpointing is not None:
             await self._checkpointing
+        if self._checkpointer is not None:
+            await self._checkpointer.close()
+            self._checkpointer = None
         async with self._snapshot_lock:
             if self._snapshot is not None:
                 await self._snapshot.close()
@@ -253,12 +257,11 @@ class Database:
             self._checkpointing = asyncio.ensure_future(self._checkpoint_aside())
 
     async def _checkpoint_passive(self) -> sqlite3.Row | None:
-        """(busy, pages in the WAL, pages copied). Locks in the order writer, then reader (as
-        a transaction that reads a snapshot)."""
-        async with self._snapshot_lock:
-            if self._snapshot is None:
-                self._snapshot = _Reader(self.path)
-            return await self._snapshot.run(_fetch_one, "PRAGMA wal_checkpoint(PASSIVE)", ())
+        """(busy, pages in the WAL, pages copied), on a connection and thread of its own (a
+        first copy after a burst of writes can take seconds: no snapshot waits for it)."""
+        if self._checkpointer is None:
+            self._checkpointer = _Reader(self.path)
+        return await self._checkpointer.run(_fetch_one, "PRAGMA wal_checkpoint(PASSIVE)", ())
 
     async def _checkpoint_aside(self) -> None:
         """Copy the WAL into the database on the reader's thread (PASSIVE: it takes no lock
@@ -476,7 +479,8 @@ def _raw_connection(conn: aiosqlite.Connection) -> sqlite3.Connection | None:
 
 
 class _Reader:
-    """The snapshot connection and the one thread it lives on (opened there, used there)."""
+    """A second connection (snapshots, checkpoints) and the one thread it lives on (opened
+    there, used there)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
