@@ -497,8 +497,11 @@ async def _relay(ctx: Context, conv: Conversation, text: str, relay: _Relay) -> 
     reader = await people.get(ctx.tx, row[relay.reader_column])
     if reader is None:
         return [ctx.say("common.unknown_button")]
-    count = await ctx.tx.value("SELECT count(*) FROM outbox WHERE idempotency_key LIKE ?",
-                               (f"request:{row['id']}:{relay.key_letter}%",))
+    # The earlier notes of this request: one range of the key's unique index (a LIKE would
+    # walk the whole outbox), ending before the next letter.
+    prefix = f"request:{row['id']}:{relay.key_letter}"
+    count = await ctx.tx.value("SELECT count(*) FROM outbox WHERE idempotency_key >= ?"
+                               " AND idempotency_key < ?", (prefix, outbox.after_prefix(prefix)))
     buttons = (OutButton("request.answer", A_ANSWER, str(row["id"])),) \
         if relay.writer == "mentor" else _answer_buttons(row["id"])
     await ctx.notify(reader.id, Outgoing(

@@ -178,6 +178,25 @@ async def test_pause_closes_pending_requests_and_hides_mentor(app: App) -> None:
     assert "Only mentors" in mia.text
 
 
+async def test_a_second_question_reaches_the_mentee_too(app: App) -> None:
+    # Each note of a request is keyed by its rank among the earlier ones: a second question
+    # counted wrong would reuse the first one's key and never be delivered.
+    await setup_programme(app)
+    inbox = Inbox(app)
+    mia, nora = Chat(app, "mia"), Chat(app, "nora")
+    await mia.say("/find")
+    await mia.press_label("Request Nora")
+    await mia.press_label("Send without a message")
+    await inbox.deliver()
+    for question in ("Which project are you working on?", "And which tools do you use?"):
+        inbox.give_buttons(nora)
+        await nora.press_label("Ask for more info")
+        await nora.say(question)
+        assert "question is on its way to Mia" in nora.text
+        received = await inbox.deliver()
+        assert question in received["mia"][0]
+
+
 async def test_mentor_asks_for_more_info_and_gets_the_answer(app: App) -> None:
     await setup_programme(app)
     inbox = Inbox(app)
