@@ -29,7 +29,9 @@ garbage collector's pauses are counted too.
 --cache keeps each seeded database in DIR (events-<size>.sqlite3) and copies it for every
 run, so that code before and after a change is measured on the same data (--seed-only just
 fills it: 100k people take about 12 minutes). --statements
-prints the slowest SQL statements of each event kind (a diagnostic; it slows the events).
+prints the slowest SQL statements of each event kind (a diagnostic; it slows the events);
+--count how many statements, transactions and trips to a database thread each kind of event
+takes, one at a time and in the mixed stream (a machine's load does not change them).
 Numbers go in bench/README.md, never in timed tests.
 """
 
@@ -37,9 +39,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextvars
 import gc
 import json
 import random
+import re
 import shutil
 import sqlite3
 import statistics
@@ -105,16 +109,78 @@ class GcWatch:
 
 
 class Statements:
-    """--statements: time spent in each SQL statement, per event kind (wraps Tx)."""
+    """--statements: time spent in each SQL statement, per event kind (wraps Tx). --count:
+    only how many statements, transactions and trips to a database thread each event takes
+    (figures that a busy machine does not change). The kind is the task's own (a context
+    variable), so that events in flight together are counted apart."""
 
-    def __init__(self) -> None:
-        self.kind = ""
+    def __init__(self, timed: bool = True) -> None:
+        self.timed = timed
         self.spent: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        self.counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.by_sql: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+    @property
+    def kind(self) -> str:
+        return _KIND.get()
+
+    @kind.setter
+    def kind(self, value: str) -> None:
+        _KIND.set(value)
 
     def install(self) -> None:
         for name in ("execute", "insert", "one", "all", "value", "executemany"):
             original = getattr(Tx, name)
-            setattr(Tx, name, self._timed(original))
+            setattr(Tx, name, self._timed(original) if self.timed else self._counted(original))
+        if self.timed:
+            return
+        import aiosqlite
+
+        from bot.store import db
+
+        hop = aiosqlite.Connection._execute
+        reader_hop = db._Reader.run
+        begin, begin_immediate = db.Database._begin, db.Database._begin_immediate
+        watch = self
+
+        async def counted_hop(conn: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+            watch._count("thread trips")
+            return await hop(conn, fn, *args, **kwargs)
+
+        async def counted_reader_hop(reader: Any, *args: Any) -> Any:
+            watch._count("thread trips")
+            return await reader_hop(reader, *args)
+
+        async def counted_begin(database: Any, sql: str) -> None:
+            watch._count("transactions")
+            await begin(database, sql)
+
+        async def counted_begin_immediate(database: Any) -> None:
+            watch._count("transactions")
+            await begin_immediate(database)
+
+        aiosqlite.Connection._execute = counted_hop  # type: ignore[method-assign]
+        db._Reader.run = counted_reader_hop  # type: ignore[method-assign]
+        db.Database._begin = counted_begin  # type: ignore[method-assign]
+        db.Database._begin_immediate = counted_begin_immediate  # type: ignore[method-assign]
+
+    def _count(self, what: str, n: int = 1) -> None:
+        if self.kind:
+            self.counts[self.kind][what] += n
+
+    def _counted(self, original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        watch = self
+
+        async def counted(tx: Tx, sql: str, *args: Any) -> Any:
+            if original.__name__ != "value":  # value() is one(): counted there
+                watch._count("statements")
+                if watch.kind:
+                    watch.by_sql[watch.kind][_MARKS.sub("(?, …)", " ".join(sql.split()))[:150]] += 1
+            result = await original(tx, sql, *args)
+            if isinstance(result, list):
+                watch._count("rows", len(result))
+            return result
+        return counted
 
     def _timed(self, original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         watch = self
@@ -129,7 +195,26 @@ class Statements:
                         (time.perf_counter() - started) * 1000)
         return timed
 
-    def report(self) -> None:
+    def report(self, timings: Timings | None = None, title: str = "") -> None:
+        if not self.timed and timings is not None:
+            print(f"\n  per event{title}: statements / transactions / trips to a database"
+                  " thread / rows read by all()")
+            for kind in KINDS:
+                n = len(timings.samples.get(kind, ()))
+                if n:
+                    c = self.counts.get(kind, {})
+                    print(f"    {kind:<20} n={n:<5} {c.get('statements', 0) / n:7.1f}"
+                          f" {c.get('transactions', 0) / n:6.2f}"
+                          f" {c.get('thread trips', 0) / n:6.2f} {c.get('rows', 0) / n:7.1f}")
+            for kind in KINDS:
+                n = len(timings.samples.get(kind, ()))
+                if n and VERBOSE_COUNT:
+                    print(f"\n  statements of {kind}, per event:")
+                    for sql, count in sorted(self.by_sql[kind].items(), key=lambda kv: -kv[1]):
+                        print(f"    {count / n:6.2f}  {sql}")
+            self.counts.clear()
+            self.by_sql.clear()
+            return
         for kind, spent in self.spent.items():
             total = sum(sum(v) for v in spent.values())
             calls = sum(len(v) for v in spent.values())
@@ -139,7 +224,10 @@ class Statements:
         self.spent.clear()
 
 
+_KIND: contextvars.ContextVar[str] = contextvars.ContextVar("kind", default="")
 STATEMENTS: Statements | None = None
+VERBOSE_COUNT = False
+_MARKS = re.compile(r"\(\?(, \?)+\)")
 
 
 def config_for(path: Path) -> Config:
@@ -169,6 +257,8 @@ class Runner:
         replies = await self.app.bot.handle(event)
         if kind is not None:
             self.timings.add(kind, time.perf_counter() - started)
+        if STATEMENTS is not None:
+            STATEMENTS.kind = ""  # the bench's own reads after an event are not the event's
         return replies
 
     async def say(self, kind: str | None, handle: str, text: str) -> list[Reply]:
@@ -426,10 +516,12 @@ async def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str,
             during = await stats_with_bystander(runner, seeded.handles[rng.choice(people)],
                                                 args.stats_samples)
             if STATEMENTS is not None:
-                STATEMENTS.report()
+                STATEMENTS.report(timings)
             fresh = [f"mix{k}" for k in range(args.mixed // 4)]
             elapsed, count, mixed_timings = await mixed(app, seeded, args.mixed,
                                                         args.concurrency, rng, fresh)
+            if STATEMENTS is not None:
+                STATEMENTS.report(mixed_timings, ", mixed stream")
             # What the burst left in the WAL, copied into the database: part of its cost.
             drain = await asyncio.to_thread(copy_wal, app.db.path)
         gc_pauses = {gen: (len(p), round(max(p), 1), round(sum(p), 1))
@@ -505,7 +597,7 @@ async def main_async(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    global STATEMENTS
+    global STATEMENTS, VERBOSE_COUNT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",") if x],
                         default=list(DEFAULT_SIZES))
@@ -520,10 +612,15 @@ def main() -> None:
     parser.add_argument("--seed-only", action="store_true",
                         help="only seed the --cache (the first run of a size does it anyway)")
     parser.add_argument("--statements", action="store_true")
+    parser.add_argument("--count", action="store_true",
+                        help="statements, transactions and thread trips per event")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--count-sql", action="store_true",
+                        help="with --count: also each statement's count per event")
     args = parser.parse_args()
-    if args.statements:
-        STATEMENTS = Statements()
+    VERBOSE_COUNT = args.count_sql
+    if args.statements or args.count:
+        STATEMENTS = Statements(timed=not args.count)
         STATEMENTS.install()
     asyncio.run(main_async(args))
 
