@@ -62,6 +62,7 @@ from bench.seed_programme import COORDINATOR, BenchClock, Seeded, address, seed
 from bot.app import App, build_app
 from bot.config import Config, ProgrammeSettings
 from bot.events import Action, Command, Event, Message, Reply
+from bot.people import Person
 from bot.store.db import Tx
 
 KINDS = ("help", "onboarding answer", "/find", "Request", "Send", "Accept", "/points",
@@ -159,6 +160,13 @@ class Statements:
             watch._count("transactions")
             await begin_immediate(database)
 
+        decode = Person.from_row.__func__  # type: ignore[attr-defined]
+
+        def counted_decode(cls: type[Person], row: Any) -> Person:
+            watch._count("people decoded")
+            return decode(cls, row)
+
+        Person.from_row = classmethod(counted_decode)  # type: ignore[method-assign,assignment]
         aiosqlite.Connection._execute = counted_hop  # type: ignore[method-assign]
         db._Reader.run = counted_reader_hop  # type: ignore[method-assign]
         db.Database._begin = counted_begin  # type: ignore[method-assign]
@@ -198,14 +206,15 @@ class Statements:
     def report(self, timings: Timings | None = None, title: str = "") -> None:
         if not self.timed and timings is not None:
             print(f"\n  per event{title}: statements / transactions / trips to a database"
-                  " thread / rows read by all()")
+                  " thread / rows read by all() / people rows decoded")
             for kind in KINDS:
                 n = len(timings.samples.get(kind, ()))
                 if n:
                     c = self.counts.get(kind, {})
                     print(f"    {kind:<20} n={n:<5} {c.get('statements', 0) / n:7.1f}"
                           f" {c.get('transactions', 0) / n:6.2f}"
-                          f" {c.get('thread trips', 0) / n:6.2f} {c.get('rows', 0) / n:7.1f}")
+                          f" {c.get('thread trips', 0) / n:6.2f} {c.get('rows', 0) / n:7.1f}"
+                          f" {c.get('people decoded', 0) / n:6.1f}")
             for kind in KINDS:
                 n = len(timings.samples.get(kind, ()))
                 if n and VERBOSE_COUNT:
