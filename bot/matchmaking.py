@@ -138,6 +138,10 @@ class _ProgrammeIndex:
     index: MentorIndex
     synced_at: str      # changes stamped at or after this time are not in the index yet
     seq: int            # the last matching_changes row applied
+    # What the last re-read found, per mentor: (people row, load). Stamps are to the
+    # second, so a busy second's changes come back at every query until the clock ticks;
+    # a row and load seen already need no decoding nor index update.
+    seen: dict[int, tuple[tuple[Any, ...], int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -282,8 +286,8 @@ class Matchmaker:
         if changes.missed:  # erasures this process never saw: check every id it holds
             held = list(entry.index)
             ids |= set(held) - set(await _active_mentors(tx, held))
-        if ids:
-            await _refresh(tx, entry.index, programme_id, sorted(ids))
+        entry.seen = await _refresh(tx, entry.index, programme_id, sorted(ids), entry.seen) \
+            if ids else {}
         entry.synced_at, entry.seq = now_iso, changes.last
 
 
@@ -305,19 +309,32 @@ async def _changed_mentors(tx: Tx, programme_id: int, since: str,
     return ({r[2] for r in rows if not r[0]} | changes.rows.get(programme_id, set()), changes)
 
 
-async def _refresh(tx: Tx, index: MentorIndex, programme_id: int, ids: list[int]) -> None:
-    """Re-read `ids`: mentors are updated in the index, anyone else (or gone) taken out."""
-    found: dict[int, Person] = {}
+async def _refresh(tx: Tx, index: MentorIndex, programme_id: int, ids: list[int],
+                   seen: dict[int, tuple[tuple[Any, ...], int]] | None = None
+                   ) -> dict[int, tuple[tuple[Any, ...], int]]:
+    """Re-read `ids`: mentors are updated in the index, anyone else (or gone) taken out.
+
+    Only active mentors of the programme are decoded, and only those whose row or load
+    differs from `seen` (what the previous call returned): most people changed are
+    newcomers answering onboarding questions, and a busy second's changes are read again
+    by every query of that second. Returns what this call saw, for the next one."""
+    seen = seen or {}
+    rows: dict[int, Any] = {}
     for chunk in chunks(ids):
-        for row in await tx.all(f"SELECT * FROM people WHERE id IN ({marks(chunk)})", chunk):
-            found[row["id"]] = Person.from_row(row)
-    mentors = [p for p in found.values()
-               if p.programme_id == programme_id and p.is_mentor and p.active]
-    loads = await mentor_loads(tx, [p.id for p in mentors])
-    for person in mentors:
-        index.upsert(to_profile(person, loads[person.id]))
-    for person_id in set(ids) - {p.id for p in mentors}:
+        for row in await tx.all(  # Person.is_mentor and .active, of this programme
+                f"SELECT * FROM people WHERE id IN ({marks(chunk)}) AND programme_id = ?"
+                " AND status = 'active' AND role IN ('mentor', 'both')", [*chunk, programme_id]):
+            rows[row["id"]] = row
+    loads = await mentor_loads(tx, list(rows))
+    now_seen: dict[int, tuple[tuple[Any, ...], int]] = {}
+    for person_id, row in rows.items():
+        state = (tuple(row), loads[person_id])
+        now_seen[person_id] = state
+        if seen.get(person_id) != state or person_id not in index:
+            index.upsert(to_profile(Person.from_row(row), loads[person_id]))
+    for person_id in set(ids) - set(rows):
         index.remove(person_id)
+    return now_seen
 
 
 async def _active_mentors(tx: Tx, ids: list[int]) -> dict[int, Person]:
