@@ -11,6 +11,8 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import Config, ConfigError, load_config
+from bot.logs import Redactor, redact_url, secrets_of
+from bot.store import is_postgres
 from bot.store.db import DatabaseError
 
 
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"mentorbot: {exc}", file=sys.stderr)
         return 2
-    from bot.logs import Redactor, secrets_of, setup_logging
+    from bot.logs import setup_logging
 
     adapters_configured = config.slack_enabled or config.telegram_enabled
     quiet = args.command in ("console", "export") or (args.command == "run"
@@ -187,14 +189,25 @@ def _command(args: argparse.Namespace, config: Config) -> int:
 
 
 def check_config(config: Config) -> int:
-    """Say what would start, and every problem `run` would refuse to start on (exit 2)."""
+    """Say what would start, and every problem `run` would refuse to start on (exit 2).
+    Nothing printed carries a secret: a PostgreSQL URL is shown without its password."""
     from bot.startup import problems
 
     found = problems(config, adapters=True, thorough=True)
+    target = config.bot.database
+    if is_postgres(target):
+        from bot.store.pg_check import check_postgres
+
+        state = asyncio.run(check_postgres(target))
+        database = f"{redact_url(target)} ({state.summary})"
+        found += state.problems
+    else:
+        exists = Path(target).exists() or target == ":memory:"
+        database = target + ("" if exists else " (will be created)")
+    redact = Redactor(secrets_of(config))
     print(f"config: {config.source} " + (f"has {len(found)} problem(s)" if found
                                          else "is valid"))
-    exists = Path(config.bot.database).exists() or config.bot.database == ":memory:"
-    print(f"database: {config.bot.database}" + ("" if exists else " (will be created)"))
+    print(redact(f"database: {database}"))
     for code, programme in config.programmes.items():
         print(f"programme {code}: {programme.name} "
               f"({len(programme.coordinators)} coordinator(s))")
@@ -202,7 +215,7 @@ def check_config(config: Config) -> int:
                                       ("telegram", config.telegram_enabled)) if on]
     print(f"would start: {', '.join(adapters) if adapters else 'console'}")
     for problem in found:
-        print(f"mentorbot: {problem}", file=sys.stderr)
+        print(redact(f"mentorbot: {problem}"), file=sys.stderr)
     return 2 if found else 0
 
 

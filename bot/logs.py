@@ -22,6 +22,7 @@ import re
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -49,10 +50,39 @@ _BODY = re.compile(r"\bbody\b\s*[:=].*", re.IGNORECASE | re.DOTALL)
 
 
 def secrets_of(config: Config) -> list[str]:
-    """Every secret the configuration holds (empty ones left out)."""
+    """Every secret the configuration holds (empty ones left out), the password of a
+    PostgreSQL `[bot] database` URL included."""
     return [value for value in (config.slack.bot_token, config.slack.signing_secret,
                                 config.slack.app_token, config.telegram.token,
-                                config.telegram.secret_token) if value]
+                                config.telegram.secret_token,
+                                *url_passwords(config.bot.database)) if value]
+
+
+_URL_PASSWORD = re.compile(r"([?&]password=)([^&#]*)", re.IGNORECASE)
+
+
+def url_passwords(url: str) -> list[str]:
+    """The passwords a database URL carries (`user:PASSWORD@host` and `?password=`), as
+    written and percent-decoded; none for a file path."""
+    if "://" not in url:
+        return []
+    parts = urlsplit(url)
+    found = [parts.password or ""] + [m.group(2) for m in _URL_PASSWORD.finditer(parts.query)]
+    return [form for value in found if value for form in dict.fromkeys((value, unquote(value)))]
+
+
+def redact_url(url: str) -> str:
+    """A database URL fit to print: its passwords replaced by `***` whatever their length
+    (the Redactor leaves secrets shorter than MIN_SECRET alone, this does not)."""
+    if "://" not in url:
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        userinfo, _, host = netloc.rpartition("@")
+        netloc = f"{userinfo.partition(':')[0]}:***@{host}"
+    query = _URL_PASSWORD.sub(r"\1***", parts.query)
+    return parts._replace(netloc=netloc, query=query).geturl()
 
 
 class Redactor:
