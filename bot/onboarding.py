@@ -158,14 +158,28 @@ def ask_role(ctx: Context) -> Reply:
     ])
 
 
+# Compared without accents, except that "mentoré" (mentee) and "mentore" (a woman mentor,
+# OQLF) only differ by one: the accented spellings are read first, and a bare "mentore" —
+# a mentor, or a mentee typed without the accent — is asked back rather than guessed.
+_MENTEE_ACCENTED = frozenset({"mentoré", "mentorée", "mentoré(e)", "mentoré·e", "mentorés",
+                              "mentorées", "personne mentorée"})
+_AMBIGUOUS = frozenset({"mentore", "mentores"})
 _ROLE_WORDS = {
-    "mentee": ("mentee", "mentore", "mentoree", "1"),
-    "mentor": ("mentor", "mentore(e)", "mentor(e)", "2"),
+    "mentee": ("mentee", "mentees", "mentoree", "mentorees", "mentore(e)", "personne mentoree",
+               "1"),
+    "mentor": ("mentor", "mentors", "mentora", "mentor(e)", "mentor ou mentore", "2"),
     "both": ("both", "les deux", "deux", "peer", "3"),
 }
 
 
 async def parse_role(ctx: Context, text: str) -> Accepted:
+    typed = unicodedata.normalize("NFC", text.casefold()).strip()
+    if typed in _MENTEE_ACCENTED:
+        return Accepted({"role": "mentee", "capacity": 0})
+    if typed in _AMBIGUOUS:
+        raise Invalid(ctx.reply(ctx.t("role_check.ask"), [
+            _button(ctx, "role", "mentor", "onboarding.role_mentor"),
+            _button(ctx, "role", "mentee", "onboarding.role_mentee")]))
     folded = _fold(text)
     for role, words in _ROLE_WORDS.items():
         if folded in words or folded == _fold(ctx.t(f"onboarding.role_{role}")):
