@@ -28,7 +28,8 @@ from bot.store.db import Tx
 
 MAX_LINES = 30
 A_PERSON = "admin.person.show"   # value: person id (one of several that matched a name)
-END_REASONS = ("completed", "blocked", "moderation", "suspended", "coordinator")
+END_REASONS = ("completed", "blocked", "moderation", "suspended", "coordinator",
+               "ended_by_mentee", "ended_by_mentor")  # the last two: bot/ending.py
 
 
 async def find_named(ctx: Context, token: str) -> Person | Reply:

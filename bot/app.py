@@ -102,6 +102,7 @@ FEATURES = ("bot.basics", "bot.mentoring", "bot.meetings", "bot.attendance", "bo
             "bot.privacy", "bot.admin_stats", "bot.admin_people", "bot.admin_pairs",
             "bot.broadcast", "bot.admin_export", "bot.admin_content", "bot.admin",
             "bot.admin_matching",
+            "bot.ending", "bot.notifications",  # participants on their own (issue 13)
             # Programme operations; bot.eligibility last: its start-up recomputes the holds
             # once the others have settled approvals and windows.
             "bot.conduct", "bot.approval", "bot.windows", "bot.roster_invites",

@@ -15,10 +15,11 @@ import unicodedata
 
 from rapidfuzz import process
 
-from bot import coordinator_home, onboarding, people
+from bot import coordinator_home, language_memory, onboarding, people
 from bot.context import Context, Services
 from bot.events import Action, Address, Command, Event, Message, Reply
 from bot.i18n import normalise_language
+from bot.phrases import PhraseBook
 from bot.router import Router
 from bot.store.db import Database, Tx
 from bot.store.state import claim_inbound, get_conversation
@@ -43,6 +44,11 @@ class Bot:
         self.db = db
         self.services = services
         self.router = router
+        # What people type instead of a command ("aide", "changer de mentor", "stop").
+        self.phrases = PhraseBook.load(services.config.content_path() / "phrases.toml")
+        unknown = self.phrases.commands() - set(router.commands)
+        if unknown:
+            raise ValueError(f"content/phrases.toml names unknown commands: {sorted(unknown)}")
 
     async def handle(self, event: Event) -> list[Reply]:
         try:
@@ -72,7 +78,9 @@ class Bot:
         if person is not None:
             return person
         programme_id = self._programme_for(event)
-        language = normalise_language(event.user.locale or self.services.config.bot.language)
+        # Someone who used /forget is answered in the language they spoke (only that is kept).
+        language = await language_memory.recall(tx, event.user) or normalise_language(
+            event.user.locale or self.services.config.bot.language)
         # Coordinators find people by it (/admin person @handle): the console handle, or
         # the Slack / Telegram username.
         handle = event.user.user_id if event.user.platform == "console" else event.user.username
@@ -156,10 +164,17 @@ class Bot:
         if conv is not None and conv.flow in self.router.flows:
             if not text:
                 return [ctx.say("common.empty")]
+            if self.phrases.in_flow(text) is not None:  # "stop" in a question: /cancel
+                return await self._command(ctx, Command(event.user, "cancel", ""))
             return await self.router.flows[conv.flow](ctx, conv, text)
         if ctx.person.status == "new":  # a coordinator is welcomed as one, not onboarded
             return await coordinator_home.start(ctx)
-        return [ctx.say("common.not_understood")]
+        meaning = self.phrases.understand(text)
+        if meaning is not None:
+            log.info("message.understood", extra={"command": meaning.command,
+                                                  "person": ctx.person.id})
+            return await self._command(ctx, Command(event.user, meaning.command, meaning.args))
+        return [ctx.say("phrases.not_understood")]
 
 
 def _event_key(user: Address, event_id: str) -> str:

@@ -14,7 +14,8 @@ transaction, so the limits hold whatever feature queued the rows and however man
    quiet-relationship nudge once a meeting was agreed or someone said "it's not working"; a
    nudge ending at a stage its rule names (`until = "matched"`: the person has a
    relationship; `"first_meeting"`: a first meeting took place); an "ending" nudge after an
-   extension; a check-in already closed; a survey already answered.
+   extension; a check-in already closed; a survey already answered. Every unsolicited row
+   of someone who said "stop" (/notifications off, bot/notifications.py) is dropped too.
 2. **Quiet hours** (the nudge plan's, in the recipient's zone): it waits for their end.
 3. **Budget**: at most `max_per_day` unsolicited messages a local day, and at most
    `max_lessons_per_week` lesson cards in any seven local days in a row. Over it, the row is
@@ -120,6 +121,8 @@ class DeliveryGate:
             return SEND  # let through before a crash: sent again, not counted again
         if not await still_fits(tx, row, now):
             return Verdict("drop", reason="no longer fits")
+        if await tx.value("SELECT 1 FROM quiet_people WHERE person_id = ?", (person_id,)):
+            return Verdict("drop", reason="stopped by the person")  # "stop" (notifications)
         zone = await _zone(tx, person_id)
         sort = await _sort_of(tx, row)
         when = await _next_slot(tx, plan, person_id, zone, now, sort, row["id"])

@@ -18,6 +18,7 @@ from bot.clock import from_iso, to_iso
 from bot.contact import RELAYED, contact_of
 from bot.context import Context, Services
 from bot.dispatcher import render
+from bot.ending import relationship_button
 from bot.events import Button, Reply
 from bot.ids import parse_number
 from bot.languages import language_name
@@ -603,6 +604,7 @@ async def cmd_mentors(ctx: Context, args: str) -> list[Reply]:
     from babel.dates import format_date
 
     lines = [ctx.t("mentors.title")]
+    buttons: list[Button] = []  # "End my relationship with …" (bot/ending.py)
 
     def since(iso: str) -> str:
         return format_date(from_iso(iso), format="medium", locale=ctx.lang)
@@ -618,6 +620,7 @@ async def cmd_mentors(ctx: Context, args: str) -> list[Reply]:
                            name=other.name, since=since(row["started_at"]),
                            contact=await _contact_for(ctx.tx, other, ctx.person,
                                                       services=ctx.services)))
+        buttons.append(relationship_button(ctx, row["id"], other.name))
     for row in await ctx.tx.all(
             "SELECT * FROM requests WHERE status = 'pending' AND (mentee_id = ? OR mentor_id = ?)"
             " ORDER BY created_at", (ctx.person.id, ctx.person.id)):
@@ -628,7 +631,7 @@ async def cmd_mentors(ctx: Context, args: str) -> list[Reply]:
                                name=other.name, since=since(row["created_at"])))
     if len(lines) == 1:
         return [ctx.say("mentors.none")]
-    return [ctx.reply("\n".join(lines))]
+    return [ctx.reply("\n".join(lines), buttons)]
 
 
 def register(router: Router, registry: AdminRegistry) -> None:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from bot import outbox
+from bot import language_memory, outbox, people
 from bot.alerts import coordinators_of
 from bot.clock import from_iso, to_iso
 from bot.config import Config
@@ -82,7 +82,11 @@ async def press_forget(ctx: Context, value: str) -> list[Reply]:
     if value != str(ctx.person.id):
         return [ctx.say("privacy.forget.stale")]
     text = ctx.t("privacy.forget.done")
+    addresses = await people.addresses_of(ctx.tx, ctx.person.id)
     await forget_people(ctx.tx, ctx.services, [ctx.person.id], ctx.now, reason="forgotten")
+    # Only the language stays, under a keyed hash of the address: their next message is
+    # answered in it (bot/language_memory.py).
+    await language_memory.remember(ctx.tx, [ctx.address, *addresses], ctx.lang)
     return [ctx.reply(text)]
 
 
