@@ -254,6 +254,11 @@ async def parse_timezone(ctx: Context, text: str) -> Accepted:
             "onboarding.timezone_understood",
             timezone=format_timezone(zone, ctx.lang, place=place)))
     guess = resolve_timezone(text, ctx.lang)
+    if guess.sure:  # "Montréal": one city, one zone; shown back, so a slip can be corrected
+        zone = guess.suggestions[0]
+        return Accepted({"timezone": zone, "timezone_place": guess.place}, ctx.t(
+            "onboarding.timezone_understood",
+            timezone=format_timezone(zone, ctx.lang, place=guess.place)))
     shown = text[:40]
     if guess.suggestions:
         raise Invalid(ctx.reply(ctx.t("onboarding.timezone_suggest", text=shown), [

@@ -10,7 +10,7 @@ buttons. Suggestions come from, in order:
 2. city names in English or French (CLDR exemplar cities through Babel: "Londres",
    "Bruxelles"; the last part of zone names and of legacy links: "Montreal"), plus a few
    large cities that are not zone names ("Québec", "Genève", "Lyon");
-3. names of countries that have a single time zone ("Sénégal", "France");
+3. names of countries ("Sénégal", "France"; "Canada" offers the zones of _MAJOR_ZONES);
 4. typos of any of the above and of full zone names ("Amercia/Toronto", "Pariss").
 
 When the text named a city, the guess also carries that city as the bot will show it back
@@ -245,66 +245,72 @@ _EXTRA_CITIES: dict[str, str] = {
     "Lévis": "America/Toronto",
     "Rimouski": "America/Toronto",
     "Rouyn-Noranda": "America/Toronto",
-    "calgary": "America/Edmonton",
+    "Calgary": "America/Edmonton",
     "Genève": "Europe/Zurich",
-    "geneva": "Europe/Zurich",
-    "genf": "Europe/Zurich",
-    "lausanne": "Europe/Zurich",
-    "berne": "Europe/Zurich",
-    "bern": "Europe/Zurich",
-    "lyon": "Europe/Paris",
-    "marseille": "Europe/Paris",
-    "toulouse": "Europe/Paris",
-    "bordeaux": "Europe/Paris",
-    "lille": "Europe/Paris",
-    "nantes": "Europe/Paris",
-    "strasbourg": "Europe/Paris",
-    "nice": "Europe/Paris",
-    "montpellier": "Europe/Paris",
-    "rennes": "Europe/Paris",
-    "grenoble": "Europe/Paris",
-    "liege": "Europe/Brussels",
-    "namur": "Europe/Brussels",
-    "charleroi": "Europe/Brussels",
-    "gand": "Europe/Brussels",
-    "ghent": "Europe/Brussels",
-    "anvers": "Europe/Brussels",
-    "antwerp": "Europe/Brussels",
-    "washington": "America/New_York",
-    "boston": "America/New_York",
-    "miami": "America/New_York",
-    "atlanta": "America/New_York",
-    "philadelphia": "America/New_York",
-    "san francisco": "America/Los_Angeles",
-    "seattle": "America/Los_Angeles",
-    "houston": "America/Chicago",
-    "dallas": "America/Chicago",
-    "beijing": "Asia/Shanghai",
-    "pekin": "Asia/Shanghai",
-    "mumbai": "Asia/Kolkata",
-    "bombay": "Asia/Kolkata",
-    "delhi": "Asia/Kolkata",
-    "new delhi": "Asia/Kolkata",
-    "bangalore": "Asia/Kolkata",
-    "rabat": "Africa/Casablanca",
-    "marrakech": "Africa/Casablanca",
-    "yamoussoukro": "Africa/Abidjan",
-    "yaounde": "Africa/Douala",
-    "cotonou": "Africa/Porto-Novo",
-    "rio de janeiro": "America/Sao_Paulo",
-    "barcelona": "Europe/Madrid",
-    "barcelone": "Europe/Madrid",
-    "milan": "Europe/Rome",
-    "munich": "Europe/Berlin",
-    "frankfurt": "Europe/Berlin",
-    "francfort": "Europe/Berlin",
-    "hamburg": "Europe/Berlin",
-    "hambourg": "Europe/Berlin",
-    "manchester": "Europe/London",
-    "edinburgh": "Europe/London",
-    "edimbourg": "Europe/London",
-    "osaka": "Asia/Tokyo",
-    "kyoto": "Asia/Tokyo",
+    "Geneva": "Europe/Zurich",
+    "Genf": "Europe/Zurich",
+    "Lausanne": "Europe/Zurich",
+    "Berne": "Europe/Zurich",
+    "Bern": "Europe/Zurich",
+    "Lyon": "Europe/Paris",
+    "Marseille": "Europe/Paris",
+    "Toulouse": "Europe/Paris",
+    "Bordeaux": "Europe/Paris",
+    "Lille": "Europe/Paris",
+    "Nantes": "Europe/Paris",
+    "Strasbourg": "Europe/Paris",
+    "Nice": "Europe/Paris",
+    "Montpellier": "Europe/Paris",
+    "Rennes": "Europe/Paris",
+    "Grenoble": "Europe/Paris",
+    "Liège": "Europe/Brussels",
+    "Namur": "Europe/Brussels",
+    "Charleroi": "Europe/Brussels",
+    "Gand": "Europe/Brussels",
+    "Ghent": "Europe/Brussels",
+    "Anvers": "Europe/Brussels",
+    "Antwerp": "Europe/Brussels",
+    "Washington": "America/New_York",
+    "Boston": "America/New_York",
+    "Miami": "America/New_York",
+    "Atlanta": "America/New_York",
+    "Philadelphia": "America/New_York",
+    "San Francisco": "America/Los_Angeles",
+    "Seattle": "America/Los_Angeles",
+    "Houston": "America/Chicago",
+    "Dallas": "America/Chicago",
+    "Beijing": "Asia/Shanghai",
+    "Pékin": "Asia/Shanghai",
+    "Mumbai": "Asia/Kolkata",
+    "Bombay": "Asia/Kolkata",
+    "Delhi": "Asia/Kolkata",
+    "New Delhi": "Asia/Kolkata",
+    "Bangalore": "Asia/Kolkata",
+    "Rabat": "Africa/Casablanca",
+    "Marrakech": "Africa/Casablanca",
+    "Yamoussoukro": "Africa/Abidjan",
+    "Yaoundé": "Africa/Douala",
+    "Cotonou": "Africa/Porto-Novo",
+    "Rio de Janeiro": "America/Sao_Paulo",
+    "Barcelona": "Europe/Madrid",
+    "Barcelone": "Europe/Madrid",
+    "Milan": "Europe/Rome",
+    "Munich": "Europe/Berlin",
+    "Frankfurt": "Europe/Berlin",
+    "Francfort": "Europe/Berlin",
+    "Hamburg": "Europe/Berlin",
+    "Hambourg": "Europe/Berlin",
+    "Manchester": "Europe/London",
+    "Edinburgh": "Europe/London",
+    "Édimbourg": "Europe/London",
+    "Osaka": "Asia/Tokyo",
+    "Kyoto": "Asia/Tokyo",
+    "Portland": "America/Los_Angeles",
+    "Los Angeles": "America/Los_Angeles",
+    "Halifax": "America/Halifax",
+    "Moncton": "America/Moncton",
+    "Winnipeg": "America/Winnipeg",
+    "Edmonton": "America/Edmonton",
 }
 
 _OFFSET = re.compile(r"^(?:utc|gmt|z)?\s*([+-])\s*(\d{1,2})(?:\s*[:h.]?\s*(\d{2}))?$")
@@ -317,6 +323,8 @@ class TzGuess:
     exact: str | None
     suggestions: tuple[str, ...] = ()
     place: str = ""  # the city named, spelled to be shown back ("Montréal"); "" otherwise
+    # The whole text is one place with one zone ("Montréal", "Sénégal"): nothing to ask.
+    sure: bool = False
 
 
 def resolve_timezone(text: str, lang: str = "en") -> TzGuess:
@@ -343,7 +351,8 @@ def resolve_timezone(text: str, lang: str = "en") -> TzGuess:
     place = " ".join(words)
     hits = _places_in(words, index.places)
     if hits:
-        return TzGuess(None, _ranked(hits), _city_in(words, index.cities))
+        sure = len(index.places.get(place, ())) == 1 and place not in index.several
+        return TzGuess(None, _ranked(hits), _city_in(words, index.cities), sure=sure)
     zones, key = _fuzzy(place, index)
     return TzGuess(None, zones, index.cities.get(key, ""))
 
@@ -495,6 +504,7 @@ class _Index:
     fuzzy_keys: tuple[str, ...]
     offsets: dict[str, tuple[timedelta, ...]]  # zone -> (standard, summer)
     cities: dict[str, str]  # folded city name -> how it is shown ("montreal" -> "Montréal")
+    several: frozenset[str]  # folded names of countries with several zones ("canada")
 
 
 @cache
@@ -512,6 +522,7 @@ def _index() -> _Index:
     places: dict[str, list[str]] = {}
 
     cities: dict[str, str] = {}
+    several: set[str] = set()
 
     def add(place: str, zone: str, *, city: bool = False) -> None:
         key = _key(place)
@@ -538,13 +549,21 @@ def _index() -> _Index:
     territory_zones = get_global("territory_zones")
     for lang in _LANGS:
         for code, country in _locale(lang).territories.items():
-            zones = territory_zones.get(code, ())
+            zones = [canonical.get(zone, zone) for zone in territory_zones.get(code, ())]
             if len(zones) == 1:
-                add(country, canonical.get(zones[0], zones[0]))
+                add(country, zones[0])
+                continue
+            # A country with several zones ("Canada") offers those of our people, never
+            # sure which one is meant.
+            for zone in zones:
+                if zone in _MAJOR_ZONES:
+                    add(country, zone)
+            several.add(_key(country))
 
     offsets = {zone: _offsets(zone) for zone in preferred}
     frozen = {key: tuple(zones) for key, zones in places.items()}
-    return _Index(frozenset(preferred), exact_names, frozen, tuple(frozen), offsets, cities)
+    return _Index(frozenset(preferred), exact_names, frozen, tuple(frozen), offsets, cities,
+                  frozenset(several))
 
 
 def _offsets(name: str) -> tuple[timedelta, ...]:

@@ -29,7 +29,11 @@ async def test_montreal_typed_is_kept_and_shown_in_the_profile(app: App) -> None
     await add_person(app, "lea", "mentor", language="fr", languages=("fr",),
                      timezone="Europe/Paris", capacity=2)
     lea = Chat(app, "lea")
-    await type_timezone(lea, "montreal")
+    await type_timezone(lea, "montreal")  # one city, one zone: taken at once, and shown back
+    assert f"Fuseau horaire{NB}: America/Toronto (Montréal, UTC-05:00)." in lea.text
+    assert await place_of(app, "lea") == ("America/Toronto", "Montréal")
+
+    await type_timezone(lea, "montrael")  # a typo is offered, not taken
     assert lea.buttons[0].label == "America/Toronto (Montréal, UTC-05:00)"
     await lea.press(1)
     assert f"Fuseau horaire{NB}: America/Toronto (Montréal, UTC-05:00)." in lea.text
@@ -48,7 +52,6 @@ async def test_a_meeting_proposal_says_heure_de_montreal(app: App) -> None:
                            availability=TUE_THU_16_20)
     nora_chat = Chat(app, "nora")
     await type_timezone(nora_chat, "Montréal")
-    await nora_chat.press(1)
     await match(app, mia, nora)
     inbox = Inbox(app)
     await inbox.deliver()

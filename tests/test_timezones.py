@@ -78,7 +78,19 @@ def test_a_country_with_one_time_zone_gives_it(text: str, zone: str) -> None:
 
 
 def test_a_country_with_several_time_zones_is_not_guessed() -> None:
-    assert resolve_timezone("Canada") == TzGuess(None)
+    guess = resolve_timezone("Canada")  # its main zones are offered, none is taken
+    assert guess.exact is None and not guess.sure
+    assert guess.suggestions == ("America/Toronto", "America/Vancouver", "America/Winnipeg")
+    assert resolve_timezone("États-Unis").suggestions[0] == "America/New_York"
+    assert not resolve_timezone("Russie").sure  # one zone of ours, but not the only one
+
+
+@pytest.mark.parametrize(("text", "zone", "place"), [
+    ("Montréal", "America/Toronto", "Montréal"), ("lyon", "Europe/Paris", "Lyon"),
+    ("Liege", "Europe/Brussels", "Liège"), ("Sénégal", "Africa/Dakar", ""),
+])
+def test_one_place_with_one_zone_is_sure(text: str, zone: str, place: str) -> None:
+    assert resolve_timezone(text) == TzGuess(None, (zone,), place, sure=True)
 
 
 @pytest.mark.parametrize(
