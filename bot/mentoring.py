@@ -23,6 +23,7 @@ from bot.events import Button, Reply
 from bot.ids import parse_number
 from bot.languages import language_name
 from bot.matchmaking import in_every_language, mentees_of, render_reason
+from bot.meeting_time import zone_name
 from bot.outbox import OutButton, Outgoing
 from bot.people import Person
 from bot.relay import introduce as introduce_relayed
@@ -276,7 +277,8 @@ def _request_message(services: Services, mentee: Person, suggestion: Suggestion,
             "goals": mentee.goals[:400],
             "languages": in_every_language(lambda lang: services.catalogue.join(
                 lang, [language_name(c, lang) for c in mentee.languages])),
-            "timezone": mentee.timezone,
+            "timezone": in_every_language(lambda lang: zone_name(
+                services.catalogue, mentee.timezone, lang, place=mentee.timezone_place)),
             "seniority": in_every_language(lambda lang: _seniority(services, lang,
                                                                    mentee.seniority)),
             "department": f" · {mentee.department}" if mentee.department else "",

@@ -75,3 +75,21 @@ async def test_french_elides_de_before_a_vowel(app: App) -> None:
     assert zone_name(catalogue, "Europe/London", "fr", place="Édimbourg") == "heure d'Édimbourg"
     assert zone_name(catalogue, "America/Halifax", "fr") == "heure de Halifax"
     assert zone_name(catalogue, "America/Toronto", "en", place="Ottawa") == "Ottawa time"
+
+
+async def test_a_request_tells_the_mentor_the_city_the_mentee_typed(app: App) -> None:
+    await add_person(app, "nora", "mentor", language="fr", languages=("fr", "en"),
+                     offered="project management", timezone="Europe/Paris",
+                     availability=TUE_THU_11_13, capacity=3)
+    await add_person(app, "mia", "mentee", language="fr", languages=("fr",),
+                     sought="project management", timezone="Europe/Paris",
+                     availability=TUE_THU_16_20)
+    mia = Chat(app, "mia")
+    await type_timezone(mia, "Montréal")
+    inbox = Inbox(app)
+    await mia.say("/find")
+    await mia.press_label("Solliciter Nora")
+    await mia.press_label("Envoyer sans message")
+    request = texts(await inbox.deliver(), "nora")
+    assert f"fuseau horaire{NB}: heure de Montréal" in request
+    assert "America/Toronto" not in request
