@@ -30,6 +30,15 @@ from bot import mentoring, people
 from bot.app import App
 from bot.availability import parse_availability
 from bot.clock import to_iso
+from bot.domain_events import (
+    DomainEvent,
+    Matched,
+    MeetingConfirmed,
+    MeetingHeld,
+    Onboarded,
+    RelationshipEnded,
+    RequestSent,
+)
 from bot.events import Address
 from bot.languages import parse_languages
 from bot.matchmaking import to_profile
@@ -254,9 +263,9 @@ async def seed(app: App, size: int, *, seed: int = 12,
     persons: dict[int, Person] = {}
     joined_at: dict[int, datetime] = {}
 
-    async def emit(tx: Tx, event: str, at: datetime, **data: object) -> None:
-        clock.set(at)  # hooks read the clock
-        await app.router.hooks.emit(tx, app.services, event, **data)
+    async def emit(tx: Tx, event: DomainEvent, at: datetime) -> None:
+        clock.set(at)  # handlers read the clock
+        await app.router.hooks.emit(tx, app.services, event)
 
     # People, in joining order; the coordinator is a mentor like the others.
     for first in range(0, size, BATCH):
@@ -287,7 +296,7 @@ async def seed(app: App, size: int, *, seed: int = 12,
                 joined_at[person.id] = joined
                 for k in range(3):  # earlier messages of this person, as the inbox keeps them
                     await claim_inbound(tx, f"console:local:seed-{n}-{k}", joined)
-                await emit(tx, "onboarded", joined, person_id=person.id)
+                await emit(tx, Onboarded(person_id=person.id), joined)
                 if person.is_mentor:
                     seeded.mentors.append(person.id)
                 if person.is_mentee:
@@ -334,8 +343,8 @@ async def seed(app: App, size: int, *, seed: int = 12,
                      to_iso(started + timedelta(days=30 * months))))
                 clock.set(started)
                 await mentoring.introduce(tx, app.services, mentee, mentor, started, request_id)
-                await emit(tx, "matched", started, match_id=match_id, mentee_id=mentee_id,
-                           mentor_id=mentor_id, source="request")
+                await emit(tx, Matched(match_id=match_id, mentee_id=mentee_id,
+                                       mentor_id=mentor_id, source="request"), started)
                 matched.append((match_id, mentee_id, mentor_id, started))
                 busy.add(mentee_id)
         progress(f"  matches {len(matched):,}")
@@ -366,9 +375,9 @@ async def seed(app: App, size: int, *, seed: int = 12,
                         (int(status == "held"), rng.randint(2, 5) if status == "held" else None,
                          to_iso(at + timedelta(hours=2)), meeting.id))
                     if status == "held":
-                        await emit(tx, "meeting_held", at + timedelta(hours=2),
-                                   meeting_id=meeting.id, match_id=match_id,
-                                   mentee_id=mentee_id, mentor_id=mentor_id, number=number)
+                        await emit(tx, MeetingHeld(meeting_id=meeting.id, match_id=match_id,
+                                                   mentee_id=mentee_id, mentor_id=mentor_id,
+                                                   number=number), at + timedelta(hours=2))
                     meetings += 1
                 if rng.random() < 0.15:  # the next one is agreed
                     at = start + timedelta(days=rng.uniform(1, 14))
@@ -378,9 +387,9 @@ async def seed(app: App, size: int, *, seed: int = 12,
                     await update_meeting(tx, meeting, start - timedelta(hours=1),
                                          status="confirmed", starts_at=at,
                                          confirmed_at=to_iso(start - timedelta(hours=1)))
-                    await emit(tx, "meeting_confirmed", start - timedelta(hours=1),
-                               meeting_id=meeting.id, match_id=match_id, starts_at=to_iso(at),
-                               number=held + 1)
+                    await emit(tx, MeetingConfirmed(meeting_id=meeting.id, match_id=match_id,
+                                                    starts_at=at, number=held + 1),
+                               start - timedelta(hours=1))
                     meetings += 1
         progress(f"  meetings {meetings:,}")
 
@@ -391,8 +400,8 @@ async def seed(app: App, size: int, *, seed: int = 12,
             at = started + timedelta(days=55)
             await tx.execute("UPDATE matches SET status = 'ended', ended_at = ?,"
                              " end_reason = 'concluded' WHERE id = ?", (to_iso(at), match_id))
-            await emit(tx, "relationship_ended", at, match_id=match_id, mentee_id=mentee_id,
-                       mentor_id=mentor_id, reason="concluded")
+            await emit(tx, RelationshipEnded(match_id=match_id, mentee_id=mentee_id,
+                                             mentor_id=mentor_id, reason="concluded"), at)
             room[mentor_id] += 1
     progress(f"  ended {len(ending):,}")
 
@@ -426,8 +435,9 @@ async def seed(app: App, size: int, *, seed: int = 12,
                                      for r in suggestion.reasons]),
                          to_iso(sent), to_iso(sent + timedelta(days=7))))
                     await _request_rows(tx, app, mentee, suggestion, request_id, mentor_id, sent)
-                    await emit(tx, "request_sent", sent, request_id=request_id,
-                               mentee_id=mentee_id, mentor_id=mentor_id)
+                    await emit(tx, RequestSent(request_id=request_id, mentee_id=mentee_id,
+                                               mentor_id=mentor_id), sent)
+
                     requests += 1
                 busy.add(mentee_id)
         progress(f"  pending requests {requests:,}")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from bot import coordinator_home, people
 from bot.clock import from_iso, to_iso
 from bot.context import Context
+from bot.domain_events import Started
 from bot.events import Reply
 from bot.identities import find_people
 from bot.roles import (
@@ -70,7 +71,8 @@ def register(router: Router, registry: AdminRegistry) -> None:
 
     router.command("admin", dispatch, admin=True)
     router.action(coordinator_home.A_JOIN, coordinator_home.press_join)
-    router.hooks.on("started", sync_config_coordinators)
+    router.hooks.on(Started, sync_config_coordinators)
+
 
 
 def admin_action(router: Router, action_id: str, handler: AdminHandler) -> None:

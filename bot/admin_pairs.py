@@ -24,6 +24,7 @@ from bot.admin import AdminRegistry, admin_action
 from bot.admin_people import find_named
 from bot.clock import to_iso
 from bot.context import Context
+from bot.domain_events import Matched
 from bot.events import Button, Reply
 from bot.ids import parse_number
 from bot.lifecycle import end_relationship
@@ -150,8 +151,9 @@ async def _create(ctx: Context, mentee: Person, mentor: Person, suggestion: Sugg
          suggestion.score, to_iso(ctx.now), to_iso(ctx.now + timedelta(days=30 * months))))
     await introduce(ctx.tx, ctx.services, mentee, mentor, ctx.now, f"manual-{match_id}",
                     source="manual")
-    await ctx.emit("matched", match_id=match_id, mentee_id=mentee.id, mentor_id=mentor.id,
-                   source="manual")
+    await ctx.emit(Matched(match_id=match_id, mentee_id=mentee.id, mentor_id=mentor.id,
+                           source="manual"))
+
     await close_after_match(ctx.tx, mentee, mentor, ctx.now)
     return match_id
 

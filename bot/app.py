@@ -22,6 +22,7 @@ from bot.context import Services
 from bot.core import Bot
 from bot.delivery import DeliveryGate
 from bot.dispatcher import Dispatcher
+from bot.domain_events import Started
 from bot.i18n import LANGUAGES, Catalogue
 from bot.languages import parse_languages
 from bot.matchmaking import Matchmaker, weights_from
@@ -140,7 +141,8 @@ async def _wire(db: Database, config: Config, clock: Clock) -> App:
     async with db.read() as tx:
         await admin_matching.load_saved_weights(tx, services)
     async with db.transaction() as tx:
-        await router.hooks.emit(tx, services, "started")
+        await router.hooks.emit(tx, services, Started())
+
     return App(config, db, services, router, Bot(db, services, router))
 
 

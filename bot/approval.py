@@ -11,13 +11,12 @@ is about newcomers); every decision is audited.
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot import eligibility, people
 from bot.admin import AdminRegistry, admin_action, named
 from bot.alerts import alert_coordinators
 from bot.clock import to_iso
 from bot.context import Context, Services
+from bot.domain_events import Started
 from bot.events import Button, Reply
 from bot.figure_text import counted
 from bot.matchmaking import in_every_language
@@ -167,7 +166,7 @@ async def decide(ctx: Context, target: Person, *, approve: bool, reason: str = "
 
 # --- start-up ----------------------------------------------------------------------------------
 
-async def on_started(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+async def on_started(tx: Tx, services: Services, event: Started) -> None:
     """Mentors already active in a programme that now approves its mentors stay as they
     are: approved (by nobody), so that switching the setting on hides nobody."""
     now = to_iso(services.clock.now())
@@ -190,4 +189,5 @@ def register(router: Router, registry: AdminRegistry) -> None:
     admin_action(router, A_APPROVE, press_approve)
     admin_action(router, A_DECLINE, press_decline)
     admin_action(router, A_LIST, press_list)
-    router.hooks.on("started", on_started)
+    router.hooks.on(Started, on_started)
+

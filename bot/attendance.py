@@ -6,7 +6,9 @@ as soon as everyone has answered, or three days after the meeting with the answe
 are (no answer at all: `unknown`). In a circle, a member who could not come is recorded as
 absent without overruling the others; only the mentor, or a "it was cancelled", says a
 circle did not take place. A decision is final, except that `unknown` becomes held or not
-held when a late answer arrives. Emits `meeting_held` once per relationship of the meeting.
+held when a late answer arrives. Emits `MeetingHeld` once per relationship of the meeting,
+and `MeetingRated` each time a participant says how useful it was (a mentee's rating is
+their mentor's: bot/badges.py).
 
 Answers that contradict each other — someone says it took place, someone whose "no" counts
 says it did not (or, in a circle, that the others didn't come) — make the meeting
@@ -25,6 +27,7 @@ from bot import meeting_store as store
 from bot.alerts import alert_coordinators
 from bot.clock import to_iso
 from bot.context import Context, Services
+from bot.domain_events import MeetingHeld, MeetingRated
 from bot.events import Button, Reply
 from bot.meeting_store import Meeting, Participant, parse_id
 from bot.meeting_time import every_language, long_form
@@ -157,8 +160,12 @@ async def press_rate(ctx: Context, value: str) -> list[Reply]:
     if pressed.rest not in {"1", "2", "3", "4", "5"} or pressed.part.took_place != 1:
         return [ctx.say("common.unknown_button")]
     meeting = pressed.meeting
+    rating = int(pressed.rest)
     await ctx.tx.execute("UPDATE meeting_participants SET usefulness = ? WHERE meeting_id = ?"
-                         " AND person_id = ?", (int(pressed.rest), meeting.id, ctx.person.id))
+                         " AND person_id = ?", (rating, meeting.id, ctx.person.id))
+    if pressed.part.match_id is not None:
+        await ctx.emit(MeetingRated(meeting_id=meeting.id, match_id=pressed.part.match_id,
+                                    person_id=ctx.person.id, rating=rating))
     await set_conversation(ctx.tx, ctx.person.id,
                            Conversation(F_NOTE, "note", {"meeting_id": meeting.id}), ctx.now)
     return [ctx.reply(ctx.t("attendance.ask_note"),
@@ -246,9 +253,10 @@ async def _emit_held(tx: Tx, services: Services, meeting: Meeting) -> None:
         number = await tx.value(
             "SELECT count(DISTINCT m.id) FROM meetings m JOIN meeting_participants p"
             " ON p.meeting_id = m.id WHERE p.match_id = ? AND m.status = 'held'", (match_id,))
-        await services.hooks.emit(tx, services, "meeting_held", meeting_id=meeting.id,
-                                  match_id=match_id, mentee_id=match["mentee_id"],
-                                  mentor_id=match["mentor_id"], number=number)
+        await services.hooks.emit(tx, services, MeetingHeld(
+            meeting_id=meeting.id, match_id=match_id, mentee_id=match["mentee_id"],
+            mentor_id=match["mentor_id"], number=number))
+
 
 
 async def job_outcome(tx: Tx, params: dict[str, Any], *, services: Services) -> None:

@@ -3,19 +3,18 @@
 A badge is awarded once (a unique award key per person and badge) and announced to the
 person through the outbox, in their language at send time. The rules read three sources:
 
-- `held_meetings`: filled from the `meeting_held` hook (one row per meeting and person);
+- `held_meetings`: filled on each `MeetingHeld` event (one row per meeting and person);
 - `lesson_progress`: lessons marked done (bot/training.py);
 - ratings of mentors, 1 to 5, per meeting and mentee: the usefulness mentees give a meeting
   in the meetings module (`meeting_participants.usefulness`), and `mentor_ratings`, written
-  with `record_rating` or from a `rating` (with `meeting_id`) in the data of the
-  `meeting_held`, `meeting_rated` or `survey_answered` hooks.
+  with `record_rating` on each `MeetingRated` event from the mentee (bot/attendance.py emits
+  it when the usefulness is given, so the badge is checked then).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from bot import outbox, people
 from bot.clock import to_iso
@@ -60,12 +59,14 @@ async def held_count(tx: Tx, person_id: int, match_id: int | None = None) -> int
 
 async def record_rating(tx: Tx, *, meeting_id: int, rater_id: int, mentor_id: int, rating: int,
                         now: datetime) -> bool:
-    """A mentee's rating (1-5) of their mentor for one meeting; the first one counts."""
+    """A mentee's rating (1-5) of their mentor for one meeting. A changed answer replaces
+    the earlier one, as the meetings module's usefulness does (the two never disagree)."""
     if not 1 <= rating <= 5 or rater_id == mentor_id:
         return False
     return await tx.execute(
         "INSERT INTO mentor_ratings (meeting_id, rater_id, mentor_id, rating, created_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (meeting_id, rater_id) DO UPDATE"
+        " SET rating = excluded.rating",
         (meeting_id, rater_id, mentor_id, rating, to_iso(now))) > 0
 
 
@@ -193,11 +194,3 @@ def describe(rules: PointsRules, earned: Earned, lang: str) -> tuple[str, str] |
     return (rule.emoji, rule.name(lang)) if rule else None
 
 
-def rating_from(data: dict[str, Any]) -> int | None:
-    """An optional 1-5 `rating` in hook data (an int, or text of one); anything else: None."""
-    value = data.get("rating")
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    return value if isinstance(value, int) and 1 <= value <= 5 else None

@@ -32,6 +32,14 @@ from bot.clock import from_iso, to_iso
 from bot.context import Context, Services
 from bot.delivery import has_open_concern
 from bot.dispatcher import schedule_job
+from bot.domain_events import (
+    CheckinAnswered,
+    Matched,
+    MeetingConfirmed,
+    MeetingHeld,
+    RelationshipEnded,
+    RelationshipQuiet,
+)
 from bot.events import Button, Reply
 from bot.lifecycle import ASK_BEFORE
 from bot.meeting_store import parse_id
@@ -60,11 +68,11 @@ NOT_WORKING = re.compile(
     r"|\bnot\s+working\b|\bisn'?t\s+working\b|\b(?:doesn'?t|does\s+not)\s+work\b")
 
 
-async def on_matched(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+async def on_matched(tx: Tx, services: Services, event: Matched) -> None:
     weeks = services.config.meetings.quiet_weeks
     if weeks > 0:
         now = services.clock.now()
-        await _next_check(tx, data["match_id"], now + timedelta(weeks=weeks))
+        await _next_check(tx, event.match_id, now + timedelta(weeks=weeks))
 
 
 async def _next_check(tx: Tx, match_id: int, at: datetime) -> None:
@@ -127,9 +135,9 @@ async def job_quiet_check(tx: Tx, params: dict[str, Any], *, services: Services)
     else:
         await _close(tx, open_row["id"], "unanswered", now)
         await mark_at_risk(tx, match["id"], "quiet", now)
-        await services.hooks.emit(tx, services, "relationship_quiet", match_id=match["id"],
-                                  mentee_id=match["mentee_id"], mentor_id=match["mentor_id"],
-                                  weeks=weeks_quiet(last, now))
+        await services.hooks.emit(tx, services, RelationshipQuiet(
+            match_id=match["id"], mentee_id=match["mentee_id"], mentor_id=match["mentor_id"],
+            weeks=weeks_quiet(last, now)))
         await _next_check(tx, match["id"], now + quiet)
 
 
@@ -171,19 +179,18 @@ async def mark_at_risk(tx: Tx, match_id: int, reason: str, now: datetime) -> Non
         (match_id, to_iso(now), reason, to_iso(now)))
 
 
-async def on_meeting(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+async def on_meeting(tx: Tx, services: Services, event: MeetingConfirmed | MeetingHeld) -> None:
     """A meeting agreed or held: any open prompt is moot and the relationship is fine."""
     now = services.clock.now()
     await tx.execute("UPDATE checkins SET closed_at = ?, answer = 'activity'"
-                     " WHERE match_id = ? AND closed_at IS NULL", (to_iso(now), data["match_id"]))
+                     " WHERE match_id = ? AND closed_at IS NULL", (to_iso(now), event.match_id))
     await tx.execute("UPDATE relationship_health SET at_risk_since = NULL, reason = NULL,"
-                     " updated_at = ? WHERE match_id = ?", (to_iso(now), data["match_id"]))
-    await _settle_concerns(tx, data["match_id"], now)
+                     " updated_at = ? WHERE match_id = ?", (to_iso(now), event.match_id))
+    await _settle_concerns(tx, event.match_id, now)
 
 
-async def on_ended(tx: Tx, services: Services, data: dict[str, Any]) -> None:
-    if data.get("match_id") is not None:
-        await _settle_concerns(tx, data["match_id"], services.clock.now())
+async def on_ended(tx: Tx, services: Services, event: RelationshipEnded) -> None:
+    await _settle_concerns(tx, event.match_id, services.clock.now())
 
 
 async def _settle_concerns(tx: Tx, match_id: Any, now: datetime) -> None:
@@ -205,7 +212,7 @@ async def press_answer(ctx: Context, value: str) -> list[Reply]:
         return [ctx.say("checkin.already")]
     await _close(ctx.tx, row["id"], answer, ctx.now)
     await _forget_reply(ctx)
-    await ctx.emit("checkin_answered", person_id=ctx.person.id, match_id=match["id"])
+    await ctx.emit(CheckinAnswered(person_id=ctx.person.id, match_id=match["id"]))
     if answer == "struggling":
         return await not_working(ctx, match, "checkin")
     await ctx.tx.execute("UPDATE relationship_health SET at_risk_since = NULL, reason = NULL,"
@@ -318,10 +325,11 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.action(A_NOT_WORKING, active_only(press_not_working))
     router.flow(F_REPLY, flow_reply)
     router.job(JOB_QUIET, job_quiet_check)
-    router.hooks.on("matched", on_matched)
-    router.hooks.on("meeting_confirmed", on_meeting)
-    router.hooks.on("meeting_held", on_meeting)
-    router.hooks.on("relationship_ended", on_ended)
+    router.hooks.on(Matched, on_matched)
+    router.hooks.on(MeetingConfirmed, on_meeting)
+    router.hooks.on(MeetingHeld, on_meeting)
+    router.hooks.on(RelationshipEnded, on_ended)
+
     export.register_table(export.ExportTable(
         "checkins",
         "SELECT c.id, c.match_id, c.person_id, c.asked_at, c.repeated_at, c.closed_at, c.answer"

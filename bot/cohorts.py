@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from bot import people
 from bot.clock import to_iso
 from bot.context import Services
+from bot.domain_events import Matched
 from bot.eligibility import eligible
 from bot.matchmaking import mentees_per_mentor, render_reason, to_profile
 from bot.mentoring import close_after_match, introduce
@@ -146,8 +147,9 @@ async def apply_plan(tx: Tx, services: Services, plan: CohortPlan, now: datetime
             continue
         await introduce(tx, services, mentee, mentor, now, f"cohort-{match_id}",
                         source="cohort")
-        await services.hooks.emit(tx, services, "matched", match_id=match_id,
-                                  mentee_id=mentee.id, mentor_id=mentor.id, source="cohort")
+        await services.hooks.emit(tx, services, Matched(
+            match_id=match_id, mentee_id=mentee.id, mentor_id=mentor.id, source="cohort"))
+
         await close_after_match(tx, mentee, mentor, now)
         created += 1
     return created

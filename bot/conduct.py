@@ -32,6 +32,7 @@ from bot import eligibility
 from bot.clock import to_iso
 from bot.config import Config, ConfigError, ProgrammeSettings
 from bot.context import Context, Services
+from bot.domain_events import Started
 from bot.events import Action, Button, Command, Event, Message, Reply
 from bot.export import ExportTable, register_table
 from bot.i18n import LANGUAGES
@@ -218,7 +219,7 @@ def register(router: Router, registry: Any) -> None:
     router.gate(gate(router))
     router.action(A_ANSWER, press_answer)
 
-    async def check(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+    async def check(tx: Tx, services: Services, event: Started) -> None:
         """What `mentorbot check-config` refuses, refused by any start (tests included)."""
         from bot.readiness import problems as operations_problems  # it imports this module
 
@@ -226,7 +227,8 @@ def register(router: Router, registry: Any) -> None:
         if found:
             raise ConfigError(found[0])
 
-    router.hooks.on("started", check)
+    router.hooks.on(Started, check)
+
     register_table(ExportTable(
         "conduct_answers",
         "SELECT c.id, pr.code AS programme, c.person_id, c.version, c.language, c.decision,"

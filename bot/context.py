@@ -16,6 +16,7 @@ from bot.store.db import Tx
 if TYPE_CHECKING:
     from bot.clock import Clock
     from bot.config import Config
+    from bot.domain_events import DomainEvent
     from bot.hooks import Hooks
     from bot.matchmaking import Matchmaker
     from matching.topics import Taxonomy
@@ -79,9 +80,9 @@ class Context:
         self.later.append(work)
         return []
 
-    async def emit(self, event: str, /, **data: Any) -> None:
-        """Tell subscribers (nudges, points...) about a change, inside this transaction."""
-        await self.services.hooks.emit(self.tx, self.services, event, **data)
+    async def emit(self, event: DomainEvent, /) -> None:
+        """Tell handlers (nudges, points...) about a change, inside this transaction."""
+        await self.services.hooks.emit(self.tx, self.services, event)
 
     async def notify(self, person_id: int, message: outbox.Outgoing, *, key: str,
                      delay: timedelta = timedelta(0), kind: str = "message") -> bool:

@@ -25,6 +25,7 @@ from bot import people
 from bot.alerts import programme_code
 from bot.config import ProgrammeSettings
 from bot.context import Services
+from bot.domain_events import LessonCompleted, Started
 from bot.outbox import Outgoing, enqueue
 from bot.people import Person
 from bot.store.db import Tx
@@ -190,7 +191,7 @@ async def refresh_programme(tx: Tx, services: Services, programme_id: int) -> in
     return changed
 
 
-async def on_started(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+async def on_started(tx: Tx, services: Services, event: Started) -> None:
     """A programme whose operations settings changed since the last start (or that has
     windows now and had none) gets every hold recomputed; otherwise nothing is read."""
     for code, programme_id in services.programme_ids.items():
@@ -204,22 +205,23 @@ async def on_started(tx: Tx, services: Services, data: dict[str, Any]) -> None:
         log.info("eligibility.refreshed", extra={"programme": programme_id, "changed": changed})
 
 
-async def on_lesson_completed(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+async def on_lesson_completed(tx: Tx, services: Services, event: LessonCompleted) -> None:
     """A required lesson read: the "lessons" hold may lift; the person is told if that was
     the last thing they waited for."""
-    person_id, lesson_id = data.get("person_id"), data.get("lesson_id")
-    person = await people.get(tx, person_id) if isinstance(person_id, int) else None
+    lesson_id = event.lesson_id
+    person = await people.get(tx, event.person_id)
     settings = settings_of(services, person.programme_id) if person else None
     if person is None or settings is None or lesson_id not in settings.required_lessons:
         return
     refreshed = await refresh(tx, services, person)
     if not refreshed.after and not await missing_lessons(tx, services, refreshed.person):
         await tell_ready(tx, services, refreshed.person,
-                         key=f"eligibility:{person_id}:lessons:{lesson_id}")
+                         key=f"eligibility:{person.id}:lessons:{lesson_id}")
 
 
 def register(router: Any, registry: Any) -> None:
     # Registered after bot.conduct, bot.approval and bot.windows (bot/app.py FEATURES): their
-    # `started` hooks settle approvals and windows first, then the holds are recomputed.
-    router.hooks.on("started", on_started)
-    router.hooks.on("lesson_completed", on_lesson_completed)
+    # Started handlers settle approvals and windows first, then the holds are recomputed.
+    router.hooks.on(Started, on_started)
+    router.hooks.on(LessonCompleted, on_lesson_completed)
+

@@ -25,6 +25,7 @@ from bot import meeting_store as store
 from bot.clock import from_iso, to_iso
 from bot.context import Context, Services
 from bot.dispatcher import schedule_job
+from bot.domain_events import Matched, RelationshipEnded, SurveyAnswered
 from bot.events import Button, Reply
 from bot.meeting_store import parse_id
 from bot.meeting_time import day_form, every_language
@@ -60,8 +61,8 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 # --- scheduling ------------------------------------------------------------------------------
 
-async def on_matched(tx: Tx, services: Services, data: dict[str, Any]) -> None:
-    match = await store.match_row(tx, data["match_id"])
+async def on_matched(tx: Tx, services: Services, event: Matched) -> None:
+    match = await store.match_row(tx, event.match_id)
     if match is not None and match["ends_at"]:
         await schedule_end(tx, match["id"], from_iso(match["ends_at"]), services.clock.now())
 
@@ -174,9 +175,9 @@ async def end_relationship(tx: Tx, services: Services, match: Any, reason: str,
     """End a match: hook (future meetings off, pending prompts gone), survey to both."""
     await tx.execute("UPDATE matches SET status = 'ended', ended_at = ?, end_reason = ?"
                      " WHERE id = ?", (to_iso(now), reason, match["id"]))
-    await services.hooks.emit(tx, services, "relationship_ended", match_id=match["id"],
-                              mentee_id=match["mentee_id"], mentor_id=match["mentor_id"],
-                              reason=reason)
+    await services.hooks.emit(tx, services, RelationshipEnded(
+        match_id=match["id"], mentee_id=match["mentee_id"], mentor_id=match["mentor_id"],
+        reason=reason))
     for person_id, other_id in ((match["mentee_id"], match["mentor_id"]),
                                 (match["mentor_id"], match["mentee_id"])):
         other = await people.get(tx, other_id)
@@ -253,16 +254,14 @@ async def press_recommend(ctx: Context, value: str) -> list[Reply]:
         "UPDATE relationship_surveys SET would_recommend = ?, answered_at = ?"
         " WHERE match_id = ? AND person_id = ?",
         (int(answer == "yes"), to_iso(ctx.now), match_id, ctx.person.id))
-    await ctx.emit("survey_answered", person_id=ctx.person.id, match_id=match_id)
+    await ctx.emit(SurveyAnswered(person_id=ctx.person.id, match_id=match_id))
     return [ctx.say("survey.thanks")]
 
 
-async def on_ended(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+async def on_ended(tx: Tx, services: Services, event: RelationshipEnded) -> None:
     """However a relationship ends (its term, a coordinator, a block, /forget), its future
     meetings are cancelled for both and its pending prompts and reminders are dropped."""
-    match_id = data.get("match_id")
-    if match_id is None:
-        return
+    match_id = event.match_id
     now = services.clock.now()
     await outbox.cancel(tx, f"match:{match_id}:")
     for row in await tx.all(
@@ -282,8 +281,9 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.flow(F_BENEFITS, flow_benefits)
     router.job(JOB_NEAR_END, job_near_end)
     router.job(JOB_END, job_end)
-    router.hooks.on("matched", on_matched)
-    router.hooks.on("relationship_ended", on_ended)
+    router.hooks.on(Matched, on_matched)
+    router.hooks.on(RelationshipEnded, on_ended)
+
     for name, columns in (
             ("relationship_decisions", "d.match_id, d.person_id, d.ends_at, d.choice,"
                                        " d.decided_at"),

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot import export, invitations, outbox, people
 from bot import meeting_store as store
-from bot.clock import to_iso
 from bot.context import Context, Services
 from bot.dispatcher import render
+from bot.domain_events import Matched, MeetingConfirmed
 from bot.events import Button, Reply
 from bot.ids import parse_number
 from bot.invitations import names_for, person_prefix, video_line
@@ -298,8 +298,8 @@ async def confirm(ctx: Context, meeting: Meeting, proposal: Proposal,
                 "SELECT count(DISTINCT m.id) FROM meetings m JOIN meeting_participants p"
                 " ON p.meeting_id = m.id WHERE p.match_id = ? AND m.confirmed_at IS NOT NULL"
                 " AND m.status != 'cancelled'", (match_id,))
-            await ctx.emit("meeting_confirmed", meeting_id=meeting.id, match_id=match_id,
-                           starts_at=to_iso(start), number=number)
+            await ctx.emit(MeetingConfirmed(meeting_id=meeting.id, match_id=match_id,
+                                            starts_at=start, number=number))
     text = ctx.t("meetings.moved" if moved else "meetings.confirmed",
                  names=names_for(ctx.services, parts, ctx.person.id, ctx.lang),
                  when=_when(ctx, meeting), video=video_line(ctx.services, meeting, ctx.lang))
@@ -536,18 +536,19 @@ def _change_buttons(ctx: Context, meeting: Meeting) -> list[Button]:
 
 # --- after a match ---------------------------------------------------------------------------
 
-async def on_matched(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+async def on_matched(tx: Tx, services: Services, event: Matched) -> None:
     """Right after the introduction, both sides get a button to plan their first meeting."""
     now = services.clock.now()
-    for person_id, other_id in ((data["mentee_id"], data["mentor_id"]),
-                                (data["mentor_id"], data["mentee_id"])):
+    match_id = event.match_id
+    for person_id, other_id in ((event.mentee_id, event.mentor_id),
+                                (event.mentor_id, event.mentee_id)):
         other = await people.get(tx, other_id)
         if other is None:
             continue
         await outbox.enqueue(tx, person_id, Outgoing(
             key="meetings.plan_first", params={"name": other.name},
-            buttons=(OutButton("meetings.plan_button", A_MEET, str(data["match_id"])),)),
-            due_at=now, key=f"match:{data['match_id']}:plan-first:p{person_id}")
+            buttons=(OutButton("meetings.plan_button", A_MEET, str(match_id)),)),
+            due_at=now, key=f"match:{match_id}:plan-first:p{person_id}")
 
 
 def register(router: Router, registry: AdminRegistry) -> None:
@@ -562,7 +563,8 @@ def register(router: Router, registry: AdminRegistry) -> None:
                                (A_ABSENT, press_absent)]:
         router.action(action_id, active_only(handler))
     router.flow(F_TIME, flow_time)
-    router.hooks.on("matched", on_matched)
+    router.hooks.on(Matched, on_matched)
+
     for table in EXPORT_TABLES:
         export.register_table(table)
 

@@ -18,6 +18,7 @@ from bot.clock import from_iso, to_iso
 from bot.contact import RELAYED, contact_of
 from bot.context import Context, Services
 from bot.dispatcher import render
+from bot.domain_events import Matched, RequestSent, Started
 from bot.ending import relationship_button
 from bot.events import Button, Reply
 from bot.ids import parse_number
@@ -240,8 +241,8 @@ async def _send_request(ctx: Context, mentor: Person, note: str) -> list[Reply]:
         key=f"request:{request_id}:reminder", delay=timedelta(days=days / 2), kind="reminder")
     await ctx.notify(mentor.id, Outgoing(key="expire_request", params={"request_id": request_id}),
                      key=f"request:{request_id}:expire", delay=timedelta(days=days), kind="job")
-    await ctx.emit("request_sent", request_id=request_id, mentee_id=ctx.person.id,
-                   mentor_id=mentor.id)
+    await ctx.emit(RequestSent(request_id=request_id, mentee_id=ctx.person.id,
+                               mentor_id=mentor.id))
     return [ctx.say("request.sent", name=mentor.name, days=days)]
 
 
@@ -335,8 +336,8 @@ async def press_accept(ctx: Context, value: str) -> list[Reply]:
          to_iso(ctx.now), to_iso(ctx.now + timedelta(days=30 * months))))
     intro = await introduce(ctx.tx, ctx.services, mentee, ctx.person, ctx.now, row["id"],
                             mentor_now=True)
-    await ctx.emit("matched", match_id=match_id, mentee_id=mentee.id, mentor_id=ctx.person.id,
-                   source="request")
+    await ctx.emit(Matched(match_id=match_id, mentee_id=mentee.id, mentor_id=ctx.person.id,
+                           source="request"))
     assert intro is not None
     text, buttons = render(ctx.services.catalogue, ctx.lang, intro)  # the introduction, once
     replies = [ctx.reply(text, buttons)]
@@ -572,7 +573,7 @@ async def job_expire_request(tx: Tx, params: dict[str, Any], *, services: Servic
         now, f"request:{row['id']}:expired-mentee")
 
 
-async def _prepare_matching(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+async def _prepare_matching(tx: Tx, services: Services, event: Started) -> None:
     """At start-up: the mentors are read now, their index is built off the event path."""
     await services.matchmaker.prepare(tx, list(services.programme_ids.values()),
                                       to_iso(services.clock.now()))
@@ -652,7 +653,8 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.flow(F_QUESTION, flow_question)
     router.flow(F_ANSWER, flow_answer)
     router.job("expire_request", job_expire_request)
-    router.hooks.on("started", _prepare_matching)
+    router.hooks.on(Started, _prepare_matching)
+
     export.register_table(export.ExportTable(
         "requests",
         "SELECT r.id, pr.code AS programme, r.mentee_id, r.mentor_id, r.status, r.message,"

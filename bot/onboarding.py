@@ -16,6 +16,7 @@ from typing import Any
 from bot import conduct, people
 from bot.availability import format_availability, parse_availability, weekly_hours
 from bot.context import Context
+from bot.domain_events import Onboarded
 from bot.events import Button, Reply
 from bot.languages import language_name, parse_languages
 from bot.parse_errors import ParseError
@@ -480,7 +481,8 @@ async def _finish(ctx: Context) -> list[Reply]:
     ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, status="active",
                                      onboarded_at=ctx.now.isoformat(timespec="seconds"))
     next_steps = await after_onboarding(ctx)
-    await ctx.emit("onboarded", person_id=ctx.person.id)
+    await ctx.emit(Onboarded(person_id=ctx.person.id))
+
     if next_steps:  # something comes first: the profile is ready, /find is not yet
         return [ctx.say("readiness.done", name=ctx.person.name), *next_steps]
     return [ctx.say(f"onboarding.done_{ctx.person.role}", name=ctx.person.name)]

@@ -14,6 +14,7 @@ from typing import Any
 from bot import outbox
 from bot.clock import to_iso
 from bot.context import Services
+from bot.domain_events import RelationshipEnded
 from bot.outbox import Outgoing
 from bot.store.db import Tx
 
@@ -44,9 +45,10 @@ async def end_match(tx: Tx, services: Services, match: Any, reason: str,
         "UPDATE matches SET status = 'ended', ended_at = ?, end_reason = ?"
         " WHERE id = ? AND status IN ('active', 'paused')", (to_iso(now), reason, match["id"]))
     if changed:
-        await services.hooks.emit(tx, services, "relationship_ended", match_id=match["id"],
-                                  mentee_id=match["mentee_id"], mentor_id=match["mentor_id"],
-                                  reason=reason)
+        await services.hooks.emit(tx, services, RelationshipEnded(
+            match_id=match["id"], mentee_id=match["mentee_id"], mentor_id=match["mentor_id"],
+            reason=reason))
+
     return bool(changed)
 
 

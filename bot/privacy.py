@@ -26,6 +26,7 @@ from bot.alerts import coordinators_of
 from bot.clock import from_iso, to_iso
 from bot.config import Config
 from bot.context import Context, Services
+from bot.domain_events import Onboarded, Started
 from bot.events import Attachment, Button, Reply
 from bot.matchmaking import in_every_language
 from bot.outbox import OutButton, Outgoing
@@ -235,7 +236,7 @@ async def _protected(tx: Tx, services: Services) -> set[int]:
     return ids
 
 
-async def _on_onboarded(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+async def _on_onboarded(tx: Tx, services: Services, event: Onboarded | Started) -> None:
     """Seed the daily retention sweep (idempotent: one row per day)."""
     await schedule_retention(tx, services.clock.now())
 
@@ -249,5 +250,6 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.action(A_KEEP, press_keep)
     router.action(A_WITHDRAW, press_withdraw)
     router.job(JOB, job_retention)
-    router.hooks.on("onboarded", _on_onboarded)
-    router.hooks.on("started", _on_onboarded)  # a database nobody joins again still sweeps
+    router.hooks.on(Onboarded, _on_onboarded)
+    router.hooks.on(Started, _on_onboarded)  # a database nobody joins again still sweeps
+

@@ -13,10 +13,10 @@ profile is *coordinator-only* and counts nowhere — figures, matching, broadcas
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from bot.clock import to_iso
 from bot.context import Context, Services
+from bot.domain_events import Started
 from bot.store.db import Tx
 
 log = logging.getLogger(__name__)
@@ -80,8 +80,9 @@ async def coordinator_only_counts(tx: Tx, programme_id: int) -> dict[tuple[str, 
     return {(r["role"], r["status"]): r["n"] for r in rows}
 
 
-async def sync_config_coordinators(tx: Tx, services: Services, data: dict[str, Any]) -> None:
-    """At start-up ("started" hook): the config's coordinators become rows with source
+async def sync_config_coordinators(tx: Tx, services: Services, event: Started) -> None:
+    """At start-up (the Started event): the config's coordinators become rows with source
+
     'config'; rows of people the config no longer lists go (a grant in chat stays)."""
     for code, programme_id in services.programme_ids.items():
         keys = configured_keys(services, code)

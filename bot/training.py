@@ -3,8 +3,8 @@
 
 The lessons, the nudge plan and the points rules are read once, on first use, by the
 `Training` object that `register()` creates (no module globals), and re-read by
-`/admin lessons reload`. Domain hooks (onboarded, matched, meeting_held...) plan nudges and
-add points; each subscriber runs in a savepoint, so a problem here never undoes the match
+`/admin lessons reload`. Domain events (Onboarded, Matched, MeetingHeld...) plan nudges and
+add points; each handler runs in a savepoint, so a problem here never undoes the match
 or meeting that triggered it.
 
 A nudge is a short card (title, reading time, first lines) with *Open* and *Not now*; *Open*
@@ -16,6 +16,7 @@ export) and `lesson_progress` (one row per person and lesson, so nothing counts 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -30,9 +31,22 @@ from bot import badges, checkins, nudges, people, points
 from bot.admin import AdminRegistry
 from bot.clock import from_iso, to_iso
 from bot.context import Context, Services
+from bot.domain_events import (
+    CheckinAnswered,
+    LessonCompleted,
+    Matched,
+    MeetingConfirmed,
+    MeetingHeld,
+    MeetingRated,
+    Onboarded,
+    RelationshipEnded,
+    RelationshipQuiet,
+    RequestSent,
+    SurveyAnswered,
+)
 from bot.events import Button, Reply
 from bot.export import ExportTable, register_table
-from bot.hooks import Subscriber
+from bot.hooks import E, Handler
 from bot.i18n import LANGUAGES
 from bot.lessons import (
     PROMPT_PREFIX,
@@ -248,7 +262,7 @@ class TrainingFeature:
             (ctx.person.programme_id, ctx.person.id, lesson.id, lesson.language, kind, source,
              to_iso(ctx.now)))
         if kind in ("read", "done"):  # a lesson a programme requires may now be read
-            await ctx.emit("lesson_completed", person_id=ctx.person.id, lesson_id=lesson.id)
+            await ctx.emit(LessonCompleted(person_id=ctx.person.id, lesson_id=lesson.id))
 
     def _lesson(self, ctx: Context, value: str) -> LocalisedLesson | None:
         lesson_id = value.strip()
@@ -541,8 +555,8 @@ class TrainingFeature:
                            programme_id=person.programme_id, person_id=person.id, reason=reason,
                            key=key, ref=ref, now=services.clock.now())
 
-    async def on_onboarded(self, tx: Tx, services: Services, data: dict[str, Any]) -> None:
-        person = await _person(tx, data.get("person_id"))
+    async def on_onboarded(self, tx: Tx, services: Services, event: Onboarded) -> None:
+        person = await people.get(tx, event.person_id)
         if person is None or not person.active:
             return
         await self._grant(tx, services, person, "onboarded", str(person.id),
@@ -550,20 +564,20 @@ class TrainingFeature:
         await self._nudge(tx, services, nudges.Target(person, person.role or "both"),
                           "onboarded", services.clock.now())
 
-    async def on_request_sent(self, tx: Tx, services: Services, data: dict[str, Any]) -> None:
-        mentee = await _person(tx, data.get("mentee_id"))
+    async def on_request_sent(self, tx: Tx, services: Services, event: RequestSent) -> None:
+        mentee = await people.get(tx, event.mentee_id)
         if mentee is not None:
             # Once per person: sending many requests must not be a way to collect points.
             await self._grant(tx, services, mentee, "request_sent", str(mentee.id),
-                              f"request.{_int(data.get('request_id')) or 0}")
+                              f"request.{event.request_id}")
 
-    async def on_matched(self, tx: Tx, services: Services, data: dict[str, Any]) -> None:
-        match = await _match(tx, data.get("match_id"))
+    async def on_matched(self, tx: Tx, services: Services, event: Matched) -> None:
+        match = await _match(tx, event.match_id)
         if match is None:
             return
         now = services.clock.now()
-        for person, audience in await _sides(tx, match):
-            if audience == "mentor" and data.get("source") == "request":
+        for person, audience in await _sides(tx, match["mentee_id"], match["mentor_id"]):
+            if audience == "mentor" and event.source == "request":
                 await self._grant(tx, services, person, "request_accepted", str(match["id"]),
                                   f"match.{match['id']}")
             target = nudges.Target(person, audience, match["id"])
@@ -572,23 +586,21 @@ class TrainingFeature:
                 await self._nudge(tx, services, target, "ending", from_iso(match["ends_at"]))
 
     async def on_meeting_confirmed(self, tx: Tx, services: Services,
-                                   data: dict[str, Any]) -> None:
-        match = await _match(tx, data.get("match_id"))
-        starts = _moment(data.get("starts_at"))
-        if match is None or starts is None or _int(data.get("number")) != 1:
+                                   event: MeetingConfirmed) -> None:
+        match = await _match(tx, event.match_id)
+        starts = event.starts_at
+        if match is None or event.number != 1:
             return
-        for person, audience in await _sides(tx, match):
+        for person, audience in await _sides(tx, match["mentee_id"], match["mentor_id"]):
             await self._nudge(tx, services, nudges.Target(person, audience, match["id"]),
                               "before_first_meeting", starts, deadline=starts,
                               move_pending=True)
 
-    async def on_meeting_held(self, tx: Tx, services: Services, data: dict[str, Any]) -> None:
-        meeting_id, match_id = _int(data.get("meeting_id")), _int(data.get("match_id"))
-        if meeting_id is None:
-            return
-        number = _int(data.get("number")) or 1
+    async def on_meeting_held(self, tx: Tx, services: Services, event: MeetingHeld) -> None:
+        meeting_id, match_id = event.meeting_id, event.match_id
+        number = event.number or 1
         now = services.clock.now()
-        sides = await _sides(tx, data)
+        sides = await _sides(tx, event.mentee_id, event.mentor_id)
         for person, audience in sides:
             if not await badges.record_held_meeting(tx, meeting_id=meeting_id,
                                                     person_id=person.id, match_id=match_id,
@@ -599,18 +611,17 @@ class TrainingFeature:
             await self._nudge(tx, services, nudges.Target(person, audience, match_id),
                               "after_meeting", now, selectors={"meeting_number": number},
                               occurrence=number)
-        await self._rating(tx, services, data, meeting_id)
         for person, _ in sides:
             await self._check_badges(tx, services, person.id)
 
     async def on_relationship_quiet(self, tx: Tx, services: Services,
-                                    data: dict[str, Any]) -> None:
-        match = await _match(tx, data.get("match_id"))
-        weeks = _int(data.get("weeks"))
+                                    event: RelationshipQuiet) -> None:
+        match = await _match(tx, event.match_id)
+        weeks = event.weeks
         if match is None or not weeks:
             return
         since = services.clock.now() - timedelta(weeks=weeks)
-        for person, audience in await _sides(tx, match):
+        for person, audience in await _sides(tx, match["mentee_id"], match["mentor_id"]):
             # Every rule for this long a silence or less: the hook may come later than the
             # plan's exact week (after a check-in nobody answered). A relationship may go
             # quiet again later: each spell is told apart by the meetings held before it.
@@ -620,91 +631,53 @@ class TrainingFeature:
                               occurrence=held)
 
     async def on_relationship_ended(self, tx: Tx, services: Services,
-                                    data: dict[str, Any]) -> None:
-        match_id = _int(data.get("match_id"))
-        for key in ("mentee_id", "mentor_id"):
-            person_id = _int(data.get(key))
-            if match_id is not None and person_id is not None:
-                await nudges.cancel_match(tx, person_id, match_id)
+                                    event: RelationshipEnded) -> None:
+        for person_id in (event.mentee_id, event.mentor_id):
+            await nudges.cancel_match(tx, person_id, event.match_id)
 
-    def answered(self, reason: str, id_field: str) -> Callable[..., Awaitable[None]]:
-        """checkin_answered / survey_answered: points once per answer, then badges."""
-        async def subscriber(tx: Tx, services: Services, data: dict[str, Any]) -> None:
-            person = await _person(tx, data.get("person_id"))
-            match_id = _int(data.get("match_id")) or 0
+    def answered(self, reason: str) -> Handler[CheckinAnswered | SurveyAnswered]:
+        """CheckinAnswered / SurveyAnswered: points once per answer, then badges."""
+        async def handler(tx: Tx, services: Services,
+                          event: CheckinAnswered | SurveyAnswered) -> None:
+            person = await people.get(tx, event.person_id)
+            match_id = event.match_id
             if person is None:
                 return
             now = services.clock.now()
             # Without an answer id, one answer per relationship and day counts.
-            answer = _int(data.get(id_field))
+            answer = event.checkin_id if isinstance(event, CheckinAnswered) else None
             key = f"{person.id}.{answer}" if answer is not None else \
                 f"{person.id}.{match_id}.{now.astimezone(nudges.zone_of(person)).date()}"
             await self._grant(tx, services, person, reason, key, f"match.{match_id}")
-            meeting_id = _int(data.get("meeting_id"))
-            if meeting_id is not None:
-                await self._rating(tx, services, {**data, "mentee_id": person.id}, meeting_id)
             match = await _match(tx, match_id)
             await self._check_badges(tx, services, person.id)
             if match is not None:
                 await self._check_badges(tx, services, match["mentor_id"])
-        return subscriber
+        return handler
 
-    async def on_meeting_rated(self, tx: Tx, services: Services, data: dict[str, Any]) -> None:
-        """A mentee rated a meeting (1-5): a rating of their mentor, who may earn a badge."""
-        meeting_id, match = _int(data.get("meeting_id")), await _match(tx, data.get("match_id"))
-        if meeting_id is None or match is None or _int(data.get("person_id")) != \
-                match["mentee_id"]:
+    async def on_meeting_rated(self, tx: Tx, services: Services, event: MeetingRated) -> None:
+        """A mentee rated a meeting (1-5): a rating of their mentor, who may earn a badge.
+        A mentor's own answer about the meeting says nothing about them."""
+        match = await _match(tx, event.match_id)
+        if match is None or event.person_id != match["mentee_id"]:
             return
-        await self._rating(tx, services, {**data, "mentee_id": match["mentee_id"],
-                                          "mentor_id": match["mentor_id"]}, meeting_id)
+        await badges.record_rating(tx, meeting_id=event.meeting_id, rater_id=event.person_id,
+                                   mentor_id=match["mentor_id"], rating=event.rating,
+                                   now=services.clock.now())
         await self._check_badges(tx, services, match["mentor_id"])
 
-    async def _rating(self, tx: Tx, services: Services, data: dict[str, Any],
-                      meeting_id: int) -> None:
-        rating = badges.rating_from(data)
-        rater, mentor = _int(data.get("mentee_id")), _int(data.get("mentor_id"))
-        if mentor is None:
-            match = await _match(tx, data.get("match_id"))
-            mentor = match["mentor_id"] if match is not None else None
-        if rating is not None and rater is not None and mentor is not None:
-            await badges.record_rating(tx, meeting_id=meeting_id, rater_id=rater,
-                                       mentor_id=mentor, rating=rating,
-                                       now=services.clock.now())
-
-    async def _check_badges(self, tx: Tx, services: Services, person_id: Any) -> None:
-        person = await _person(tx, person_id)
+    async def _check_badges(self, tx: Tx, services: Services, person_id: int) -> None:
+        person = await people.get(tx, person_id)
         if person is not None:
             content = self.training.content(services)
             await badges.check(tx, content.rules, content.library, person, services.clock.now())
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
-        return int(value)
-    return None
-
-
-def _moment(value: Any) -> datetime | None:
-    try:
-        return from_iso(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-async def _person(tx: Tx, person_id: Any) -> Person | None:
-    pid = _int(person_id)
-    return await people.get(tx, pid) if pid is not None else None
-
-
-async def _sides(tx: Tx, pair: dict[str, Any]) -> list[tuple[Person, str]]:
-    """The mentee and the mentor of a match (or of hook data), each with their audience."""
+async def _sides(tx: Tx, mentee_id: int, mentor_id: int) -> list[tuple[Person, str]]:
+    """The mentee and the mentor of a relationship, each with their audience."""
     sides = []
-    for column, audience in (("mentee_id", "mentee"), ("mentor_id", "mentor")):
-        person = await _person(tx, pair.get(column))
+    for person_id, audience in ((mentee_id, "mentee"), (mentor_id, "mentor")):
+        person = await people.get(tx, person_id)
         if person is not None:
             sides.append((person, audience))
     return sides
@@ -715,26 +688,26 @@ async def _partner(tx: Tx, match_id: int | None, person_id: int) -> str | None:
     match = await _match(tx, match_id) if match_id is not None else None
     if match is None:
         return None
-    other = await _person(tx, match["mentor_id"] if match["mentee_id"] == person_id
-                          else match["mentee_id"])
+    other = await people.get(tx, match["mentor_id"] if match["mentee_id"] == person_id
+                             else match["mentee_id"])
     return other.name if other else None
 
 
-async def _match(tx: Tx, match_id: Any) -> dict[str, Any] | None:
-    mid = _int(match_id)
-    row = await tx.one("SELECT * FROM matches WHERE id = ?", (mid,)) if mid else None
+async def _match(tx: Tx, match_id: int) -> dict[str, Any] | None:
+    row = await tx.one("SELECT * FROM matches WHERE id = ?", (match_id,))
     return dict(row) if row else None
 
 
-def _isolated(event: str, subscriber: Subscriber) -> Subscriber:
-    """Run a subscriber in a savepoint: if it fails, its writes are undone and logged, and
+def _isolated(name: str, handler: Handler[E]) -> Handler[E]:
+    """Run a handler in a savepoint: if it fails, its writes are undone and logged, and
     the change that emitted the event (a match, a meeting) still commits."""
-    async def run(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+    @functools.wraps(handler)  # hooks.on() checks the handler's own signature
+    async def run(tx: Tx, services: Services, event: E) -> None:
         await tx.execute("SAVEPOINT training_hook")
         try:
-            await subscriber(tx, services, data)
+            await handler(tx, services, event)
         except Exception:
-            log.exception("training.hook_failed", extra={"hook": event})
+            log.exception("training.hook_failed", extra={"hook": name})
             await tx.execute("ROLLBACK TO training_hook")
         await tx.execute("RELEASE training_hook")
     return run
@@ -787,22 +760,23 @@ def register(router: Router, registry: AdminRegistry) -> None:
     registry.add("recognise", feature.admin_recognise, "training.admin.help_recognise")
     registry.handlers.setdefault("recognize", registry.handlers["recognise"])  # US spelling
     registry.add("lessons", feature.admin_lessons, "training.admin.help_lessons")
-    subscribers: dict[str, Subscriber] = {
-        "onboarded": feature.on_onboarded,
-        "request_sent": feature.on_request_sent,
-        "matched": feature.on_matched,
-        "meeting_confirmed": feature.on_meeting_confirmed,
-        "meeting_held": feature.on_meeting_held,
-        "relationship_quiet": feature.on_relationship_quiet,
-        "relationship_ended": feature.on_relationship_ended,
-        "meeting_rated": feature.on_meeting_rated,
-        "checkin_answered": feature.answered("checkin_answered", "checkin_id"),
-        "survey_answered": feature.answered("survey_answered", "survey_id"),
-    }
-    for event, subscriber in subscribers.items():
-        router.hooks.on(event, _isolated(event, subscriber))
+    # Each handler is isolated under the event's name; a new one is added here by type.
+    _on(router, Onboarded, feature.on_onboarded)
+    _on(router, RequestSent, feature.on_request_sent)
+    _on(router, Matched, feature.on_matched)
+    _on(router, MeetingConfirmed, feature.on_meeting_confirmed)
+    _on(router, MeetingHeld, feature.on_meeting_held)
+    _on(router, RelationshipQuiet, feature.on_relationship_quiet)
+    _on(router, RelationshipEnded, feature.on_relationship_ended)
+    _on(router, MeetingRated, feature.on_meeting_rated)
+    _on(router, CheckinAnswered, feature.answered("checkin_answered"))
+    _on(router, SurveyAnswered, feature.answered("survey_answered"))
     for table in EXPORT_TABLES:
         register_table(table)
+
+
+def _on(router: Router, event_type: type[E], handler: Handler[E]) -> None:
+    router.hooks.on(event_type, _isolated(event_type.__name__, handler))
 
 
 def _active(handler: Callable[[Context, str], Awaitable[list[Reply]]]

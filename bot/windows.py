@@ -38,6 +38,7 @@ from bot.clock import from_iso, to_iso
 from bot.config import ProgrammeSettings, parse_local_moment
 from bot.context import Context, Services
 from bot.dispatcher import schedule_job
+from bot.domain_events import Matched, Started
 from bot.events import Button, Reply
 from bot.export import ExportTable, register_table
 from bot.figure_text import capped, counted
@@ -287,11 +288,9 @@ async def press_join_waiting(ctx: Context, value: str) -> list[Reply]:
     return [ctx.say("waiting.joined")]
 
 
-async def on_matched(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+async def on_matched(tx: Tx, services: Services, event: Matched) -> None:
     """A mentee matched by any means leaves the waiting list (or their window)."""
-    mentee_id = data.get("mentee_id")
-    if not isinstance(mentee_id, int):
-        return
+    mentee_id = event.mentee_id
     changed = await tx.execute(
         "UPDATE cohort_applications SET status = 'matched', updated_at = ? WHERE person_id = ?"
         " AND status IN ('waiting', 'applied')", (to_iso(services.clock.now()), mentee_id))
@@ -391,7 +390,7 @@ async def job_match(tx: Tx, params: dict[str, Any], *, services: Services) -> No
 
 # --- the config's windows ------------------------------------------------------------------------
 
-async def on_started(tx: Tx, services: Services, data: dict[str, Any]) -> None:
+async def on_started(tx: Tx, services: Services, event: Started) -> None:
     """The config's cohorts become windows (created, or moved when their dates changed)."""
     now = to_iso(services.clock.now())
     for code, programme_id in services.programme_ids.items():
@@ -570,8 +569,9 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.action(A_JOIN_WAITING, active_only(press_join_waiting))
     router.job(JOB_OPEN, job_open)
     router.job(JOB_MATCH, job_match)
-    router.hooks.on("started", on_started)
-    router.hooks.on("matched", on_matched)
+    router.hooks.on(Started, on_started)
+    router.hooks.on(Matched, on_matched)
+
     register_table(ExportTable(
         "cohort_windows",
         "SELECT w.id, pr.code AS programme, w.name, w.opens_at, w.closes_at, w.matching_at,"

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.app import App
+from bot.domain_events import DomainEvent, Matched, RelationshipEnded
 from bot.events import Action
 from tests.conftest import Chat
 from tests.fixtures_insight import app_at, member
@@ -26,12 +27,13 @@ async def app(tmp_path: Path) -> AsyncIterator[App]:
     await application.close()
 
 
-def record(app: App, *events: str) -> list[tuple[str, dict[str, Any]]]:
-    seen: list[tuple[str, dict[str, Any]]] = []
-    for event in events:
-        async def remember(tx: Any, services: Any, data: dict[str, Any], e: str = event) -> None:
-            seen.append((e, dict(data)))
-        app.services.hooks.on(event, remember)
+def record(app: App, *kinds: type[DomainEvent]) -> list[DomainEvent]:
+    seen: list[DomainEvent] = []
+
+    async def remember(tx: Any, services: Any, event: DomainEvent) -> None:
+        seen.append(event)
+    for kind in kinds:
+        app.services.hooks.on(kind, remember)
     return seen
 
 
@@ -52,7 +54,7 @@ async def people(app: App) -> dict[str, int]:
 
 async def test_preview_with_reasons_then_confirm_introduces_both_once(app: App) -> None:
     ids = await people(app)
-    seen = record(app, "matched")
+    seen = record(app, Matched)
     inbox = PlainInbox(app)
     coord, mia = Chat(app, "coord"), Chat(app, "mia")
     await mia.say("/find")
@@ -73,8 +75,8 @@ async def test_preview_with_reasons_then_confirm_introduces_both_once(app: App) 
     [request] = await rows(app, "SELECT id, status FROM requests")
     assert match["source"] == "manual" and match["request_id"] == request["id"]
     assert request["status"] == "accepted"  # the request she had sent is answered by it
-    assert seen == [("matched", {"match_id": match["id"], "mentee_id": ids["mia"],
-                                 "mentor_id": ids["nora"], "source": "manual"})]
+    assert seen == [Matched(match_id=match["id"], mentee_id=ids["mia"], mentor_id=ids["nora"],
+                            source="manual")]
     await coord.press_label("Confirm")  # the same button again
     assert "Mia already has a mentor: Nora" in coord.text
     assert len(seen) == 1 and (await inbox.deliver()) == {}
@@ -123,7 +125,7 @@ async def test_a_stale_or_foreign_confirm_changes_nothing(app: App) -> None:
 
 async def test_end_tells_both_kindly_and_keeps_the_reason_for_coordinators(app: App) -> None:
     ids = await people(app)
-    seen = record(app, "relationship_ended")
+    seen = record(app, RelationshipEnded)
     inbox = PlainInbox(app)
     coord = Chat(app, "coord")
     await coord.say("/admin match @mia @nora")
@@ -140,9 +142,9 @@ async def test_end_tells_both_kindly_and_keeps_the_reason_for_coordinators(app: 
     [match] = await rows(app, "SELECT id, status, end_reason FROM matches")
     assert match["status"] == "ended"
     assert match["end_reason"] == "coordinator: Mia changed teams 🙂"
-    assert seen == [("relationship_ended", {"match_id": match["id"], "mentee_id": ids["mia"],
-                                            "mentor_id": ids["nora"],
-                                            "reason": "coordinator: Mia changed teams 🙂"})]
+    assert seen == [RelationshipEnded(match_id=match["id"], mentee_id=ids["mia"],
+                                      mentor_id=ids["nora"],
+                                      reason="coordinator: Mia changed teams 🙂")]
     await coord.say("/admin unmatch @mia @nora")
     assert "Mia and Nora have no active relationship." in coord.text
     await coord.say("/admin person @mia")

@@ -16,6 +16,7 @@ from adapters.console import Console
 from bot.app import App, build_app
 from bot.clock import SimulatedClock, from_iso, to_iso
 from bot.config import Config
+from bot.domain_events import DomainEvent, Matched, MeetingConfirmed, MeetingHeld
 from bot.events import Action, Reply
 from bot.export import collect
 from tests.conftest import Chat, make_config
@@ -93,8 +94,9 @@ async def match(app: App, mentee: int, mentor: int, months: int = 6) -> int:
             "INSERT INTO matches (programme_id, mentee_id, mentor_id, source, started_at,"
             " ends_at) VALUES (1, ?, ?, 'manual', ?, ?)",
             (mentee, mentor, to_iso(now), to_iso(now + timedelta(days=30 * months))))
-        await app.services.hooks.emit(tx, app.services, "matched", match_id=match_id,
-                                      mentee_id=mentee, mentor_id=mentor, source="manual")
+        await app.services.hooks.emit(tx, app.services, Matched(
+            match_id=match_id, mentee_id=mentee, mentor_id=mentor, source="manual"))
+
     return match_id
 
 
@@ -109,12 +111,14 @@ async def nora_and_mia(app: App) -> tuple[int, int, int]:
     return nora, mia, await match(app, mia, nora)
 
 
-def hook_recorder(app: App, *events: str) -> list[tuple[str, dict[str, Any]]]:
-    seen: list[tuple[str, dict[str, Any]]] = []
-    for event in events:
-        async def record(tx: Any, services: Any, data: dict[str, Any], event: str = event) -> None:
-            seen.append((event, dict(data)))
-        app.services.hooks.on(event, record)
+def hook_recorder(app: App, *kinds: type[DomainEvent]) -> list[DomainEvent]:
+    """Every event of these kinds, in the order they were emitted."""
+    seen: list[DomainEvent] = []
+
+    async def record(tx: Any, services: Any, event: DomainEvent) -> None:
+        seen.append(event)
+    for kind in kinds:
+        app.services.hooks.on(kind, record)
     return seen
 
 
@@ -149,7 +153,7 @@ async def confirmed_meeting(app: App) -> tuple[Inbox, Chat, Chat]:
 
 async def test_three_times_in_each_persons_zone_then_confirmed_with_an_invitation(
         app: App) -> None:
-    seen = hook_recorder(app, "meeting_confirmed")
+    seen = hook_recorder(app, MeetingConfirmed)
     nora_id, mia_id, match_id = await nora_and_mia(app)
     inbox = Inbox(app)
     first = await inbox.deliver()
@@ -191,9 +195,8 @@ async def test_three_times_in_each_persons_zone_then_confirmed_with_an_invitatio
     assert str(event_of(to_mia)["UID"]) == str(event["UID"])
     assert str(event_of(to_mia)["SUMMARY"]) == "Mentorat\xa0: Nora (Programme Test)"
 
-    assert seen == [("meeting_confirmed", {"meeting_id": 1, "match_id": match_id,
-                                           "starts_at": "2027-01-14T16:00:00+00:00",
-                                           "number": 1})]
+    assert seen == [MeetingConfirmed(meeting_id=1, match_id=match_id,
+                                     starts_at=datetime(2027, 1, 14, 16, tzinfo=UTC), number=1)]
     reminders = await rows(app, "SELECT idempotency_key, due_at, stale_at FROM outbox"
                                 " WHERE kind = 'reminder' ORDER BY idempotency_key")
     assert [r["idempotency_key"] for r in reminders] == [
@@ -343,7 +346,7 @@ async def test_cancelling_sends_a_cancel_invitation_and_drops_every_reminder(app
 # --- reminders and afterwards ----------------------------------------------------------------
 
 async def test_reminders_then_both_say_it_took_place(app: App) -> None:
-    seen = hook_recorder(app, "meeting_held")
+    seen = hook_recorder(app, MeetingHeld)
     nora_id, mia_id, match_id = await nora_and_mia(app)
     inbox, mia, nora = await confirmed_meeting(app)
     advance_to(app, datetime(2027, 1, 13, 16, 1, tzinfo=UTC))
@@ -371,8 +374,8 @@ async def test_reminders_then_both_say_it_took_place(app: App) -> None:
     await nora.press_label("Yes, it did")
     await nora.press_label("4")
     await nora.press_label("Nothing to add")
-    assert seen == [("meeting_held", {"meeting_id": 1, "match_id": match_id,
-                                      "mentee_id": mia_id, "mentor_id": nora_id, "number": 1})]
+    assert seen == [MeetingHeld(meeting_id=1, match_id=match_id, mentee_id=mia_id,
+                                mentor_id=nora_id, number=1)]
     answers = await rows(app, "SELECT person_id, took_place, usefulness, note FROM"
                               " meeting_participants ORDER BY person_id")
     assert answers == [
@@ -384,7 +387,7 @@ async def test_reminders_then_both_say_it_took_place(app: App) -> None:
 
 
 async def test_a_no_show_is_recorded_and_the_meeting_not_held(app: App) -> None:
-    seen = hook_recorder(app, "meeting_held")
+    seen = hook_recorder(app, MeetingHeld)
     await nora_and_mia(app)
     inbox, mia, nora = await confirmed_meeting(app)
     advance_to(app, datetime(2027, 1, 14, 17, 0, tzinfo=UTC))
@@ -402,7 +405,7 @@ async def test_a_no_show_is_recorded_and_the_meeting_not_held(app: App) -> None:
 
 
 async def test_one_answer_is_enough_once_three_days_have_passed(app: App) -> None:
-    seen = hook_recorder(app, "meeting_held")
+    seen = hook_recorder(app, MeetingHeld)
     await nora_and_mia(app)
     inbox, mia, _ = await confirmed_meeting(app)
     advance_to(app, datetime(2027, 1, 14, 17, 0, tzinfo=UTC))
@@ -412,7 +415,8 @@ async def test_one_answer_is_enough_once_three_days_have_passed(app: App) -> Non
     assert seen == []
     advance(app, timedelta(days=3))
     await inbox.deliver()
-    assert [event for event, _ in seen] == ["meeting_held"]
+    assert [type(event) for event in seen] == [MeetingHeld]
+
 
 
 # --- circles ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.app import App
+from bot.domain_events import CheckinAnswered, RelationshipEnded, RelationshipQuiet, SurveyAnswered
 from bot.events import Action
 from bot.lifecycle import add_months
 from tests.conftest import Chat
@@ -25,7 +26,7 @@ from tests.test_meetings import (
 
 
 async def test_quiet_weeks_prompt_repeat_then_at_risk(app: App) -> None:  # noqa: F811
-    seen = hook_recorder(app, "relationship_quiet", "checkin_answered")
+    seen = hook_recorder(app, RelationshipQuiet, CheckinAnswered)
     nora_id, mia_id, match_id = await nora_and_mia(app)
     inbox = Inbox(app)
     await inbox.deliver()
@@ -45,15 +46,15 @@ async def test_quiet_weeks_prompt_repeat_then_at_risk(app: App) -> None:  # noqa
     await inbox.deliver()
     [health] = await rows(app, "SELECT match_id, reason, at_risk_since FROM relationship_health")
     assert health["match_id"] == match_id and health["reason"] == "quiet"
-    assert seen == [("relationship_quiet", {"match_id": match_id, "mentee_id": mia_id,
-                                            "mentor_id": nora_id, "weeks": 5})]
+    assert seen == [RelationshipQuiet(match_id=match_id, mentee_id=mia_id, mentor_id=nora_id,
+                                      weeks=5)]
     nora = Chat(app, "nora")
     nora.buttons = list(ask.buttons)
     await nora.press_label("All is well")  # late, but welcome
     assert "Great to hear" in nora.text
     assert (await rows(app, "SELECT at_risk_since FROM relationship_health"))[0] == \
         {"at_risk_since": None}
-    assert seen[-1] == ("checkin_answered", {"person_id": nora_id, "match_id": match_id})
+    assert seen[-1] == CheckinAnswered(person_id=nora_id, match_id=match_id)
     await nora.press_label("All is well")
     assert "already settled" in nora.text
 
@@ -94,7 +95,7 @@ async def test_schedule_from_the_check_in_and_struggling(app: App) -> None:  # n
 
 
 async def test_extend_when_both_agree_then_conclude_and_survey(app: App) -> None:  # noqa: F811
-    seen = hook_recorder(app, "relationship_ended", "survey_answered")
+    seen = hook_recorder(app, RelationshipEnded, SurveyAnswered)
     nora_id = await add_person(app, "nora", "mentor", timezone="America/Toronto",
                                availability=((1, 660, 780),), capacity=2)
     mia_id = await add_person(app, "mia", "mentee", language="fr", timezone="Europe/Paris",
@@ -151,8 +152,8 @@ async def test_extend_when_both_agree_then_conclude_and_survey(app: App) -> None
     assert "has now come to an end" in texts(await inbox.deliver(), "nora")
     [ended] = await rows(app, "SELECT status, end_reason FROM matches")
     assert ended == {"status": "ended", "end_reason": "completed"}
-    assert seen == [("relationship_ended", {"match_id": match_id, "mentee_id": mia_id,
-                                            "mentor_id": nora_id, "reason": "completed"})]
+    assert seen == [RelationshipEnded(match_id=match_id, mentee_id=mia_id, mentor_id=nora_id,
+                                      reason="completed")]
     inbox.give_buttons(mia)
     await mia.press_label("4")
     assert "Qu'en avez-vous retiré" in mia.text
@@ -171,7 +172,8 @@ async def test_extend_when_both_agree_then_conclude_and_survey(app: App) -> None
         {"person_id": nora_id, "satisfaction": 2, "benefits": "", "would_recommend": 0},
         {"person_id": mia_id, "satisfaction": 4,
          "benefits": "Plus de confiance pour mener une réunion 💪", "would_recommend": 1}]
-    assert [e for e, _ in seen].count("survey_answered") == 2
+    assert [type(e) for e in seen].count(SurveyAnswered) == 2
+
     await mia.say("/meet")
     assert "pas encore de relation de mentorat" in mia.text
     forged = await app.bot.handle(Action(nora.address, "end.choice", f"{match_id}:extend"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import App
+from bot.domain_events import RelationshipEnded
 from bot.events import Action
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
@@ -15,12 +16,12 @@ relay_app = fixtures.relay_app
 
 
 async def test_block_ends_everything_between_two_people(relay_app: App) -> None:
-    ended: list[dict[str, Any]] = []
+    ended: list[RelationshipEnded] = []
 
-    async def record(tx: Any, services: Any, data: dict[str, Any]) -> None:
-        ended.append(data)
+    async def record(tx: Any, services: Any, event: RelationshipEnded) -> None:
+        ended.append(event)
 
-    relay_app.router.hooks.on("relationship_ended", record)
+    relay_app.router.hooks.on(RelationshipEnded, record)
     inbox = Inbox(relay_app)
     mia_id, nora_id = await matched_pair(relay_app)
     match_id = await match_id_of(relay_app, mia_id)
@@ -54,8 +55,9 @@ async def test_block_ends_everything_between_two_people(relay_app: App) -> None:
     await mia.say("/block @nora")
     await tap(mia, "Yes, block Nora")
     assert "Your relationship with them has ended" in mia.text
-    assert ended == [{"match_id": match_id, "mentee_id": mia_id, "mentor_id": nora_id,
-                      "reason": "blocked"}]
+    assert ended == [RelationshipEnded(match_id=match_id, mentee_id=mia_id, mentor_id=nora_id,
+                                       reason="blocked")]
+
     received = await inbox.deliver()
     assert "relationship with Mia has ended" in received["nora"][0]
     assert "block" not in received["nora"][0].lower()

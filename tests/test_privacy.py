@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from bot.app import App
+from bot.domain_events import RelationshipEnded
 from bot.events import Action
 from bot.schema_map import inspect
 from tests import test_moderation_fixtures as fixtures
@@ -142,12 +143,12 @@ async def test_mydata_is_a_json_file_of_everything_about_me(relay_app: App) -> N
 
 
 async def test_forget_leaves_no_trace_and_keeps_anonymous_counts(relay_app: App) -> None:
-    ended: list[dict[str, Any]] = []
+    ended: list[RelationshipEnded] = []
 
-    async def record(tx: Any, services: Any, data: dict[str, Any]) -> None:
-        ended.append(data)
+    async def record(tx: Any, services: Any, event: RelationshipEnded) -> None:
+        ended.append(event)
 
-    relay_app.router.hooks.on("relationship_ended", record)
+    relay_app.router.hooks.on(RelationshipEnded, record)
     inbox = Inbox(relay_app)
     ids = await _rich_history(relay_app, inbox)
     mia_words = ["Mia", "mia", "console:local:mia"]
@@ -159,7 +160,8 @@ async def test_forget_leaves_no_trace_and_keeps_anonymous_counts(relay_app: App)
     assert "everything I stored about you has been deleted" in mia.text
 
     assert await _traces(relay_app, ids["mia"], mia_words) == []
-    assert ended and ended[0]["mentee_id"] == ids["mia"] and ended[0]["reason"] == "forgotten"
+    assert ended and ended[0].mentee_id == ids["mia"] and ended[0].reason == "forgotten"
+
     received = await inbox.deliver()
     assert "your mentee left the programme" in received["nora"][0]
     async with relay_app.db.read() as tx:

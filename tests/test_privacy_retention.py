@@ -11,6 +11,7 @@ import pytest
 from bot.app import App
 from bot.clock import SimulatedClock
 from bot.config import Config, ConfigError, load_config
+from bot.domain_events import Onboarded
 from bot.privacy import add_months, retention_months, schedule_retention
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
@@ -98,7 +99,7 @@ async def test_the_first_onboarding_plans_the_daily_run(safe_app: App) -> None:
     sam = await person(safe_app, "sam", "mentee")
     async with safe_app.db.transaction() as tx:
         for _ in range(2):  # idempotent: one row per day
-            await safe_app.services.hooks.emit(tx, safe_app.services, "onboarded", person_id=sam)
+            await safe_app.services.hooks.emit(tx, safe_app.services, Onboarded(person_id=sam))
     async with safe_app.db.read() as tx:
         rows = await tx.all("SELECT payload, due_at FROM outbox WHERE kind = 'job'"
                             " AND idempotency_key LIKE 'privacy:retention:%'")

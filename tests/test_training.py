@@ -9,6 +9,14 @@ from zoneinfo import ZoneInfo
 from bot import nudges, people
 from bot.app import App
 from bot.clock import from_iso
+from bot.domain_events import (
+    Matched,
+    MeetingConfirmed,
+    MeetingHeld,
+    Onboarded,
+    RelationshipEnded,
+    RelationshipQuiet,
+)
 from bot.events import Action, Command
 from bot.lessons import NudgeRule
 from bot.nudges import MAX_SNOOZES
@@ -156,8 +164,8 @@ async def test_first_meeting_and_follow_up_lessons_in_each_language(app: App) ->
     starts = next_day_at(app, 16, days=4)
     async with app.db.transaction() as tx:  # the meeting itself: a card checks it when due
         await meeting(tx, 1, "confirmed", starts, meeting_pair(mentee_id, mentor_id, match_id))
-    await emit(app, "meeting_confirmed", meeting_id=1, match_id=match_id,
-               starts_at=starts.isoformat(), number=1)
+    await emit(app, MeetingConfirmed(meeting_id=1, match_id=match_id,
+                                     starts_at=starts, number=1))
     before = await inbox.run_until(starts)
     assert lessons_of(before, "amelie") == ["first-meeting-mentee"]
     assert lessons_of(before, "bob") == ["first-meeting-mentor"]
@@ -167,8 +175,8 @@ async def test_first_meeting_and_follow_up_lessons_in_each_language(app: App) ->
     for card in (mentee_card, mentor_card):  # 48 hours before (within a dispatcher tick)
         assert timedelta(hours=47, minutes=45) <= starts - card.at <= timedelta(hours=48)
 
-    await emit(app, "meeting_held", meeting_id=1, match_id=match_id, mentee_id=mentee_id,
-               mentor_id=mentor_id, number=1)
+    await emit(app, MeetingHeld(meeting_id=1, match_id=match_id, mentee_id=mentee_id,
+                                mentor_id=mentor_id, number=1))
     now = app.services.clock.now()
     after = await inbox.deliver() + await inbox.run_for(timedelta(days=6))
     badge = [d for d in for_person(after, "bob") if "New badge" in d.text]
@@ -183,8 +191,8 @@ async def test_first_meeting_and_follow_up_lessons_in_each_language(app: App) ->
         == 2
 
     # The second meeting brings its own lessons, and the reflection prompt again.
-    await emit(app, "meeting_held", meeting_id=2, match_id=match_id, mentee_id=mentee_id,
-               mentor_id=mentor_id, number=2)
+    await emit(app, MeetingHeld(meeting_id=2, match_id=match_id, mentee_id=mentee_id,
+                                mentor_id=mentor_id, number=2))
     second = await inbox.run_for(timedelta(days=3))
     assert lessons_of(second, "amelie") == ["receiving-feedback"]
     assert lessons_of(second, "bob") == ["powerful-questions"]
@@ -197,8 +205,8 @@ async def test_a_moved_first_meeting_moves_its_lesson(app: App) -> None:
     match_id = await make_match(app, mentee_id, mentor_id)
     first, moved = next_day_at(app, 16, days=5), next_day_at(app, 16, days=9)
     for starts in (first, moved):
-        await emit(app, "meeting_confirmed", meeting_id=1, match_id=match_id,
-                   starts_at=starts.isoformat(), number=1)
+        await emit(app, MeetingConfirmed(meeting_id=1, match_id=match_id,
+                                         starts_at=starts, number=1))
     due = await rows(app, "SELECT o.due_at, o.status FROM nudges n JOIN outbox o"
                           " ON o.idempotency_key = n.idempotency_key"
                           " WHERE n.lesson_id = 'first-meeting-mentee'")
@@ -212,11 +220,11 @@ async def test_replayed_meeting_hook_counts_once_and_nudges_once(app: App) -> No
     match_id = await make_match(app, mentee_id, mentor_id)
     held = {"meeting_id": 7, "match_id": match_id, "mentee_id": mentee_id,
             "mentor_id": mentor_id, "number": 1}
-    await emit(app, "meeting_held", **held)
+    await emit(app, MeetingHeld(**held))
     nudges_before = await value(app, "SELECT count(*) FROM outbox")
-    await emit(app, "meeting_held", **held)
-    await emit(app, "matched", match_id=match_id, mentee_id=mentee_id, mentor_id=mentor_id,
-               source="cohort")
+    await emit(app, MeetingHeld(**held))
+    await emit(app, Matched(match_id=match_id, mentee_id=mentee_id, mentor_id=mentor_id,
+                            source="cohort"))
     assert await value(app, "SELECT count(*) FROM outbox") == nudges_before
     assert await value(app, "SELECT count(*) FROM points_ledger") == 2
     assert await value(app, "SELECT count(*) FROM badges") == 2  # first meeting, each
@@ -228,8 +236,8 @@ async def test_ending_the_relationship_cancels_its_planned_nudges(app: App) -> N
     match_id = await make_match(app, mentee_id, mentor_id)
     pending = "SELECT count(*) FROM outbox WHERE kind = 'nudge' AND status = 'pending'"
     assert await value(app, pending) > 0
-    await emit(app, "relationship_ended", match_id=match_id, mentee_id=mentee_id,
-               mentor_id=mentor_id, reason="completed")
+    await emit(app, RelationshipEnded(match_id=match_id, mentee_id=mentee_id,
+                                      mentor_id=mentor_id, reason="completed"))
     assert await value(app, pending) == 0
 
 
@@ -240,11 +248,11 @@ async def test_quiet_relationship_gets_its_lesson_then_the_prompt(app: App) -> N
     inbox = Inbox(app)
     await inbox.run_for(timedelta(days=9))  # the "just matched" lessons, three in a week
     quiet = {"match_id": match_id, "mentee_id": mentee_id, "mentor_id": mentor_id}
-    await emit(app, "relationship_quiet", weeks=3, **quiet)
-    await emit(app, "relationship_quiet", weeks=3, **quiet)  # replayed: no second nudge
+    await emit(app, RelationshipQuiet(weeks=3, **quiet))
+    await emit(app, RelationshipQuiet(weeks=3, **quiet))  # replayed: no second nudge
     got = await inbox.run_for(timedelta(days=2))
     assert lessons_of(got, "amelie") == lessons_of(got, "bob") == ["stalled-relationship"]
-    await emit(app, "relationship_quiet", weeks=6, **quiet)
+    await emit(app, RelationshipQuiet(weeks=6, **quiet))
     got = await inbox.run_for(timedelta(days=2))
     [still_on] = for_person(got, "bob")
     assert still_on.text.startswith("For your mentoring with *Amelie*.\n\nYour mentoring has"
@@ -282,7 +290,7 @@ async def test_open_read_done_useful_and_quiz_count_once(app: App) -> None:
     mentee_id, _ = await pair(app, mentee_lang="en")
     inbox = Inbox(app)
     amelie = Chat(app, "amelie")
-    await emit(app, "onboarded", person_id=mentee_id)
+    await emit(app, Onboarded(person_id=mentee_id))
     card = await open_card(inbox, amelie)
     assert "How mentoring works here" in card
     assert amelie.last[0].text.startswith("📘 *How mentoring works here* · 3 min read")
@@ -358,7 +366,7 @@ async def test_a_snooze_waits_for_a_free_day(app: App) -> None:
     mentee_id, _ = await pair(app, mentee_lang="en")
     inbox = Inbox(app)
     amelie = Chat(app, "amelie")
-    await emit(app, "onboarded", person_id=mentee_id)  # being-a-mentee is due tomorrow
+    await emit(app, Onboarded(person_id=mentee_id))  # being-a-mentee is due tomorrow
     card = nudges_of(await inbox.deliver(), "amelie")[0]
     inbox.press(amelie, card)
     await amelie.press_label("Not now")
@@ -434,8 +442,8 @@ async def test_a_failing_subscriber_never_undoes_the_change_that_emitted(
     monkeypatch.setattr(nudges, "schedule", broken)
     mentee_id, mentor_id = await pair(app)
     match_id = await make_match(app, mentee_id, mentor_id)
-    await emit(app, "meeting_held", meeting_id=3, match_id=match_id, mentee_id=mentee_id,
-               mentor_id=mentor_id, number=1)
+    await emit(app, MeetingHeld(meeting_id=3, match_id=match_id, mentee_id=mentee_id,
+                                mentor_id=mentor_id, number=1))
     assert await value(app, "SELECT status FROM matches WHERE id = ?", (match_id,)) == "active"
     # What the subscriber wrote before failing (a held meeting, points) was undone with it.
     for table in ("nudges", "held_meetings", "points_ledger", "badges"):
@@ -446,7 +454,7 @@ async def test_a_nudge_speaks_the_language_of_the_moment_it_is_sent(app: App) ->
     set_clock(app, next_day_at(app, 9))
     mentee_id, _ = await pair(app, mentee_lang="en")
     inbox = Inbox(app)
-    await emit(app, "onboarded", person_id=mentee_id)
+    await emit(app, Onboarded(person_id=mentee_id))
     assert lessons_of(await inbox.deliver(), "amelie") == ["how-mentoring-works"]
     await Chat(app, "amelie").say("/language fr")  # before tomorrow's lesson goes out
     card = nudges_of(await inbox.run_for(timedelta(days=1)), "amelie")[0]
@@ -488,20 +496,20 @@ async def test_a_silence_reported_late_still_brings_what_it_has_earned(app: App)
     inbox = Inbox(app)
     await inbox.run_for(timedelta(days=9))  # the "just matched" lessons, three in a week
     quiet = {"match_id": match_id, "mentee_id": mentee_id, "mentor_id": mentor_id}
-    await emit(app, "relationship_quiet", weeks=4, **quiet)
+    await emit(app, RelationshipQuiet(weeks=4, **quiet))
     got = await inbox.run_for(timedelta(days=1))
     assert lessons_of(got, "bob") == ["stalled-relationship"]
     assert not any("still on" in d.text for d in for_person(got, "bob"))
-    await emit(app, "relationship_quiet", weeks=8, **quiet)
+    await emit(app, RelationshipQuiet(weeks=8, **quiet))
     got = await inbox.run_for(timedelta(days=1))
     assert lessons_of(got, "bob") == []  # that spell's lesson was sent already
     assert ["Is it still on?" in d.text for d in for_person(got, "bob")] == [True]
     # A meeting, then a new spell of silence: its prompt comes again, but not a lesson the
     # mentor was already sent.
-    await emit(app, "meeting_held", meeting_id=1, match_id=match_id, mentee_id=mentee_id,
-               mentor_id=mentor_id, number=1)
+    await emit(app, MeetingHeld(meeting_id=1, match_id=match_id, mentee_id=mentee_id,
+                                mentor_id=mentor_id, number=1))
     await inbox.run_for(timedelta(days=6))
-    await emit(app, "relationship_quiet", weeks=6, **quiet)
+    await emit(app, RelationshipQuiet(weeks=6, **quiet))
     got = await inbox.run_for(timedelta(days=1))
     assert lessons_of(got, "bob") == []
     assert ["Is it still on?" in d.text for d in for_person(got, "bob")] == [True]

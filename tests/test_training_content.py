@@ -12,6 +12,7 @@ import pytest
 
 from bot.app import App, build_app
 from bot.clock import SimulatedClock
+from bot.domain_events import Onboarded
 from bot.training import chat_markup, load_content, pages
 from tests.conftest import START, Chat, make_config
 from tests.people_factory import add_person
@@ -58,7 +59,7 @@ async def test_a_broken_lesson_is_reported_and_skipped(broken_app: App) -> None:
 
     set_clock(app, next_day_at(app, 9))
     inbox = Inbox(app)
-    await emit(app, "onboarded", person_id=mentee)
+    await emit(app, Onboarded(person_id=mentee))
     got = await inbox.deliver() + await inbox.run_for(timedelta(days=3))
     assert lessons_of(got, "mia") == ["how-mentoring-works"]  # the broken one is left out
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from adapters.console import Console, ConsoleTransport
 from bot.app import App
 from bot.clock import SimulatedClock, to_iso
+from bot.domain_events import DomainEvent, Matched
 from bot.events import Address, Reply
 from tests.conftest import Chat
 
@@ -111,10 +112,11 @@ def lesson_cards(delivered: list[Delivered]) -> list[Delivered]:
     return [d for d in delivered if d.text.startswith("📘")]
 
 
-async def emit(app: App, event: str, **data: Any) -> None:
-    """A domain event from a module that may not exist yet (meetings), in its own transaction."""
+async def emit(app: App, event: DomainEvent) -> None:
+    """A domain event as another module emits it, in its own transaction."""
     async with app.db.transaction() as tx:
-        await app.services.hooks.emit(tx, app.services, event, **data)
+        await app.services.hooks.emit(tx, app.services, event)
+
 
 
 async def make_match(app: App, mentee_id: int, mentor_id: int, months: int = 6) -> int:
@@ -127,8 +129,9 @@ async def make_match(app: App, mentee_id: int, mentor_id: int, months: int = 6) 
             " ends_at) VALUES (?, ?, ?, 'cohort', ?, ?)",
             (programme_id, mentee_id, mentor_id, to_iso(now),
              to_iso(now + timedelta(days=30 * months))))
-        await app.services.hooks.emit(tx, app.services, "matched", match_id=match_id,
-                                      mentee_id=mentee_id, mentor_id=mentor_id, source="cohort")
+        await app.services.hooks.emit(tx, app.services, Matched(
+            match_id=match_id, mentee_id=mentee_id, mentor_id=mentor_id, source="cohort"))
+
     return match_id
 
 
