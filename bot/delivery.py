@@ -67,6 +67,8 @@ SEND = Verdict("send")
 class DeliveryGate:
     """The dispatcher's gate (`Dispatcher(gate=...)`, wired by bot/app.py)."""
 
+    kinds = UNSOLICITED  # the rows it judges; the dispatcher takes the writers' lock for them
+
     def __init__(self, services: Services) -> None:
         self.services = services
         self._plan: tuple[int, NudgePlan] | None = None

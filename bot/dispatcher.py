@@ -4,14 +4,25 @@ A row goes pending -> sending (claimed in batches, in one transaction) -> sent. 
 happens to each row is recorded in batched transactions ("flushes") every `flush_every`
 rows or `flush_interval` seconds, whichever comes first.
 
-Only one process dispatches at a time: every claim and flush renews a lease row in `meta`
-(`dispatcher_lease` = "owner|until"); a process that does not hold a live lease claims
-nothing. A lease whose owner is a dead process on this machine is taken over at once,
-otherwise once it expires. Taking over resets the rows the previous owner left in
-`sending` to pending: they are sent again once. That is the crash window, the only way a
-message can be repeated: a crash (or a freeze longer than the lease) inside a send call or
-after a send but before its flush — at most `flush_every` messages sent within the last
-`flush_interval` seconds, plus the one being sent. See docs/scheduling.md.
+Who sends depends on the store:
+- SQLite: one process dispatches at a time. Every claim and flush renews a lease row in
+  `meta` (`dispatcher_lease` = "owner|until"); a process that does not hold a live lease
+  claims nothing. A lease whose owner is a dead process on this machine is taken over at
+  once, otherwise once it expires. Taking over resets the rows the previous owner left in
+  `sending` to pending: they are sent again once.
+- PostgreSQL: every process dispatches. A claim takes up to `PARALLEL_BATCH` due rows with
+  `FOR UPDATE SKIP LOCKED` in a short transaction outside the writers' lock (pending ->
+  sending, `claimed_by` = this process, `claim_deadline` = now + `lease_seconds`); the rows
+  are sent outside any transaction and their outcomes flushed as below. Each flush renews the
+  deadline of the rows still ours. A row still `sending` past its deadline, or whose claimer
+  is a dead process of this machine, is claimed again by whoever comes next; a claimer that
+  finds a row taken from it (it froze) skips it. Unsolicited rows pass the gate in a
+  transaction of their own under the writers' lock (budgets count across processes); a job
+  runs under the writers' lock too, and only while its row is still ours, so once.
+Either way, that is the crash window, the only way a message can be repeated: a crash (or a
+freeze longer than the lease) inside a send call or after a send but before its flush — at
+most `flush_every` messages sent within the last `flush_interval` seconds, plus the one
+being sent. See docs/scheduling.md.
 
 Late rows: a perishable kind (reminder, nudge, checkin) due longer ago than the grace
 period is marked `missed` under `late_policy = "skip"`; a row past its own `stale_at`
@@ -59,6 +70,8 @@ MAX_RETRY_WAIT = 60.0  # a longer "retry after" defers the row instead of holdin
 # Outcomes are written every FLUSH_EVERY rows or FLUSH_INTERVAL seconds: the crash window.
 FLUSH_EVERY = 25
 FLUSH_INTERVAL = 0.05
+# Rows one claim takes on PostgreSQL: small, so that a burst is shared among the processes.
+PARALLEL_BATCH = 50
 # Kinds that lose their point when late (a reminder after the meeting); others always go.
 PERISHABLE = frozenset({"reminder", "nudge", "checkin"})
 
@@ -153,12 +166,19 @@ class Gate(Protocol):
     returns the rows to send now and how many it postponed and dropped. Rows `expired` says
     are too late are left alone, for `_process` to mark missed."""
 
+    kinds: frozenset[str]  # the kinds it judges; other rows pass untouched
+
     async def admit(self, tx: Tx, rows: list[Any], now: datetime,
                     expired: Callable[[Any], bool]) -> tuple[list[Any], int, int]: ...
 
 
 class LeaseLost(Exception):
-    """Another process took the lease over (we were frozen longer than it lasts)."""
+    """Another process took the lease (or, on PostgreSQL, the row in hand) over: we were
+    frozen longer than it lasts."""
+
+
+class _NotOurs(Exception):
+    """A job's row was claimed again by another process: it runs the job, not us."""
 
 
 class Dispatcher:
@@ -183,8 +203,16 @@ class Dispatcher:
         self.sleep = sleep
         self.gate = gate
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        # PostgreSQL: rows are claimed one by one with SKIP LOCKED by every process; no lease.
+        self.parallel = bool(getattr(db, "skip_locked", ""))
+        if self.parallel:
+            self.batch = min(batch, PARALLEL_BATCH)
         self._running = asyncio.Lock()
+        # SQLite: until when we hold the lease (None: we don't). PostgreSQL: the deadline of
+        # the rows we hold, which are `_held`; `_current` is the row in hand.
         self._lease_until: datetime | None = None
+        self._held: set[int] = set()
+        self._current: int | None = None
         self._outcomes: list[tuple[Any, ...]] = []
         self._unflushed_since: float | None = None
 
@@ -192,12 +220,25 @@ class Dispatcher:
 
     async def recover(self) -> int:
         """At start-up: take the lease if it is free; rows a dead owner left in `sending`
-        go back to pending (sent again once). Returns how many rows were reset."""
+        go back to pending (sent again once). Returns how many rows were reset. On
+        PostgreSQL there is no lease: such rows are claimed again by the next claim."""
+        if self.parallel:
+            return 0
         async with self.db.transaction() as tx:
             return max(await self._hold_lease(tx), 0)
 
     async def release(self) -> None:
-        """At a clean stop: give the lease up so that another process can start at once."""
+        """At a clean stop: give the lease up so that another process can start at once
+        (PostgreSQL: the rows we claimed and did not send go back to pending)."""
+        if self.parallel:
+            await self._flush_quietly()
+            async with self.db.transaction(exclusive=False) as tx:
+                await tx.execute(
+                    "UPDATE outbox SET status = 'pending', claimed_by = NULL,"
+                    " claim_deadline = NULL, attempts = attempts - 1"
+                    " WHERE claimed_by = ? AND status = 'sending'", (self.owner,))
+            self._held = set()
+            return
         async with self.db.transaction() as tx:
             current = await get_meta(tx, LEASE_KEY)
             if current and current.partition("|")[0] == self.owner:
@@ -237,7 +278,7 @@ class Dispatcher:
         if (flush_due or self._lease_until is None
                 or self.clock.now() >= self._lease_until - self.lease / 2):
             await self._flush()
-        if self._lease_until is None:
+        if self._lease_until is None or (self.parallel and self._current not in self._held):
             raise LeaseLost
 
     # --- one run --------------------------------------------------------------------
@@ -254,12 +295,21 @@ class Dispatcher:
                     report.deferred += batch.postponed
                     report.missed += batch.dropped
                     for position, row in enumerate(batch.rows):
+                        if self.parallel and row["id"] not in self._held:
+                            continue  # claimed again by another process while we froze
+                        self._current = row["id"]
                         try:
                             await self._between_rows()
                             await self._process(row, batch, report)
                         except LeaseLost:
+                            if self.parallel:
+                                log.warning("outbox.row_taken_over",
+                                            extra={"outbox_id": row["id"]})
+                                continue
                             await self._abandon(batch.rows[position:])
                             return report
+                        finally:
+                            self._current = None
                     await self._flush()
                     if batch.claimed < self.batch:
                         break
@@ -268,6 +318,8 @@ class Dispatcher:
         return report
 
     async def _claim(self) -> _Batch | None:
+        if self.parallel:
+            return await self._claim_rows()
         now = self.clock.now()
         async with self.db.transaction() as tx:
             if await self._hold_lease(tx) < 0:
@@ -293,6 +345,51 @@ class Dispatcher:
             keys = [r["idempotency_key"] for r in rows if r["kind"] != "job"]
             return _Batch(rows, await _recipients(tx, people_ids), await _files(tx, keys),
                           claimed, postponed, dropped)
+
+    async def _claim_rows(self) -> _Batch:
+        """PostgreSQL: claim due rows beside the other processes, then let the gate judge
+        the unsolicited ones under the writers' lock."""
+        now = self.clock.now()
+        deadline = to_iso(now + self.lease)
+        returning = (" RETURNING id, person_id, payload, kind, attempts, due_at, stale_at,"
+                     " idempotency_key")
+        async with self.db.transaction(exclusive=False) as tx:
+            # Rows left `sending` by a claimer that is gone (dead on this machine, or silent
+            # past its deadline), or by this process after an error: claimed again, sent once.
+            owners = [r[0] for r in await tx.all(
+                "SELECT DISTINCT claimed_by FROM outbox WHERE status = 'sending'")]
+            gone = [o for o in owners if o == self.owner or _dead_on_this_machine(o)]
+            rows = await tx.all(
+                "UPDATE outbox SET status = 'sending', claimed_at = ?, claimed_by = ?,"
+                " claim_deadline = ?, attempts = attempts + 1, error = 'recovered after a crash'"
+                " WHERE id IN (SELECT id FROM outbox WHERE status = 'sending'"
+                " AND (claim_deadline IS NULL OR claim_deadline < ?"
+                " OR claimed_by IN (SELECT value FROM json_each(?)))"
+                f" ORDER BY due_at, id LIMIT ?{self.db.skip_locked})" + returning,
+                (to_iso(now), self.owner, deadline, to_iso(now), json.dumps(gone), self.batch))
+            if rows:
+                log.warning("outbox.recovered", extra={"rows": len(rows)})
+            rows += await tx.all(
+                "UPDATE outbox SET status = 'sending', claimed_at = ?, claimed_by = ?,"
+                " claim_deadline = ?, attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox"
+                " WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id"
+                f" LIMIT ?{self.db.skip_locked})" + returning,
+                (to_iso(now), self.owner, deadline, to_iso(now), self.batch - len(rows)))
+            rows.sort(key=lambda r: (r["due_at"], r["id"]))
+            people_ids = sorted({r["person_id"] for r in rows if r["person_id"]})
+            keys = [r["idempotency_key"] for r in rows if r["kind"] != "job"]
+            batch = _Batch(rows, await _recipients(tx, people_ids), await _files(tx, keys),
+                           len(rows))
+        self._held = {r["id"] for r in rows}
+        self._lease_until = now + self.lease
+        gate = self.gate
+        if gate is not None and any(r["kind"] in gate.kinds for r in rows):
+            # Budgets ("one a day") read and write what every process let through: one
+            # judge at a time. Our claim is committed, so we hold no row lock while waiting.
+            async with self.db.transaction() as tx:
+                batch.rows, batch.postponed, batch.dropped = await gate.admit(
+                    tx, rows, now, lambda row: self._expired(row, now) is not None)
+        return batch
 
     def _expired(self, row: Any, now: datetime) -> str | None:
         """"stale" past its own deadline, "late" when a perishable row is too late to send."""
@@ -372,7 +469,7 @@ class Dispatcher:
             except RetryLater as wait:
                 if wait.seconds > MAX_RETRY_WAIT:
                     raise _Deferred(self.clock.now() + timedelta(seconds=wait.seconds)) from None
-                await self._flush()  # what was sent is recorded before we sleep
+                await self._flush(extend=wait.seconds)  # recorded before we sleep
                 await self.sleep(max(wait.seconds, 0.0))
                 report.waited += max(wait.seconds, 0.0)
                 await self._between_rows()
@@ -387,11 +484,17 @@ class Dispatcher:
             return
         try:
             async with self.db.transaction() as tx:
-                await handler(tx, message.params)
-                await tx.execute(
+                # Marked first: its row lock keeps anyone from claiming it again meanwhile, and
+                # a row claimed again by another process (we froze) is theirs to run.
+                mine = await tx.execute(
                     "UPDATE outbox SET status = 'sent', sent_at = ?, error = NULL"
-                    " WHERE id = ? AND claimed_by = ?",
+                    " WHERE id = ? AND claimed_by = ? AND status = 'sending'",
                     (to_iso(self.clock.now()), row["id"], self.owner))
+                if mine == 0:
+                    raise _NotOurs
+                await handler(tx, message.params)
+        except _NotOurs:
+            log.warning("outbox.row_taken_over", extra={"outbox_id": row["id"]})
         except Exception:
             log.exception("outbox.job_failed", extra={"outbox_id": row["id"], "job": message.key})
             status = "failed" if row["attempts"] >= MAX_ATTEMPTS else "pending"
@@ -412,10 +515,14 @@ class Dispatcher:
         if self._unflushed_since is None:
             self._unflushed_since = time.monotonic()
 
-    async def _flush(self) -> None:
-        """Write the queued outcomes and renew the lease, in one transaction."""
+    async def _flush(self, extend: float = 0.0) -> None:
+        """Write the queued outcomes and renew the lease (PostgreSQL: the deadline of the
+        rows we hold, `extend` seconds more before a wait), in one transaction."""
         outcomes, self._outcomes = self._outcomes, []
         self._unflushed_since = None
+        if self.parallel:
+            await self._flush_rows(outcomes, extend)
+            return
         async with self.db.transaction() as tx:
             if outcomes:
                 # Only rows still ours: after a take-over the new owner decides.
@@ -426,6 +533,24 @@ class Dispatcher:
                     " WHERE id = ? AND claimed_by = ? AND status = 'sending'", outcomes)
             if await self._hold_lease(tx) < 0:
                 log.warning("outbox.lease_lost", extra={"owner": self.owner})
+
+    async def _flush_rows(self, outcomes: list[tuple[Any, ...]], extend: float) -> None:
+        until = self.clock.now() + self.lease + timedelta(seconds=extend)
+        async with self.db.transaction(exclusive=False) as tx:
+            if outcomes:
+                await tx.executemany(
+                    "UPDATE outbox SET status = ?, error = ?,"
+                    " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
+                    " due_at = COALESCE(?, due_at), attempts = attempts - ?"
+                    " WHERE id = ? AND claimed_by = ? AND status = 'sending'", outcomes)
+            held = {r[0] for r in await tx.all(
+                "UPDATE outbox SET claim_deadline = ? WHERE claimed_by = ?"
+                " AND status = 'sending' RETURNING id", (to_iso(until), self.owner))}
+        lost = self._held - held - {row[6] for row in outcomes}
+        if lost:
+            log.warning("outbox.rows_taken_over", extra={"owner": self.owner, "rows": len(lost)})
+        self._held = held
+        self._lease_until = until
 
     async def _flush_quietly(self) -> None:
         if not self._outcomes:

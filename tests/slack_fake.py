@@ -128,6 +128,9 @@ class FakeSlack:
         self.rate_limited: dict[str, int] = {}
         self.rate_limits: dict[str, list[int]] = {}  # method -> Retry-After of each next 429
         self.socket_acks: list[str] = []
+        # Seconds chat.postMessage takes to answer, after the message is recorded (posted):
+        # a sender killed meanwhile never learns that it went out.
+        self.post_delay = 0.0
         self._ts = itertools.count(1)
         self._files = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
@@ -207,6 +210,8 @@ class FakeSlack:
             call.status, call.answer = 429, {"ok": False, "error": "ratelimited"}
             return web.json_response(call.answer, status=429,
                                      headers={"Retry-After": str(retry_after)})
+        if method == "chat.postMessage" and self.post_delay:
+            await asyncio.sleep(self.post_delay)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if token != expected:

@@ -55,7 +55,7 @@ async def test_a_killed_process_loses_nothing_and_repeats_only_its_crash_window(
     first_sent, second_sent = tmp_path / "first.txt", tmp_path / "second.txt"
     first = worker(app, first_sent)
     wait_until(lambda: len(lines(first_sent)) >= 40 or first.poll() is not None)
-    second = worker(app, second_sent)  # waits: the first holds the lease
+    second = worker(app, second_sent)  # joins in: rows are claimed by whoever is free
     wait_until(lambda: len(lines(first_sent)) >= 60 or first.poll() is not None)
     first.send_signal(signal.SIGKILL)  # mid-batch, between two flushes
     first.wait(timeout=10)

@@ -23,7 +23,11 @@ from bot.store import open_database
 from bot.store.db import Database
 from bot.store.state import set_meta
 from bot.transport import RetryLater, Unreachable
-from tests.conftest import START, make_config, who
+from tests.conftest import POSTGRES, START, make_config, who
+
+# SQLite has one dispatching process (a lease); on PostgreSQL every process claims rows
+# (tests/test_dispatch_shared_postgres.py says what holds there instead).
+lease_only = pytest.mark.skipif(bool(POSTGRES), reason="SQLite's dispatcher lease")
 
 
 class Recorder:
@@ -94,6 +98,7 @@ def advance(app: App, delta: timedelta) -> None:
     clock.advance(delta)
 
 
+@lease_only
 async def test_two_dispatchers_on_one_database_never_send_twice(app: App) -> None:
     mia = await person(app, "mia")
     await queue(app, mia, [f"message {n}" for n in range(300)])
@@ -120,6 +125,7 @@ async def test_two_dispatchers_on_one_database_never_send_twice(app: App) -> Non
     assert await statuses(app) == Counter({"sent": 301, "pending": 1})
 
 
+@lease_only
 async def test_rows_a_dead_process_left_sending_are_sent_again_once(app: App) -> None:
     mia = await person(app, "mia")
     await queue(app, mia, ["was being sent", "was waiting"])
@@ -138,6 +144,7 @@ async def test_rows_a_dead_process_left_sending_are_sent_again_once(app: App) ->
     assert len(recorder.sent) == 2
 
 
+@lease_only
 async def test_a_live_owner_keeps_its_rows_until_its_lease_expires(app: App) -> None:
     mia = await person(app, "mia")
     await queue(app, mia, ["in flight elsewhere"])

@@ -135,6 +135,10 @@ class Tx:
 class Database:
     """One connection to one SQLite file, shared by every coroutine of the process."""
 
+    # Claims of due outbox rows need no row locks here: one process dispatches (a lease, see
+    # bot/dispatcher.py) and SQLite has one writer. PostgreSQL's store says otherwise.
+    skip_locked = ""
+
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
@@ -191,8 +195,12 @@ class Database:
             await self._conn.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        """A write transaction: everything inside commits together or not at all."""
+    async def transaction(self, *, exclusive: bool = True) -> AsyncIterator[Tx]:
+        """A write transaction: everything inside commits together or not at all.
+
+        `exclusive=False` is for statements that touch only rows they lock themselves (the
+        outbox's claims and outcomes): PostgreSQL then lets several processes run them at
+        once; SQLite has one writer whatever is asked."""
         async with self._lock:
             await self._begin_immediate()
             tx = Tx(self._conn, self._raw)

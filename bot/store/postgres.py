@@ -11,6 +11,12 @@ What stays as on SQLite, on purpose:
   so no read-then-write can interleave with another process's.
 - `read()` and `transaction()` share one connection in a process, behind one asyncio lock;
   `snapshot()` reads on a second connection (REPEATABLE READ, read only) that never waits.
+
+What differs, on purpose: due work is shared. The dispatcher's claims and outcomes
+(`transaction(exclusive=False)`) skip the writers' lock and run on a third connection: they
+touch only outbox rows they lock themselves (`SELECT … FOR UPDATE SKIP LOCKED`), so any number
+of processes send at once, and an event waiting for the writers' lock never holds back this
+process's sending (docs/decisions.md).
 - Parameters are coerced to the types PostgreSQL expects (SQLite's affinity: "12" compares
   equal to 12 in an INTEGER column), so a value read from a button stays usable as an id.
 - A failed UPDATE (a NOT NULL column, the append-only points ledger) raises
@@ -196,6 +202,8 @@ class PostgresDatabase:
         self._lock = asyncio.Lock()
         self._snapshot: _Connection | None = None
         self._snapshot_lock = asyncio.Lock()
+        self._claims: _Connection | None = None  # opened by the first claim
+        self._claims_lock = asyncio.Lock()
         self.row_ids: dict[str, str] = {}  # table -> its identity column (for insert())
         self._row_keys: dict[str, str] = {}  # table -> what SQLite's rowid means there
         self._row_ids_stale = False
@@ -220,19 +228,47 @@ class PostgresDatabase:
             if self._snapshot is not None:
                 await self._snapshot.conn.close()
                 self._snapshot = None
+        async with self._claims_lock:
+            if self._claims is not None:
+                await self._claims.conn.close()
+                self._claims = None
         async with self._lock:
             await self._writer.conn.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PgTx]:
+    async def transaction(self, *, exclusive: bool = True) -> AsyncIterator[PgTx]:
         """A write transaction: everything inside commits together or not at all; one writer
-        at a time across every process of this database (as SQLite's BEGIN IMMEDIATE)."""
+        at a time across every process of this database (as SQLite's BEGIN IMMEDIATE).
+
+        `exclusive=False`: no writers' lock, on a connection of its own, for statements that
+        touch only rows they lock themselves (the outbox's claims with SKIP LOCKED, and the
+        outcomes of rows this process claimed). Never for a read-decide-write of the domain."""
+        if not exclusive:
+            async with self._row_locked() as tx:
+                yield tx
+            return
         async with self._lock:
             conn = await self._writer_connection()
             try:
                 # One round trip: BEGIN, then wait for the writers' lock.
                 await conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})")
                 yield PgTx(self, self._writer)
+            except BaseException:
+                if not conn.is_closed() and conn.is_in_transaction():
+                    await conn.execute("ROLLBACK")
+                raise
+            else:
+                await conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def _row_locked(self) -> AsyncIterator[PgTx]:
+        async with self._claims_lock:
+            if self._claims is None or self._claims.conn.is_closed():
+                self._claims = await _connect(self.path, create_schema=False)
+            conn = self._claims.conn
+            try:
+                await conn.execute("BEGIN")
+                yield PgTx(self, self._claims)
             except BaseException:
                 if not conn.is_closed() and conn.is_in_transaction():
                     await conn.execute("ROLLBACK")
