@@ -44,7 +44,13 @@ def _date(ctx: Context, iso: str) -> str:
 
 
 def _age(ctx: Context, iso: str) -> str:
-    return days(ctx, max(0.0, (ctx.now - from_iso(iso)).total_seconds() / 86400))
+    """How long ago: "3 hours" on the day itself (not "0 days"), then "2.5 days"."""
+    hours = max(0.0, (ctx.now - from_iso(iso)).total_seconds() / 3600)
+    if hours < 1:
+        return ctx.t("roster.age.under_an_hour")
+    if hours < 24:
+        return ctx.t("roster.hours", count=int(hours), number=int(hours))
+    return days(ctx, hours / 24)
 
 
 # --- unmatched ---------------------------------------------------------------------------------

@@ -4,13 +4,14 @@ pairs are active, and one person seen whole — for the coordinator's own progra
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.app import App
 from tests.conftest import Chat
-from tests.fixtures_insight import app_at, insight_programme
+from tests.fixtures_insight import app_at, insight_programme, member
 
 
 @pytest.fixture
@@ -103,3 +104,17 @@ async def test_odd_names_and_long_lists_are_handled(app: App) -> None:
     for odd in ("@", "🎉", "x" * 3000, "@@@", "<@>", "'; DROP TABLE people; --"):
         await coord.say(f"/admin person {odd}")
         assert "couldn't find anyone" in coord.text or "Whom?" in coord.text
+
+
+async def test_a_wait_of_hours_is_said_in_hours(app: App) -> None:
+    # Someone who joined this morning has not waited "0 days".
+    await insight_programme(app)
+    await member(app, "zoe", "mentee", sought="python")
+    coord, coordfr = Chat(app, "coord"), Chat(app, "coordfr")
+    await coord.say("/admin unmatched")
+    assert "- Zoe · waiting for less than an hour · no request pending" in coord.text
+    app.services.clock.advance(timedelta(hours=5, minutes=50))
+    await coord.say("/admin unmatched")
+    assert "- Zoe · waiting for 5 hours · no request pending" in coord.text
+    await coordfr.say("/admin unmatched")
+    assert "- Zoe · attend depuis 5 heures · aucune demande en attente" in coordfr.text
