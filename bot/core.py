@@ -74,7 +74,8 @@ class Bot:
             return [Reply(event.user, self.services.catalogue.text(lang, "common.error"))]
 
     async def _person(self, tx: Tx, event: Event) -> people.Person:
-        person = await people.find_by_address(tx, event.user)
+        # Names refreshed from the event when the platform's changed (no write otherwise).
+        person = await people.recognise(tx, event.user, self.services.clock.now())
         if person is not None:
             return person
         programme_id = self._programme_for(event)

@@ -350,11 +350,11 @@ PREFILLABLE = ("role", "seniority", "department")
 
 async def prefilled(ctx: Context) -> set[str]:
     """The questions the person's roster row answered already."""
-    row = await ctx.tx.one("SELECT role, seniority, department FROM roster_entries"
+    row = await ctx.tx.one("SELECT answered FROM roster_entries"
                            " WHERE person_id = ? ORDER BY id DESC LIMIT 1", (ctx.person.id,))
-    if row is None:
+    if row is None:  # `answered`: kept when the row is emptied at joining (021)
         return set()
-    return {name for name in PREFILLABLE if row[name]}
+    return {name for name in PREFILLABLE if name in row["answered"].split()}
 
 
 async def _next_step(ctx: Context, after: str | None) -> Step | None:

@@ -11,6 +11,9 @@ from bot.events import Address
 from bot.store.db import Tx
 
 ROLES = ("mentee", "mentor", "both")
+# Platforms whose display name and @username are the person's own, and may change there
+# (a console name is made from the handle, which is the identity).
+NAMED_BY_PLATFORM = frozenset({"slack", "telegram"})
 
 # Columns holding JSON lists, and how each profile field is stored.
 _JSON_FIELDS = frozenset({"topics_sought", "topics_offered", "languages", "availability"})
@@ -88,6 +91,37 @@ async def find_by_address(tx: Tx, address: Address) -> Person | None:
     return Person.from_row(row) if row else None
 
 
+async def recognise(tx: Tx, address: Address, now: datetime) -> Person | None:
+    """The person behind an inbound event's address, with the names the platform gives now.
+
+    A Slack or Telegram display name or @username changes; what we stored is refreshed from
+    the event itself, written only when it differs (one read either way, the same read that
+    finds the person). The person's own `display_name` and `handle` follow only while they
+    are the platform's (equal to what this address said before, or empty): a name given by a
+    roster stays. An event without a display name (the platform's profile lookup failed)
+    says nothing about names and changes nothing."""
+    row = await tx.one(
+        "SELECT p.*, a.display_name AS seen_name, a.username AS seen_username FROM people p"
+        " JOIN addresses a ON a.person_id = p.id"
+        " WHERE a.platform = ? AND a.workspace = ? AND a.user_id = ?", address.key)
+    if row is None:
+        return None
+    person = Person.from_row(row)
+    name, username = address.display_name[:100], address.username[:100]
+    if address.platform not in NAMED_BY_PLATFORM or not name or (
+            name == row["seen_name"] and username == row["seen_username"]):
+        return person
+    await tx.execute(
+        "UPDATE addresses SET display_name = ?, username = ? WHERE platform = ?"
+        " AND workspace = ? AND user_id = ?", (name, username, *address.key))
+    changes: dict[str, Any] = {}
+    if person.display_name in ("", row["seen_name"]) and person.display_name != name:
+        changes["display_name"] = name
+    if person.handle in ("", row["seen_username"]) and person.handle != username:
+        changes["handle"] = username
+    return await update(tx, person, now, **changes) if changes else person
+
+
 async def get(tx: Tx, person_id: int) -> Person | None:
     row = await tx.one("SELECT * FROM people WHERE id = ?", (person_id,))
     return Person.from_row(row) if row else None
@@ -104,9 +138,9 @@ async def create(
     )
     await tx.execute(
         "INSERT INTO addresses (platform, workspace, user_id, person_id, display_name, locale,"
-        " timezone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " timezone, username, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*address.key, person_id, address.display_name[:100], address.locale[:20],
-         address.timezone[:64], stamp),
+         address.timezone[:64], address.username[:100], stamp),
     )
     person = await get(tx, person_id)
     assert person is not None

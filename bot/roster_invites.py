@@ -30,7 +30,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import onboarding, people
+from bot import onboarding, people, roster_retention
 from bot.admin import AdminRegistry, admin_action
 from bot.clock import from_iso, to_iso
 from bot.context import Context, Services
@@ -83,11 +83,11 @@ async def _known(tx: Tx, programme_id: int) -> set[tuple[str, str]]:
     """Everyone on the programme's rosters already, as (kind, value) keys."""
     known: set[tuple[str, str]] = set()
     for row in await tx.all("SELECT email, slack_id, telegram, handle FROM roster_entries"
-                            " WHERE programme_id = ?", (programme_id,)):
+                            " WHERE programme_id = ? AND status = 'invited'", (programme_id,)):
         for kind in ("email", "slack_id", "telegram", "handle"):
             if row[kind]:
                 known.add((kind, row[kind].lower()))
-    return known
+    return known | await roster_retention.joined_keys(tx, programme_id)
 
 
 async def split_new(tx: Tx, programme_id: int,
@@ -180,7 +180,9 @@ async def _invite_on_slack(tx: Tx, services: Services, programme_id: int, entry_
                            row: RosterRow, team: str, code: str, now: datetime) -> bool:
     """On Slack the bot may write first: the person exists from now on (not yet onboarded,
     nothing asked of them) and gets a message with *Start*."""
-    address = Address("slack", team, row.slack_id, display_name=row.name)
+    # Nothing personal before they consent beyond what sending needs: their Slack id and
+    # the roster's language; the name stays on the roster row (the message's greeting).
+    address = Address("slack", team, row.slack_id)
     person = await people.find_by_address(tx, address)
     if person is None:
         person = await people.create(tx, address, programme_id, row.language, now)
@@ -313,13 +315,13 @@ async def prefill(ctx: Context) -> bool:
     if entry["seniority"]:
         changes["seniority"] = entry["seniority"]
     ctx.person = await people.update(ctx.tx, ctx.person, ctx.now, **changes)
-    await _joined(ctx, entry["id"])
+    await _joined(ctx, entry["id"], roster_retention.answered_fields(entry))
     return True
 
 
-async def _joined(ctx: Context, entry_id: int) -> None:
-    await ctx.tx.execute("UPDATE roster_entries SET status = 'joined', joined_at = ?"
-                         " WHERE id = ? AND status = 'invited'", (to_iso(ctx.now), entry_id))
+async def _joined(ctx: Context, entry_id: int, answered: str = "") -> None:
+    """The row is used: no copy of who they are stays in it (bot/roster_retention.py)."""
+    await roster_retention.anonymise_joined(ctx.tx, entry_id, answered, to_iso(ctx.now))
     await cancel(ctx.tx, f"invite:{entry_id}:")  # no reminder once they are here
 
 
@@ -349,8 +351,12 @@ def wrap_start(router: Router) -> None:
 # --- who joined ---------------------------------------------------------------------------------
 
 async def cmd_invitations(ctx: Context, args: str) -> list[Reply]:
-    rows = await ctx.tx.all("SELECT * FROM roster_entries WHERE programme_id = ?"
-                            " ORDER BY status DESC, invited_at, id", (ctx.person.programme_id,))
+    # A joined row keeps no name: the person's own is shown (bot/roster_retention.py).
+    rows = await ctx.tx.all(
+        "SELECT e.*, coalesce(nullif(p.display_name, ''), nullif(p.handle, ''), e.name)"
+        " AS shown_name FROM roster_entries e LEFT JOIN people p ON p.id = e.person_id"
+        " WHERE e.programme_id = ? ORDER BY e.status DESC, e.invited_at, e.id",
+        (ctx.person.programme_id,))
     if not rows:
         return [ctx.say("invitations.none")]
     joined = [r for r in rows if r["status"] == "joined"]
@@ -362,7 +368,7 @@ async def cmd_invitations(ctx: Context, args: str) -> list[Reply]:
         lines += capped(ctx, [_waiting_line(ctx, r, bot) for r in waiting], MAX_LINES)
     if joined:
         lines += ["", counted(ctx, "invitations.joined", len(joined))]
-        lines += capped(ctx, [ctx.t("invitations.joined_line", name=r["name"],
+        lines += capped(ctx, [ctx.t("invitations.joined_line", name=r["shown_name"],
                                     date=_date(ctx, r["joined_at"])) for r in joined], MAX_LINES)
     buttons = [Button(ctx.t("invitations.remind", count=len(waiting)), A_REMIND, "all")] \
         if waiting else []

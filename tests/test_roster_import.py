@@ -109,10 +109,13 @@ async def test_after_apply_invitees_join_with_their_codes_prefilled(programme_ap
     assert "Votre profil est prêt, Amélie Roy" in amelie.text
     async with app.db.read() as tx:
         row = await tx.one("SELECT * FROM people WHERE handle = 'amelie'")
-        entry = await tx.one("SELECT * FROM roster_entries WHERE handle = 'amelie'")
+        entry = await tx.one("SELECT * FROM roster_entries WHERE person_id = ?", (row["id"],))
     assert (row["display_name"], row["role"], row["language"]) == ("Amélie Roy", "mentee", "fr")
     assert (row["department"], row["seniority"], row["status"]) == ("Génie civil", 2, "active")
-    assert entry["status"] == "joined" and entry["person_id"] == row["id"]
+    assert entry["status"] == "joined"
+    # What the roster said moved into her profile; her row keeps no copy of who she is.
+    assert [entry[c] for c in ("name", "email", "handle", "slack_id", "telegram",
+                               "department", "seniority")] == ["", "", "", "", "", "", 0]
 
     jo = Chat(app, "jo")
     await jo.say(f"/start {codes['Jo Smith']}")
@@ -126,7 +129,9 @@ async def test_after_apply_invitees_join_with_their_codes_prefilled(programme_ap
 
     await coord.say("/admin invitations")
     assert "*Invitations* · joined: 2 / 2" in coord.text
-    assert "- Amélie Roy · joined on" in coord.text
+    assert "- Amélie Roy · joined on" in coord.text  # her name, from her profile
+    await send_file(coord, "/admin import", "roster.csv", GOOD)  # the same file again
+    assert "Everyone in this file is on the roster already: nothing to do." in coord.text
 
 
 async def test_who_has_not_joined_and_a_reminder(programme_app) -> None:
@@ -161,11 +166,17 @@ async def test_a_slack_invitee_gets_a_message_and_starts_from_it(programme_app) 
     sam = Address("slack", "T1", "U0SAM1", display_name="sam")
     async with app.db.read() as tx:
         code = await tx.value("SELECT code FROM roster_entries WHERE slack_id = 'U0SAM1'")
+        # Before Sam answers, the bot knows only where to write and in which language: the
+        # roster's name is not copied into a person nobody asked for consent.
+        known = await tx.one("SELECT p.display_name, p.handle, a.display_name AS seen,"
+                             " p.consent_at FROM people p JOIN addresses a"
+                             " ON a.person_id = p.id WHERE a.user_id = 'U0SAM1'")
+    assert tuple(known) == ("", "", "", None)
     replies = await app.bot.handle(Action(sam, "invite.start", code))
     assert "Welcome to *Programme Test*" in replies[0].text
     assert "Do you agree?" in replies[-1].text
     async with app.db.read() as tx:
-        assert await tx.value("SELECT status FROM roster_entries WHERE slack_id = 'U0SAM1'") \
+        assert await tx.value("SELECT status FROM roster_entries WHERE code = ?", (code,)) \
             == "joined"
 
 
