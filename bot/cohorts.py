@@ -5,12 +5,19 @@ The plan places every unmatched active mentee it can (optimal min-cost flow from
 with the reason, and the total against a greedy baseline. Applying recomputes the plan and
 refuses if it differs from the preview the coordinator saw (someone was matched meanwhile):
 they get the new preview instead.
+
+No pair under the quality floor (`[matching] quality_floor`) is made: a mentee whose best
+possible mentor scores below it stays unmatched, and the report says so with both figures.
+A coordinator's own run (/admin cohort, `mentorbot match`) includes the mentees who applied
+in a cohort window or wait on the waiting list (their holds are what matching is for); the
+window's own run at its matching date takes only its applicants.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +33,9 @@ from bot.store.db import Tx
 from matching.cohort import CohortResult, assign, greedy_assign
 from matching.model import Constraints
 
+WINDOW_HOLDS = frozenset({"applied", "waiting"})
+"""Holds that a coordinator's own cohort run sets aside (bot/eligibility.py)."""
+
 
 @dataclass
 class CohortPlan:
@@ -36,6 +46,7 @@ class CohortPlan:
     names: dict[int, str]
     mentees: int
     mentors: int
+    from_windows: int = 0  # mentees included although a window or the waiting list held them
 
     @property
     def fingerprint(self) -> str:
@@ -78,8 +89,14 @@ async def _constraints(tx: Tx, programme_id: int) -> Constraints:
 
 async def plan_cohort(tx: Tx, services: Services, programme_id: int,
                       mode: str = "total", mentee_ids: set[int] | None = None,
-                      ignore: frozenset[str] = frozenset()) -> CohortPlan:
+                      ignore: frozenset[str] = WINDOW_HOLDS) -> CohortPlan:
+    """The plan for `mentee_ids` (everyone unmatched when None); `ignore`: the holds that do
+    not keep a mentee out of this run (a coordinator's run: windows and waiting list)."""
+    from bot.mentoring import quality_floor
+
     mentees, mentors = await _candidates(tx, programme_id, mentee_ids, ignore)
+    from_windows = sum(1 for p in mentees if set(p.matching_hold.split()) & ignore)
+    floor = quality_floor(services)
     taken = await mentees_per_mentor(tx, programme_id)
     loads = {m.id: taken.get(m.id, 0) for m in mentors}
     mentee_profiles = [to_profile(p) for p in mentees]
@@ -89,12 +106,13 @@ async def plan_cohort(tx: Tx, services: Services, programme_id: int,
     # Pure CPU work (seconds for a large programme): off the event loop, so the bot keeps
     # answering everyone else meanwhile.
     result = await asyncio.to_thread(assign, mentee_profiles, mentor_profiles, weights,
-                                     constraints, mode=mode, taxonomy=services.taxonomy)
+                                     constraints, mode=mode, taxonomy=services.taxonomy,
+                                     min_score=floor)
     greedy = await asyncio.to_thread(greedy_assign, mentee_profiles, mentor_profiles, weights,
-                                     constraints, taxonomy=services.taxonomy)
+                                     constraints, taxonomy=services.taxonomy, min_score=floor)
     names = {p.id: p.name for p in [*mentees, *mentors]}
     return CohortPlan(programme_id, mode, result, greedy.total, names, len(mentees),
-                      len(mentors))
+                      len(mentors), from_windows)
 
 
 def render_plan(plan: CohortPlan, services: Services, lang: str, limit: int = 40) -> str:
@@ -106,6 +124,12 @@ def render_plan(plan: CohortPlan, services: Services, lang: str, limit: int = 40
              catalogue.text(lang, "cohort.summary", pairs=len(result.pairs), mentees=plan.mentees,
                             mentors=plan.mentors, total=f"{result.total:.2f}",
                             greedy=f"{plan.greedy_total:.2f}", gain=f"{gain:+.1f}")]
+    if plan.from_windows:
+        lines.append(catalogue.text(lang, "cohort.from_windows", count=plan.from_windows))
+    below = sum(1 for why in result.unmatched.values() if why == "below_floor")
+    if below:
+        lines.append(catalogue.text(lang, "cohort.floor", count=below,
+                                    floor=_points(result.min_score)))
     quality = result.quality
     if result.pairs:
         lines.append(catalogue.text(
@@ -124,9 +148,20 @@ def render_plan(plan: CohortPlan, services: Services, lang: str, limit: int = 40
     if result.unmatched:
         lines += ["", catalogue.text(lang, "cohort.unmatched_title", count=len(result.unmatched))]
         for mentee_id, why in list(result.unmatched.items())[:limit]:
+            reason = catalogue.text(
+                lang, f"matching.unmatched.{why}", floor=_points(result.min_score),
+                best=_points(result.best_scores.get(mentee_id, 0.0), down=True))
             lines.append(catalogue.text(lang, "cohort.unmatched", name=plan.names[mentee_id],
-                                        reason=catalogue.text(lang, f"matching.unmatched.{why}")))
+                                        reason=reason))
     return "\n".join(lines)
+
+
+def _points(score: float, down: bool = False) -> str:
+    """A 0-1 score as the /100 figure people read; a best score under the floor is rounded
+    down, so that "24 < 25" never reads "25 < 25"."""
+    points = score * 100
+    value = math.floor(points * 10) / 10 if down else round(points, 1)
+    return f"{value:g}"
 
 
 async def apply_plan(tx: Tx, services: Services, plan: CohortPlan, now: datetime,

@@ -83,6 +83,11 @@ class MatchingSettings:
     suggestions: int = 3
     department_mode: str = "diverse"
     request_expiry_days: int = 7
+    # The quality floor, on the 0-100 scale people see ("Match score: 72/100"): a pair
+    # below it is never suggested by /find nor made by cohort matching. With the default
+    # weights, a shared language, free places and another department alone reach 24: 25
+    # asks for something of substance on top (a topic, common hours, goals, experience).
+    quality_floor: float = 25.0
     weights: MatchingWeights = field(default_factory=MatchingWeights)
 
 
@@ -166,7 +171,8 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("telegram", "mode"): ("polling", "webhook"),
 }
 # Numbers with an upper bound too (every number must be finite and not negative).
-_MAXIMA: dict[tuple[str, str], int] = {("slack", "port"): 65535, ("telegram", "port"): 65535}
+_MAXIMA: dict[tuple[str, str], int] = {("slack", "port"): 65535, ("telegram", "port"): 65535,
+                                       ("matching", "quality_floor"): 100}
 # Strings (or lists of strings) that must read as durations: "6h", "24h", "30m", "1w".
 _DURATIONS = frozenset({("scheduler", "grace_period"), ("meetings", "reminders")})
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import matching_changes
+from bot import free_times, matching_changes
 from bot.clock import to_iso
 from bot.config import Config
 from bot.eligibility import eligible
@@ -217,17 +217,19 @@ class Matchmaker:
         return [suggestion for suggestion, _ in found]
 
     async def candidates(self, tx: Tx, mentee: Person, now_iso: str, k: int,
-                         extra_exclude: set[int] | None = None
+                         extra_exclude: set[int] | None = None, min_score: float = 0.0
                          ) -> list[tuple[Suggestion, Person]]:
         """The k best mentors with their people rows, read in one query; that read also
         checks that each is still an active mentor (one erased or changed behind this
-        process's back is taken out of the index and the query asked again)."""
+        process's back is taken out of the index and the query asked again). None below
+        `min_score`, the quality floor."""
         index = await self.index(tx, mentee.programme_id, now_iso)
         constraints, taken = await mentee_limits(tx, mentee.id)
         exclude = taken | (extra_exclude or set())
         profile = to_profile(mentee)
         for _ in range(3):
-            found = index.suggest(profile, k=k, constraints=constraints, exclude=exclude)
+            found = index.suggest(profile, k=k, constraints=constraints, exclude=exclude,
+                                  min_score=min_score)
             mentors = await _active_mentors(tx, [s.mentor_id for s in found])
             gone = {s.mentor_id for s in found} - set(mentors)
             for mentor_id in gone:
@@ -383,7 +385,9 @@ def render_reason(catalogue: Catalogue, taxonomy: Taxonomy, lang: str, reason: R
 
     params: dict[str, Any] = {}
     for name, value in reason.params.items():
-        if name == "topics":
+        if name == "times":  # when both are free, in the reader's week (bot/free_times.py)
+            params[name] = free_times.describe(catalogue, lang, value)
+        elif name == "topics":
             params[name] = catalogue.join(lang, [taxonomy.label(t, lang) for t in value])
         elif name == "languages":
             params[name] = catalogue.join(lang, [language_name(c, lang) for c in value])

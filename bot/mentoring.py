@@ -63,8 +63,20 @@ def _int(value: str) -> int | None:
 # --- rendering --------------------------------------------------------------------------
 
 def _reasons(services: Services, lang: str, suggestion: Suggestion) -> list[str]:
-    return [render_reason(services.catalogue, services.taxonomy, lang, r)
-            for r in suggestion.reasons[:3]]
+    """The three strongest reasons and, always, when both are free (in the mentee's week),
+    or plainly that they have no time in common or that nobody knows."""
+    shown = list(suggestion.reasons[:3])
+    when = suggestion.availability
+    if when is not None:
+        shown = [when if r.code == "availability" else r for r in shown]
+        if when not in shown:
+            shown.append(when)
+    return [render_reason(services.catalogue, services.taxonomy, lang, r) for r in shown]
+
+
+def quality_floor(services: Services) -> float:
+    """`[matching] quality_floor` on the library's 0-1 scale: no suggestion below it."""
+    return services.config.matching.quality_floor / 100
 
 
 def _seniority(services: Services, lang: str, level: int) -> str:
@@ -118,6 +130,9 @@ async def _has_mentor(ctx: Context) -> Reply | None:
 
 
 async def _suggestions(ctx: Context, shown: int) -> list[Reply]:
+    """A page of suggestions: /find (shown = 0) starts afresh, *More suggestions* goes on
+    without anyone already shown since (suggestions_shown, whatever moved meanwhile). No
+    pair under the quality floor; the last page says so and offers the waiting list."""
     if not ctx.person.is_mentee:
         return [ctx.say("find.not_mentee")]
     if (has_mentor := await _has_mentor(ctx)) is not None:
@@ -125,20 +140,56 @@ async def _suggestions(ctx: Context, shown: int) -> list[Reply]:
     if (not_yet := await readiness.find_gate(ctx)) is not None:  # a lesson, a window...
         return [not_yet]
     per_page = max(1, ctx.services.config.matching.suggestions)
+    floor = quality_floor(ctx.services)
+    before = await _shown_before(ctx, fresh=shown == 0)
+    # One more than a page: whether there is anyone after it is known now, not by a press.
     found = await ctx.services.matchmaker.candidates(ctx.tx, ctx.person, to_iso(ctx.now),
-                                                     k=shown + per_page)
-    page = found[shown:shown + per_page]
-    if not page:  # nothing (more): the waiting list is offered
-        return [windows.exhausted(ctx, "find.none" if shown == 0 else "find.no_more")]
-    replies = [ctx.say("find.intro" if shown == 0 else "find.more_intro")]
+                                                     k=per_page + 1, extra_exclude=before,
+                                                     min_score=floor)
+    page = found[:per_page]
+    if not page:  # nothing (more): said plainly, and the waiting list is offered
+        if before:
+            return [_the_end(ctx, ctx.t("find.everyone"))]
+        if floor > 0 and await ctx.services.matchmaker.candidates(
+                ctx.tx, ctx.person, to_iso(ctx.now), k=1):  # someone, but below the floor
+            return [_the_end(ctx, ctx.t("find.none_good_enough"), "floor")]
+        return [windows.exhausted(ctx, "find.none")]
+    await ctx.tx.executemany(
+        "INSERT INTO suggestions_shown (mentee_id, mentor_id, shown_at) VALUES (?, ?, ?)"
+        " ON CONFLICT DO NOTHING", [(ctx.person.id, s.mentor_id, to_iso(ctx.now))
+                                    for s, _ in page])
+    replies = [ctx.say("find.intro" if not before else "find.more_intro")]
     replies += [mentor_card(ctx, mentor, suggestion) for suggestion, mentor in page]
-    if len(found) == shown + per_page and shown + per_page < MORE_LIMIT:
+    total = len(before) + len(page)
+    if len(found) <= per_page:
+        replies.append(_the_end(ctx, ctx.t("find.everyone")))
+    elif total >= MORE_LIMIT:
+        replies.append(_the_end(ctx, ctx.t("find.limit", count=total)))
+    else:
         replies.append(ctx.reply(ctx.t("find.more_hint"), [
-            Button(ctx.t("find.more"), A_MORE, str(shown + per_page))]))
+            Button(ctx.t("find.more"), A_MORE, str(total))]))
     return replies
 
 
+async def _shown_before(ctx: Context, fresh: bool) -> set[int]:
+    """The mentors shown since the mentee's last /find (none, and forgotten, when fresh)."""
+    if fresh:
+        await ctx.tx.execute("DELETE FROM suggestions_shown WHERE mentee_id = ?",
+                             (ctx.person.id,))
+        return set()
+    return {row[0] for row in await ctx.tx.all(
+        "SELECT mentor_id FROM suggestions_shown WHERE mentee_id = ?", (ctx.person.id,))}
+
+
+def _the_end(ctx: Context, text: str, why: str = "") -> Reply:
+    """No more suggestions: why, in words, and *Join the waiting list* (bot/windows.py)."""
+    return ctx.reply(text + "\n" + ctx.t("waiting.offer"),
+                     [Button(ctx.t("waiting.join"), windows.A_JOIN_WAITING, why)])
+
+
 async def press_more(ctx: Context, value: str) -> list[Reply]:
+    """*More suggestions*: the value (how many were shown) is only checked; who was shown
+    is read from suggestions_shown, so a forged or stale value shows nobody twice."""
     shown = _int(value)
     if shown is None or shown > MORE_LIMIT:
         return [ctx.say("common.unknown_button")]
@@ -551,7 +602,8 @@ async def job_expire_request(tx: Tx, params: dict[str, Any], *, services: Servic
                    now, f"request:{row['id']}:expired-mentor")
     # Re-route: the next best mentor, one tap away.
     found = await services.matchmaker.candidates(tx, mentee, to_iso(now), k=1,
-                                                 extra_exclude={mentor.id})
+                                                 extra_exclude={mentor.id},
+                                                 min_score=quality_floor(services))
     if not found:
         await _enqueue(tx, mentee.id, Outgoing(key="request.expired_none",
                                                params={"mentor": mentor.name}),

@@ -281,7 +281,10 @@ async def press_join_waiting(ctx: Context, value: str) -> list[Reply]:
     if row is not None:
         since = format_date(from_iso(row["created_at"]), format="long", locale=ctx.lang)
         return [ctx.say("waiting.already", date=since)]
-    await _add(ctx.tx, ctx.person, "waiting", "no_more_suggestions", None, ctx.now)
+    # The button's value says why /find had nobody: "floor" when mentors were there but
+    # none fitted well enough (bot/mentoring.py); anything else is the plain case.
+    reason = "below_floor" if value == "floor" else "no_more_suggestions"
+    await _add(ctx.tx, ctx.person, "waiting", reason, None, ctx.now)
     ctx.person = (await eligibility.refresh(ctx.tx, ctx.services, ctx.person)).person
     if await eligibility.uses_windows(ctx.tx, ctx.person.programme_id):
         return [await waiting_reply(ctx)]

@@ -121,3 +121,42 @@ def to_vector(mask: int) -> np.ndarray:
     """The mask as a 0/1 float32 vector of length 168 (for matrix products)."""
     bits = np.frombuffer(mask.to_bytes(24, "little"), dtype=np.uint8)
     return np.unpackbits(bits, bitorder="little")[:HOURS_PER_WEEK].astype(np.float32)
+
+
+# ---------------------------------------------------------------------- in words
+
+PARTS = ("night", "morning", "midday", "afternoon", "evening")
+"""Parts of a local day, by the hour they start: 00, 06, 12, 14, 18 (see `part_of`)."""
+_PART_STARTS = (0, 6, 12, 14, 18)
+
+
+def part_of(hour: int) -> int:
+    """Index in PARTS of a local hour 0..23: night before 6, morning until noon, midday
+    until 14:00 (lunch), afternoon until 18:00, evening after."""
+    part = 0
+    for index, start in enumerate(_PART_STARTS):
+        if hour >= start:
+            part = index
+    return part
+
+
+@lru_cache(maxsize=256)
+def _local_cells(timezone: str, monday: date) -> tuple[int, ...]:
+    """For each UTC hour of the week, its (weekday * len(PARTS) + part) in `timezone`."""
+    tz = zone(timezone)
+    start = datetime.combine(monday, time(), tzinfo=UTC)
+    cells = []
+    for hour in range(HOURS_PER_WEEK):
+        local = (start + timedelta(hours=hour)).astimezone(tz)
+        cells.append(local.weekday() * len(PARTS) + part_of(local.hour))
+    return tuple(cells)
+
+
+@lru_cache(maxsize=1 << 16)
+def local_times(mask: int, timezone: str, monday: date) -> tuple[tuple[int, str], ...]:
+    """The (weekday, part of day) cells of `timezone`'s local week that the UTC hour `mask`
+    touches, in week order: `((1, "evening"), (3, "morning"))` for Tuesday evenings and
+    Thursday mornings."""
+    cells = _local_cells(timezone, monday)
+    touched = {cells[hour] for hour in range(HOURS_PER_WEEK) if mask >> hour & 1}
+    return tuple((cell // len(PARTS), PARTS[cell % len(PARTS)]) for cell in sorted(touched))

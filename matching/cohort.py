@@ -62,6 +62,7 @@ UNMATCHED_CODES = (
     "no_capacity",
     "all_blocked_or_declined",
     "outcompeted",
+    "below_floor",
 )
 DENSE_LIMIT = 40_000_000
 """Largest mentees x capacity-slots matrix `dense_assign` accepts."""
@@ -85,13 +86,16 @@ class CohortResult:
     """Pairs, their total score, quality figures and why each unplaced mentee is unplaced.
 
     `unmatched` maps a mentee id to one of UNMATCHED_CODES (a catalogue key suffix under
-    `matching.unmatched`).
+    `matching.unmatched`). With a quality floor (`min_score`), a mentee whose best possible
+    pair scores below it is "below_floor", and `best_scores` holds that best score.
     """
 
     pairs: list[Pair]
     total: float
     quality: dict[str, Any] = field(default_factory=dict)
     unmatched: dict[int, str] = field(default_factory=dict)
+    min_score: float = 0.0
+    best_scores: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -120,6 +124,18 @@ class _Edges:
 
     def subset(self, keep: np.ndarray) -> _Edges:
         return _Edges(self.mentee[keep], self.mentor[keep], self.score[keep])
+
+    def at_least(self, min_score: float) -> _Edges:
+        """Only the pairs that reach the quality floor (compared in millionths)."""
+        if min_score <= 0:
+            return self
+        return self.subset(self.points >= round(min_score * SCALE))
+
+    def best_per_mentee(self, n_e: int) -> np.ndarray:
+        """Each mentee's best candidate score, -inf for a mentee without any."""
+        best = np.full(n_e, -np.inf)
+        np.maximum.at(best, self.mentee, self.score)
+        return best
 
 
 @dataclass
@@ -186,13 +202,16 @@ def assign(
     reference_date: date | None = None,
     compare_dense: bool | None = None,
     with_reasons: bool = True,
+    min_score: float = 0.0,
 ) -> CohortResult:
     """Optimal cohort assignment (see module docstring).
 
     `top_k` bounds each mentee's candidate list (larger: closer to the unrestricted optimum,
     slower). `compare_dense` also solves the dense problem to report `share_of_optimum`
     (default: only when it is small). `with_reasons=False` skips per-pair reasons (for very
-    large runs). Raises ValueError for a bad mode.
+    large runs). `min_score` is the quality floor: no pair below it is made, and a mentee
+    whose best pair is below it is left unmatched ("below_floor"). Raises ValueError for a
+    bad mode.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
@@ -202,14 +221,16 @@ def assign(
     n_e, _ = space.shape
     candidates = top_candidates(space, top_k)
     edges = _Edges(candidates.mentee, candidates.mentor, candidates.score)
+    best = edges.best_per_mentee(n_e)  # each list starts with the mentee's best pair
+    edges = edges.at_least(min_score)
     exact_share = float(candidates.exact.mean()) if candidates.exact.size else 1.0
-    edges, placement = _augmented(space, edges, top_k)
+    edges, placement = _augmented(space, edges, top_k, min_score)
     threshold = None
     if mode == "fair":
         chosen, threshold = _fair_assignment(n_e, space.remaining, edges, placement)
     else:
         chosen = _min_cost_assignment(n_e, space.remaining, edges)
-    result = _result(ctx, chosen, edges, with_reasons)
+    result = _result(ctx, chosen, edges, with_reasons, best, min_score)
     result.quality.update(
         mode=mode,
         top_k=top_k,
@@ -221,7 +242,8 @@ def assign(
     if compare_dense is None:
         compare_dense = n_e * int(space.remaining.sum()) <= AUTO_COMPARE_LIMIT
     if compare_dense and n_e * int(space.remaining.sum()) <= DENSE_LIMIT:
-        dense_chosen, dense_total = _dense_points(space, space.dense_scores())
+        dense_chosen, dense_total = _dense_points(space, _floored(space.dense_scores(),
+                                                                  min_score))
         own = int(edges.points[_chosen_edges(edges, chosen)].sum())
         result.quality["share_of_optimum"] = own / dense_total if dense_total else 1.0
         result.quality["dense_placed"] = int((dense_chosen >= 0).sum())
@@ -239,6 +261,7 @@ def dense_assign(
     text_model: TextModel | None = None,
     reference_date: date | None = None,
     with_reasons: bool = True,
+    min_score: float = 0.0,
 ) -> CohortResult:
     """The exact optimum over all pairs with `linear_sum_assignment` (small sizes only).
 
@@ -250,11 +273,13 @@ def dense_assign(
     if n_e * int(space.remaining.sum()) > DENSE_LIMIT:
         raise ValueError("too large for dense_assign; use assign")
     scores = space.dense_scores()
+    best = scores.max(axis=1, initial=-np.inf)
+    scores = _floored(scores, min_score)
     chosen, _ = _dense_points(space, scores)
     rows, cols = np.nonzero(np.isfinite(scores))
     order = np.lexsort((cols, -scores[rows, cols], rows))
     edges = _Edges(rows[order], cols[order], scores[rows, cols][order])
-    result = _result(ctx, chosen, edges, with_reasons)
+    result = _result(ctx, chosen, edges, with_reasons, best, min_score)
     result.quality.update(mode="dense", candidate_edges=int(edges.mentee.size))
     return result
 
@@ -271,6 +296,7 @@ def greedy_assign(
     text_model: TextModel | None = None,
     reference_date: date | None = None,
     with_reasons: bool = True,
+    min_score: float = 0.0,
 ) -> CohortResult:
     """Baseline: take the best remaining (mentee, mentor) candidate pair, repeat."""
     ctx = _context(mentees, mentors, weights, constraints, taxonomy, text_model, reference_date)
@@ -278,6 +304,8 @@ def greedy_assign(
     n_e, _ = space.shape
     candidates = top_candidates(space, max(1, int(top_k)))
     edges = _Edges(candidates.mentee, candidates.mentor, candidates.score)
+    best = edges.best_per_mentee(n_e)
+    edges = edges.at_least(min_score)
     chosen = np.full(n_e, -1, dtype=np.int64)
     free = space.remaining.copy()
     for e in np.argsort(-edges.score, kind="stable").tolist():
@@ -285,7 +313,7 @@ def greedy_assign(
         if chosen[i] < 0 and free[j] > 0:
             chosen[i] = j
             free[j] -= 1
-    result = _result(ctx, chosen, edges, with_reasons)
+    result = _result(ctx, chosen, edges, with_reasons, best, min_score)
     result.quality.update(mode="greedy", candidate_edges=int(edges.mentee.size))
     return result
 
@@ -342,7 +370,8 @@ def _max_placement(n_e: int, remaining: np.ndarray, edges: _Edges) -> _Placement
     return _Placement(chosen, swappable, reached_mentors)
 
 
-def _augmented(space: CohortSpace, edges: _Edges, top_k: int) -> tuple[_Edges, _Placement]:
+def _augmented(space: CohortSpace, edges: _Edges, top_k: int,
+               min_score: float = 0.0) -> tuple[_Edges, _Placement]:
     """Widen lists towards mentors with room while that places more; the final placement.
 
     The new lists go to every mentee that some maximum placement leaves out (the source
@@ -362,10 +391,11 @@ def _augmented(space: CohortSpace, edges: _Edges, top_k: int) -> tuple[_Edges, _
             break
         extra = top_candidates(space, min(top_k, AUGMENT_K),
                                mentee_idx=np.flatnonzero(placement.swappable), mentor_idx=spare)
-        if extra.mentee.size == 0:
+        extra_edges = _Edges(extra.mentee, extra.mentor, extra.score).at_least(min_score)
+        if extra_edges.mentee.size == 0:
             break
         before = edges.mentee.size
-        edges = edges.merged(_Edges(extra.mentee, extra.mentor, extra.score), n_m)
+        edges = edges.merged(extra_edges, n_m)
         if edges.mentee.size == before:
             break
         placement = _max_placement(n_e, space.remaining, edges)
@@ -497,7 +527,16 @@ def _chosen_edges(edges: _Edges, chosen: np.ndarray) -> np.ndarray:
     return np.flatnonzero(chosen[edges.mentee] == edges.mentor)
 
 
-def _result(ctx: _Context, chosen: np.ndarray, edges: _Edges, with_reasons: bool) -> CohortResult:
+def _floored(scores: np.ndarray, min_score: float) -> np.ndarray:
+    """Dense scores with the pairs under the quality floor made impossible."""
+    if min_score <= 0:
+        return scores
+    points = np.rint(np.clip(np.where(np.isfinite(scores), scores, 0.0), 0.0, 1.0) * SCALE)
+    return np.where(points >= round(min_score * SCALE), scores, -np.inf)
+
+
+def _result(ctx: _Context, chosen: np.ndarray, edges: _Edges, with_reasons: bool,
+            best: np.ndarray | None = None, min_score: float = 0.0) -> CohortResult:
     space = ctx.space
     mentee_idx = np.flatnonzero(chosen >= 0)
     mentor_idx = chosen[mentee_idx]
@@ -515,11 +554,25 @@ def _result(ctx: _Context, chosen: np.ndarray, edges: _Edges, with_reasons: bool
             mentee_idx.tolist(), mentor_idx.tolist(), scores, reasons, strict=True
         )
     ]
+    unmatched = _unmatched(ctx, chosen)
+    best_scores: dict[int, float] = {}
+    if min_score > 0 and best is not None:
+        floor_points = round(min_score * SCALE)
+        for i in np.flatnonzero((chosen < 0) & np.isfinite(best)).tolist():
+            mentee_id = space.mentees[i].id
+            # Every mentor they could have had scores below the floor: that is the reason
+            # (a full or blocked mentor gives other reasons, found first).
+            if unmatched.get(mentee_id) == "outcompeted" \
+                    and round(float(np.clip(best[i], 0.0, 1.0)) * SCALE) < floor_points:
+                unmatched[mentee_id] = "below_floor"
+                best_scores[mentee_id] = float(best[i])
     return CohortResult(
         pairs=pairs,
         total=float(sum(p.score for p in pairs)),
         quality=_quality(space, chosen, edges, pairs),
-        unmatched=_unmatched(ctx, chosen),
+        unmatched=unmatched,
+        min_score=min_score,
+        best_scores=best_scores,
     )
 
 

@@ -159,6 +159,14 @@ class Reason:
         variant = self.code
         if self.code == "seniority" and self.params.get("reverse"):
             variant = "seniority_reverse"
+        elif self.code == "availability" and "missing" in self.params:
+            # scoring.common_availability: when both are free, in words (or why not known)
+            missing = self.params["missing"]
+            if missing:
+                variant = "availability_unknown_" + ("you" if missing != "mentor" else "them")
+            else:
+                variant = "availability_when" if self.params.get("hours") else \
+                    "availability_none"
         elif self.code == "department":
             variant = f"department_{self.params.get('mode', 'diverse')}"
         return f"matching.reason.{variant}"
@@ -166,7 +174,12 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
+    """A mentor for a mentee: the score, each criterion's value, the reasons (criteria that
+    contributed, strongest first) and, always, when both are free (`availability`, from
+    `scoring.common_availability`: shown even when that criterion weighs nothing)."""
+
     mentor_id: int
     score: float
     criteria: dict[str, float]
     reasons: tuple[Reason, ...]
+    availability: Reason | None = None

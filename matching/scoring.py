@@ -191,6 +191,25 @@ def _reason(
     return Reason("load", {"count": free, "capacity": mentor.capacity})
 
 
+def common_availability(mentee: Profile, mentor: Profile, monday: date) -> Reason:
+    """When both are free, in the mentee's local week, whatever the criterion's weight.
+
+    Code "availability"; params: `hours` (and `count`) a week in common, `times` the
+    (weekday, part of day) cells of the mentee's local time (`availability.local_times`),
+    and `missing`: "" when both gave their free times, else "mentee", "mentor" or "both"
+    (then nobody can tell, which is not the same as "no hour in common").
+    """
+    mentee_mask = availability.week_mask(mentee.availability, mentee.timezone, monday)
+    mentor_mask = availability.week_mask(mentor.availability, mentor.timezone, monday)
+    missing = {(True, True): "both", (True, False): "mentee",
+               (False, True): "mentor"}.get((not mentee_mask, not mentor_mask), "")
+    common = mentee_mask & mentor_mask
+    hours = availability.hours(common)
+    times = availability.local_times(common, mentee.timezone, monday) if hours else ()
+    return Reason("availability", {"count": hours, "hours": hours, "times": times,
+                                   "missing": missing})
+
+
 def score_pair(
     mentee: Profile,
     mentor: Profile,
@@ -214,4 +233,5 @@ def score_pair(
     values = criteria_values(mentee, mentor, weights, taxonomy, model, monday)
     score = weighted_score(values, weights.effective())
     reasons = explain(mentee, mentor, values, weights, taxonomy, model, monday)
-    return Suggestion(mentor.id, score, values, reasons)
+    return Suggestion(mentor.id, score, values, reasons,
+                      common_availability(mentee, mentor, monday))

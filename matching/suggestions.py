@@ -249,17 +249,23 @@ class MentorIndex:
         k: int = 3,
         constraints: Constraints | None = None,
         exclude: Collection[int] = (),
+        min_score: float = 0.0,
     ) -> list[Suggestion]:
         """The k best mentors for `mentee`, best first (ties: lower mentor id first).
 
         Every hard constraint holds for each suggestion; `exclude` removes more mentor ids
-        (e.g. mentors already requested).
+        (e.g. mentors already requested). `min_score` is the quality floor: a pair scoring
+        below it is no suggestion at all (fewer than k, or none, rather than weak ones).
         """
         constraints = constraints or Constraints()
         if k <= 0 or self._n == 0:
             return []
         scores = self._scores(mentee, constraints, exclude)
-        feasible = np.flatnonzero(scores > -np.inf)
+        # The vectorised sum may differ from score_pair's in the last bits: a margin here,
+        # the exact comparison on the re-scored winners below.
+        floor = min_score - _TIE_EPSILON if min_score > 0 else -np.inf
+        feasible = np.flatnonzero(scores > -np.inf) if floor == -np.inf else \
+            np.flatnonzero(scores >= floor)
         if feasible.size == 0:
             return []
         candidates = self._candidates(scores, feasible, k)
@@ -275,7 +281,7 @@ class MentorIndex:
                 text_model=self.text_model,
                 reference_date=self.monday,
             )
-            if suggestion is not None:
+            if suggestion is not None and suggestion.score >= min_score:
                 suggestions.append(suggestion)
         suggestions.sort(key=lambda s: (-s.score, s.mentor_id))
         return suggestions[:k]

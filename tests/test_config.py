@@ -1,5 +1,6 @@
 """Config: defaults that work, clear errors naming key and line, environment overrides."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,24 @@ def test_environment_overrides_secrets(tmp_path: Path) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read the file"):
         load_config(tmp_path / "nope.toml", env={})
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("nan", "must be a finite number (got nan)"),
+    ("inf", "must be a finite number (got inf)"),
+    ("-5", "must not be negative"),
+    ("150", "must be at most 100 (got 150.0)"),
+    ("'high'", "must be a number, not a string"),
+])
+def test_quality_floor_is_a_score_out_of_100(tmp_path: Path, value: str, problem: str) -> None:
+    path = write(tmp_path, f"[matching]\nsuggestions = 3\nquality_floor = {value}\n")
+    expected = ":3: " + re.escape(f"[matching] quality_floor {problem}")
+    with pytest.raises(ConfigError, match=expected):
+        load_config(path, env={})
+    assert load_config(None, env={}).matching.quality_floor == 25.0  # the default
+    assert load_config(write(tmp_path, "[matching]\nquality_floor = 40\n"),
+                       env={}).matching.quality_floor == 40.0
+    with pytest.raises(ConfigError, match=r"\[matching\] quality_floor must be a finite number "
+                                          r"\(got nan\) \(from environment "
+                                          r"MENTORBOT_MATCHING_QUALITY_FLOOR\)"):
+        load_config(None, env={"MENTORBOT_MATCHING_QUALITY_FLOOR": "nan"})

@@ -1,0 +1,10 @@
+-- Honest matching (bot/mentoring.py): the mentors a mentee was shown since their last /find,
+-- so that *More suggestions* never shows the same people again, even when scores move
+-- between two pages (a mentor's load changed, a new mentor joined). A new /find starts
+-- afresh. The rows are the mentee's and go with either person (CASCADE).
+CREATE TABLE suggestions_shown (
+    mentee_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    mentor_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    shown_at    TEXT NOT NULL,
+    PRIMARY KEY (mentee_id, mentor_id)
+);
