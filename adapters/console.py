@@ -25,7 +25,9 @@ from typing import TextIO
 
 from bot.app import App, save_simulated_clock
 from bot.clock import SimulatedClock, parse_duration
-from bot.events import Action, Address, Attachment, Button, Command, Message, Reply
+from bot.dispatcher import Dispatcher
+from bot.events import Action, Address, Attachment, Button, Command, Event, Message, Reply
+from bot.inbound import InboundQueue
 from bot.markup import without_markers
 
 log = logging.getLogger(__name__)
@@ -132,14 +134,23 @@ class ConsoleTransport:
 
 
 class Console:
+    """The terminal chat. In a process (adapters/main.py) it is given the process's inbound
+    queue and dispatcher, and its transport joins the process's registry; alone (tests,
+    scripts) it has its own."""
+
+    platform = PLATFORM
+
     def __init__(self, app: App, out: TextIO = sys.stdout, files_dir: Path | None = None,
-                 echo: bool = False) -> None:
+                 echo: bool = False, *, inbound: InboundQueue | None = None,
+                 dispatcher: Dispatcher | None = None) -> None:
         self.app = app
         self.out = out
         self.echo = echo  # print each input line, so a scripted run reads as a transcript
         self.transport = ConsoleTransport(
             out, files_dir if files_dir is not None else files_dir_for(app.db.path))
-        self.dispatcher = app.dispatcher({PLATFORM: self.transport})
+        self.inbound = inbound if inbound is not None else InboundQueue(app.bot.handle)
+        self.dispatcher = dispatcher if dispatcher is not None else \
+            app.dispatcher({PLATFORM: self.transport})
         self.speaker = DEFAULT_HANDLE
 
     async def run(self, source: TextIO = sys.stdin) -> None:
@@ -177,9 +188,12 @@ class Console:
         if event is None:
             return
         self.transport.new_turn()
-        for reply in await self.app.bot.handle(event):
-            self.transport.show(reply)
+        await self.inbound.put(address.key, event, self._show)
         await self.deliver_due()
+
+    async def _show(self, event: Event, replies: list[Reply]) -> None:
+        for reply in replies:
+            self.transport.show(reply)
 
     def parse(self, address: Address, line: str) -> Message | Command | Action | None:
         press = _PRESS.match(line)

@@ -1,4 +1,9 @@
-"""The `mentorbot` command: console, run, export, check-config."""
+"""The `mentorbot` command: console, run, export, check-config, match, import.
+
+The command line itself (adapters/cli.py, the `mentorbot` script) lives at the edge: it gives
+`main` what needs the adapters — the process that serves them (`run`, `console`) and their
+checks of their settings — so that the core imports no adapter.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +21,16 @@ from bot.config import Config, ConfigError, load_config
 from bot.logs import Redactor, redact_url, secrets_of
 from bot.store import is_postgres
 from bot.store.db import DatabaseError
+
+Launch = Callable[..., Awaitable[int]]  # adapters.main.run
+
+
+@dataclass(frozen=True)
+class Edge:
+    """What the adapters bring to the command line."""
+
+    run: Launch                                 # serve a process: `run` and `console`
+    adapter_problems: Callable[[Config], list[str]]  # their refusals of their settings
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -121,7 +138,7 @@ def _load(args: argparse.Namespace) -> Config:
     return config
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None, edge: Edge) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -143,13 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "check-config":
         from bot.startup import problems
 
-        found = problems(config, adapters=args.command == "run" and adapters_configured)
+        found = problems(config, adapters=edge.adapter_problems
+                         if args.command == "run" and adapters_configured else None)
         if found:  # the same lines as check-config, before anything is opened
             for problem in found:
                 print(f"mentorbot: {problem}", file=sys.stderr)
             return 2
     try:
-        return _command(args, config)
+        return _command(args, config, edge)
     except KeyboardInterrupt:
         return 130
     except (ConfigError, DatabaseError) as exc:
@@ -165,10 +183,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _command(args: argparse.Namespace, config: Config) -> int:
+def _command(args: argparse.Namespace, config: Config, edge: Edge) -> int:
     match args.command:
         case "check-config":
-            return check_config(config)
+            return check_config(config, edge.adapter_problems)
         case "export":
             return asyncio.run(export(config, args))
         case "match":
@@ -178,22 +196,20 @@ def _command(args: argparse.Namespace, config: Config) -> int:
 
             return asyncio.run(cli_import(config, args))
         case "console" | "run":
-            from bot.runner import run
-
-            return asyncio.run(run(config, console_only=args.command == "console",
-                                   demo=args.demo, simulated=args.clock == "simulated",
-                                   echo=getattr(args, "echo", False),
-                                   files=getattr(args, "files", None),
-                                   start=getattr(args, "start", None)))
+            return asyncio.run(edge.run(config, console_only=args.command == "console",
+                                        demo=args.demo, simulated=args.clock == "simulated",
+                                        echo=getattr(args, "echo", False),
+                                        files=getattr(args, "files", None),
+                                        start=getattr(args, "start", None)))
     return 2
 
 
-def check_config(config: Config) -> int:
+def check_config(config: Config, adapter_problems: Callable[[Config], list[str]]) -> int:
     """Say what would start, and every problem `run` would refuse to start on (exit 2).
     Nothing printed carries a secret: a PostgreSQL URL is shown without its password."""
     from bot.startup import problems
 
-    found = problems(config, adapters=True, thorough=True)
+    found = problems(config, adapters=adapter_problems, thorough=True)
     target = config.bot.database
     if is_postgres(target):
         from bot.store.pg_check import check_postgres
@@ -285,7 +301,3 @@ async def match_cohort(config: Config, args: argparse.Namespace) -> int:
     finally:
         await app.close()
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

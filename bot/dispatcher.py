@@ -618,9 +618,7 @@ def _dead_on_this_machine(owner: str) -> bool:
     if host != socket.gethostname() or not (pid_text.isascii() and pid_text.isdigit()):
         return False
     pid = int(pid_text)
-    if pid == os.getpid():
-        return False  # another dispatcher of this very process: wait for its lease
-    try:
+    try:  # our own pid is alive too: a process has one dispatcher (adapters/main.py)
         os.kill(pid, 0)
     except ProcessLookupError:
         return True

@@ -4,12 +4,13 @@ APScheduler (AsyncIOScheduler, in-memory job store) keeps nothing worth keeping:
 table is the schedule, so a restart loses nothing. One interval job runs
 `Dispatcher.run_once()` every `[scheduler] tick_seconds`; after each run, a one-off job is
 set for the next due row when it comes before the next tick, so a reminder goes out on
-time instead of up to a tick late. `wake(scheduler)` dispatches at once (an event has just
-queued a message due now). `start()` first recovers what a crash left half-sent.
+time instead of up to a tick late. `wake()` dispatches at once (an event has just
+queued a message due now). `start()` first recovers what a crash left half-sent. A process
+has one alarm and one dispatcher for all its platforms (adapters/main.py).
 
-    scheduler = await bot.scheduler.start(app, dispatcher)
-    ...                       # adapters run; call bot.scheduler.wake(scheduler) after events
-    await bot.scheduler.stop(scheduler, dispatcher)
+    alarm = await bot.scheduler.start(app, dispatcher)
+    ...                       # adapters run; alarm.wake() after events
+    await bot.scheduler.stop(alarm, dispatcher)
 
 With a simulated clock the delay to the next row is measured on that clock and slept in
 real time, which is what the console's `/time` expects.
@@ -32,22 +33,37 @@ log = logging.getLogger(__name__)
 TICK_JOB = "dispatch-tick"
 ALARM_JOB = "dispatch-alarm"
 MIN_DELAY = timedelta(milliseconds=100)
+STOP_GRACE_SECONDS = 10.0  # a send in progress at a stop is let finish (else it goes twice)
 
 
-class _Alarm:
+class Alarm:
     def __init__(self, app: App, dispatcher: Dispatcher, scheduler: AsyncIOScheduler,
                  tick: timedelta) -> None:
         self.app = app
         self.dispatcher = dispatcher
         self.scheduler = scheduler
         self.tick = tick
+        self.stopping = False
+        self._runs = 0  # the tick and a wake-up may overlap (run_once serialises them)
+        self._idle = asyncio.Event()  # no run in progress
+        self._idle.set()
 
     async def run(self) -> None:
+        if self.stopping:
+            return
         started = self.app.services.clock.now()
+        self._runs += 1
+        self._idle.clear()
         try:
             await self.dispatcher.run_once()
         except Exception:  # the next tick tries again; rows stay in the database
             log.exception("scheduler.dispatch_failed")
+        finally:
+            self._runs -= 1
+            if not self._runs:
+                self._idle.set()
+        if self.stopping:
+            return
         try:
             await self._set_next(started)
         except Exception:
@@ -71,30 +87,44 @@ class _Alarm:
             self.scheduler.add_job(self.run, "date", id=ALARM_JOB, replace_existing=True,
                                    run_date=datetime.now(UTC) + delay, misfire_grace_time=None)
 
+    def wake(self) -> None:
+        """Dispatch as soon as possible (a handled event queued messages due now)."""
+        if self.scheduler.running and not self.stopping:
+            self.scheduler.add_job(self.run, "date", id=ALARM_JOB, replace_existing=True,
+                                   run_date=datetime.now(UTC), misfire_grace_time=None)
 
-async def start(app: App, dispatcher: Dispatcher) -> AsyncIOScheduler:
+    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """No new run; the one in progress finishes (up to `grace`), then the lease is
+        given up for the next process."""
+        self.stopping = True
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+        except TimeoutError:
+            log.warning("scheduler.stop_cut_off")
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.dispatcher.release()
+
+
+async def start(app: App, dispatcher: Dispatcher) -> Alarm:
     """Recover, then dispatch now, every tick, and when the next row falls due."""
     await dispatcher.recover()
     tick = timedelta(seconds=max(app.config.scheduler.tick_seconds, 0.05))
     scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=UTC)
-    alarm = _Alarm(app, dispatcher, scheduler, tick)
+    alarm = Alarm(app, dispatcher, scheduler, tick)
     scheduler.add_job(alarm.run, "interval", id=TICK_JOB, seconds=tick.total_seconds(),
                       next_run_time=datetime.now(UTC), max_instances=1, coalesce=True,
                       misfire_grace_time=None)
     scheduler.start()
-    return scheduler
+    return alarm
 
 
-def wake(scheduler: AsyncIOScheduler) -> None:
+def wake(alarm: Alarm) -> None:
     """Dispatch as soon as possible (a handled event queued messages due now)."""
-    tick = scheduler.get_job(TICK_JOB)
-    if tick is not None:
-        scheduler.add_job(tick.func, "date", id=ALARM_JOB, replace_existing=True,
-                          run_date=datetime.now(UTC), misfire_grace_time=None)
+    alarm.wake()
 
 
-async def stop(scheduler: AsyncIOScheduler, dispatcher: Dispatcher) -> None:
+async def stop(alarm: Alarm, dispatcher: Dispatcher) -> None:
     """Stop the alarm clock and give the dispatcher lease up for the next process."""
-    if scheduler.running:
-        scheduler.shutdown(wait=False)
-    await dispatcher.release()
+    assert alarm.dispatcher is dispatcher
+    await alarm.stop()

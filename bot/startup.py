@@ -8,23 +8,29 @@ database file. `Database.open` refuses the same database problems again for othe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.config import Config
 from bot.i18n import Catalogue, CatalogueError
 from bot.matchmaking import weights_from
 from bot.store.db import inspect_file
 from matching.topics import Taxonomy, TaxonomyError
 
+AdapterChecks = Callable[[Config], list[str]]
 
-def problems(config: Config, *, adapters: bool, thorough: bool = False) -> list[str]:
-    """Every problem found, one line each. `adapters`: check the settings of the Slack and
-    Telegram adapters `run` would start; `thorough`: read the whole database file too."""
+
+def problems(config: Config, *, adapters: AdapterChecks | None = None,
+             thorough: bool = False) -> list[str]:
+    """Every problem found, one line each. `adapters`: the checks of the Slack and Telegram
+    adapters `run` would start (adapters/main.py, given by the edge: the core imports no
+    adapter); `thorough`: read the whole database file too."""
     found = content_problems(config) + weights_problems(config)
     if not found:  # a programme's code of conduct and required lessons must exist
         from bot.readiness import problems as operations_problems
 
         found += operations_problems(config)
-    if adapters:
-        found += adapter_problems(config)
+    if adapters is not None:
+        found += adapters(config)
     return found + inspect_file(config.bot.database, thorough=thorough)
 
 
@@ -60,26 +66,3 @@ def weights_problems(config: Config) -> list[str]:
     except ValueError as exc:
         return [f"[matching.weights] {exc}"]
     return []
-
-
-def adapter_problems(config: Config) -> list[str]:
-    """The adapters' own refusals of their settings. (The launcher's job: bot/runner.py
-    imports the adapters the same way, only when they are configured.)"""
-    from bot.config import ConfigError
-
-    found = []
-    if config.slack_enabled:
-        from adapters.slack.app import check_settings as check_slack
-
-        try:
-            check_slack(config.slack)
-        except ConfigError as exc:
-            found.append(str(exc))
-    if config.telegram_enabled and config.telegram.mode == "webhook":
-        from adapters.telegram.webhook import check_settings as check_telegram
-
-        try:
-            check_telegram(config.telegram.webhook_url, config.telegram.secret_token)
-        except ConfigError as exc:
-            found.append(str(exc))
-    return found

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def mentorbot(*args: str, stdin: str = "", cwd: Path | None = None,
               timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
+        [sys.executable, "-m", "adapters.cli", *args], input=stdin, capture_output=True,
         text=True, timeout=timeout, cwd=cwd or ROOT, env={**os.environ, "PYTHONUTF8": "1"},
     )
 
@@ -88,7 +88,7 @@ def test_scripted_console_onboards_both_roles_then_export(tmp_path: Path) -> Non
 def test_killed_mid_onboarding_resumes_at_the_same_step(tmp_path: Path) -> None:
     db = tmp_path / "kill.sqlite3"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "console", "--db", str(db)], cwd=ROOT,
+        [sys.executable, "-m", "adapters.cli", "console", "--db", str(db)], cwd=ROOT,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert proc.stdin and proc.stdout

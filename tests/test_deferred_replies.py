@@ -36,7 +36,7 @@ async def test_a_reply_slack_refuses_twice_is_queued_then_sent_once(
     world.fake.rate_limit("chat.postMessage", 1, 30)
     find = mia.command_fields("find")
     assert await world.sender.command(find) == 200
-    await world.adapter.drain()
+    await world.process.drain()
     assert mia.inbox == []  # nothing shown yet...
     queued = await world.rows(QUEUED + " ORDER BY id")
     assert len(queued) >= 2  # ...but nothing lost: the list and each mentor's card
@@ -45,12 +45,12 @@ async def test_a_reply_slack_refuses_twice_is_queued_then_sent_once(
 
     # Slack retries the slash command (same trigger id): nothing is queued twice.
     assert await world.sender.command(find, retry=1) == 200
-    await world.adapter.drain()
+    await world.process.drain()
     assert len(await world.rows(QUEUED)) == len(queued)
     assert mia.inbox == []
 
     clock.advance(timedelta(seconds=30))
-    await world.adapter.drain()
+    await world.process.drain()
     delivered = mia.inbox
     assert len(delivered) == len(queued)  # every reply, once
     assert "mentors who match you best" in section_texts(delivered[0])  # in their order
@@ -58,7 +58,7 @@ async def test_a_reply_slack_refuses_twice_is_queued_then_sent_once(
     assert [e["text"]["text"] for e in controls(card)] == ["Request Nora", "Not for me"]
     assert {row["status"] for row in await world.rows(QUEUED)} == {"sent"}
 
-    await world.adapter.drain()  # the dispatcher has nothing left to send
+    await world.process.drain()  # the dispatcher has nothing left to send
     assert len(mia.inbox) == len(queued)
     await mia.press("Request Nora")  # the queued buttons work like the originals
     assert "add a short message" in mia.text

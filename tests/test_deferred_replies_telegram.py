@@ -58,7 +58,7 @@ async def test_a_reply_telegram_refuses_twice_is_queued_then_sent_once(
     watch = Stopwatch()  # the limiter waits out the first 429 without real time passing
     limiter = PacingLimiter(**QUICK, clock=watch.clock, sleep=watch.sleep)
 
-    async with running(app, limiter=limiter) as adapter:
+    async with running(app, limiter=limiter) as process:
         fake.fail("sendMessage", status=429, retry_after=30, times=2)
         find = fake.push_text(mia, "/find")
         queued = await eventually(lambda: rows(app, QUEUED + " ORDER BY id"), "queued replies")
@@ -74,7 +74,7 @@ async def test_a_reply_telegram_refuses_twice_is_queued_then_sent_once(
         assert fake.messages_to(7001) == []
 
         clock.advance(timedelta(seconds=30))
-        adapter.wake()
+        process.wake()
         await fake.wait_for(lambda: len(fake.messages_to(7001)) >= len(queued),
                             what="the queued replies")
         await eventually(lambda: _all_sent(app), "the rows marked sent")

@@ -24,7 +24,7 @@ TELEGRAM_SECRET = TOKEN.split(":", 1)[1]
 
 
 class Running:
-    """`python -m bot.cli run` with settings from the environment; stderr kept line by line."""
+    """`python -m adapters.cli run` with settings from the environment; stderr kept line by line."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
@@ -35,7 +35,7 @@ class Running:
 
     async def __aenter__(self) -> Running:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", cwd=ROOT,
+            sys.executable, "-m", "adapters.cli", "run", cwd=ROOT,
             env={**os.environ, "PYTHONUTF8": "1", **self.env},
             stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE)

@@ -43,8 +43,8 @@ _BUTTON = re.compile(r"^   \[(\d+)\] (.*)$")
 
 
 def command(db: Path, config: Path, start: datetime = START) -> list[str]:
-    return [sys.executable, "-m", "bot.cli", "console", "--clock", "simulated", "--db", str(db),
-            "--config", str(config), "--start", start.isoformat()]
+    return [sys.executable, "-m", "adapters.cli", "console", "--clock", "simulated",
+            "--db", str(db), "--config", str(config), "--start", start.isoformat()]
 
 
 class Session:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from adapters.console import ConsoleTransport
-from adapters.slack.app import SlackAdapter
+from adapters.main import Process
 from adapters.slack.pacing import Pacer
 from bot.app import build_app
 from bot.clock import SimulatedClock
@@ -33,11 +33,12 @@ async def world(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[World]:
     config.programmes["main"].coordinators = [f"slack:{TEAM}:U0COORD"]
     config.programmes["main"].slack_team = TEAM
     app = await build_app(config, SimulatedClock(START))
-    adapter = SlackAdapter(app, others={"console": ConsoleTransport(io.StringIO())},
-                           pacer=Pacer(interval=0.01))
-    await adapter.start()
-    yield World(app, fake, adapter)
-    await adapter.stop()
+    process = Process(app)
+    process.add_transport("console", ConsoleTransport(io.StringIO()))
+    process.add_slack(pacer=Pacer(interval=0.01))
+    await process.start()
+    yield World(app, fake, process)
+    await process.stop()
     await app.close()
 
 
@@ -57,7 +58,7 @@ async def test_a_roster_shared_in_the_dm_is_imported_and_the_invitee_starts(worl
     sam = world.person("U0SAM", "Sam")
     status = await world.sender.event(shared_file_event(world, "U0COORD", "roster.csv", ROSTER))
     assert status == 200
-    await world.adapter.drain()
+    await world.process.drain()
     assert world.fake.calls_to("files-pri"), "the file was fetched"
     coord.last = coord.inbox
     assert "*Roster checked: 2 people to invite.*" in coord.text
@@ -66,7 +67,7 @@ async def test_a_roster_shared_in_the_dm_is_imported_and_the_invitee_starts(worl
     assert "1 person on Slack got their invitation from me directly." in coord.text
     assert any(f.get("filename") == "invitations.csv" or "invitations.csv" in str(f)
                for f in (c.params for c in world.fake.calls_to("files.completeUploadExternal")))
-    await world.adapter.dispatcher.run_once()  # the invitation, through the outbox
+    await world.process.dispatcher.run_once()  # the invitation, through the outbox
     invitation = section_texts(sam.inbox[-1])
     assert "You are invited to join *Programme Test*" in invitation
     await sam.press("Start")
@@ -77,6 +78,6 @@ async def test_a_participant_sharing_a_file_imports_nothing(world: World) -> Non
     mia = world.person("U0MIA", "Mia")
     await mia.say("hello")
     await world.sender.event(shared_file_event(world, "U0MIA", "roster.csv", ROSTER))
-    await world.adapter.drain()
+    await world.process.drain()
     async with world.app.db.read() as tx:
         assert await tx.value("SELECT count(*) FROM roster_imports") == 0

@@ -1,14 +1,15 @@
-"""`mentorbot run` with Slack and Telegram configured: both adapters in one process, and a
-mentee on Telegram is introduced to a mentor on Slack, each on their own platform."""
+"""`mentorbot run` with Slack and Telegram configured: both adapters in one process
+(adapters/main.py), one dispatcher for both, and a mentee on Telegram is introduced to a
+mentor on Slack, each on their own platform."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
 
+from adapters.main import Process
 from bot.app import build_app
 from bot.clock import SimulatedClock
-from bot.runner import Adapters
 from tests.conftest import START
 from tests.slack_fake import FakeSlack
 from tests.telegram_fake import FakeBotAPI, user
@@ -36,10 +37,11 @@ async def test_one_process_serves_both_platforms(tmp_path: Path) -> None:
         async with app.db.transaction() as tx:
             await tx.execute("UPDATE addresses SET platform = 'slack', workspace = ?,"
                              " user_id = ? WHERE person_id = ?", (TEAM, NORA_SLACK, nora_id))
-        adapters = Adapters(app)
-        assert adapters.slack is not None and adapters.telegram is not None
-        running = asyncio.create_task(adapters.run(stop))
-        await asyncio.wait_for(adapters.telegram.started.wait(), 10)
+        process = Process.configured(app)
+        assert process.slack is not None and process.telegram is not None
+        assert sorted(process.transports) == ["slack", "telegram"]  # one registry, both
+        running = asyncio.create_task(process.serve(stop))
+        await asyncio.wait_for(process.telegram.started.wait(), 10)
 
         mia = user(7001, "Mia")
         telegram_fake.push_text(mia, "/find")
@@ -51,7 +53,7 @@ async def test_one_process_serves_both_platforms(tmp_path: Path) -> None:
             (m for m in telegram_fake.messages_to(7001) if "Send without" in str(m)), None))
         telegram_fake.press(mia, ask, "Send without a message")
 
-        world = World(app, slack_fake, adapters.slack)
+        world = World(app, slack_fake, process)
         nora = world.person(NORA_SLACK, "Nora")
         for _ in range(100):  # the request reaches Nora's Slack DM
             if any("would like you as their mentor" in section_texts(m) for m in nora.inbox):
@@ -70,6 +72,10 @@ async def test_one_process_serves_both_platforms(tmp_path: Path) -> None:
         else:
             raise AssertionError("Nora's introduction never reached Slack")
         assert all(m["chat"]["id"] == 7001 for m in telegram_fake.sent)
+        async with app.db.read() as tx:  # every message of both platforms: one dispatcher
+            senders = {row["claimed_by"] for row in await tx.all(
+                "SELECT claimed_by FROM outbox WHERE status = 'sent' AND kind = 'message'")}
+        assert senders == {process.dispatcher.owner}
     finally:
         stop.set()
         if running is not None:

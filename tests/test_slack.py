@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from adapters.console import ConsoleTransport
+from adapters.main import Process
 from adapters.slack import translate
-from adapters.slack.app import SlackAdapter, serve
+from adapters.slack.app import SlackAdapter
 from adapters.slack.pacing import Pacer
 from adapters.slack.render import (
     MAX_SECTION_TEXT,
@@ -69,13 +70,16 @@ def controls(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 class World:
-    """A running adapter, the fake Slack behind it, and Slack's way of calling the adapter."""
+    """A running process serving Slack, the fake Slack behind it, and Slack's way of calling
+    the adapter."""
 
-    def __init__(self, app: App, fake: FakeSlack, adapter: SlackAdapter) -> None:
+    def __init__(self, app: App, fake: FakeSlack, process: Process) -> None:
+        assert process.slack is not None
         self.app = app
         self.fake = fake
-        self.adapter = adapter
-        self.sender = SlackSender(f"http://127.0.0.1:{adapter.port}/slack/events")
+        self.process = process
+        self.adapter: SlackAdapter = process.slack
+        self.sender = SlackSender(f"http://127.0.0.1:{self.adapter.port}/slack/events")
         self._ids = itertools.count(1)
 
     def next_id(self) -> int:
@@ -109,7 +113,7 @@ class Person:
     async def _expect_replies(self, status: Any) -> list[dict[str, Any]]:
         before = len(self.inbox)
         assert await status == 200
-        await self.world.adapter.drain()
+        await self.world.process.drain()
         self.last = self.inbox[before:]
         return self.last
 
@@ -201,11 +205,12 @@ async def world(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[World]:
     app = await build_app(slack_config(tmp_path, fake.base + "/api"), SimulatedClock(START))
     # Slack's pace (about 1 message/s per DM, short bursts) would make a scripted conversation
     # crawl; test_bulk_sends_are_paced_per_channel checks the real pace.
-    console = ConsoleTransport(io.StringIO())  # another platform served by the same process
-    adapter = SlackAdapter(app, others={"console": console}, pacer=Pacer(interval=0.01))
-    await adapter.start()
-    yield World(app, fake, adapter)
-    await adapter.stop()
+    process = Process(app)
+    process.add_transport("console", ConsoleTransport(io.StringIO()))  # another platform
+    process.add_slack(pacer=Pacer(interval=0.01))
+    await process.start()
+    yield World(app, fake, process)
+    await process.stop()
     await app.close()
 
 
@@ -299,7 +304,7 @@ async def test_a_mentor_on_another_platform_gets_the_request(world: World) -> No
     await mia.slash("find")
     await mia.press("Request Omar")
     await mia.press("Send without a message")
-    console = world.adapter.transports["console"]
+    console = world.process.transports["console"]
     assert isinstance(console, ConsoleTransport)
     assert "→ @omar: *Mia* would like you as their mentor" in console.out.getvalue()
 
@@ -311,7 +316,7 @@ async def test_app_home_shows_profile_relationships_and_menu(world: World) -> No
     home = payload("event_app_home_opened.json")
     home["event"]["user"] = NORA
     assert await world.sender.event(home) == 200
-    await world.adapter.drain()
+    await world.process.drain()
     [publish] = world.fake.calls_to("views.publish")
     assert publish.params["user_id"] == NORA
     view = publish.params["view"]
@@ -336,7 +341,7 @@ async def test_app_home_shows_profile_relationships_and_menu(world: World) -> No
     messages_tab = copy.deepcopy(home)
     messages_tab["event_id"], messages_tab["event"]["tab"] = "Ev0MSGTAB", "messages"
     assert await world.sender.event(messages_tab) == 200
-    await world.adapter.drain()
+    await world.process.drain()
     assert len(world.fake.calls_to("views.publish")) == 1
 
 
@@ -345,7 +350,7 @@ async def test_retries_and_replays_have_no_second_effect(world: World) -> None:
     hello = mia.message_event("hello")
     statuses = await asyncio.gather(*(world.sender.event(hello, retry=n) for n in range(4)))
     assert statuses == [200, 200, 200, 200]
-    await world.adapter.drain()
+    await world.process.drain()
     assert len(mia.inbox) == 1 and "Which language" in section_texts(mia.inbox[0])
 
     press = mia.press_payload("English")
@@ -354,14 +359,14 @@ async def test_retries_and_replays_have_no_second_effect(world: World) -> None:
     answered = len(mia.inbox)
     for retry in (1, 2):
         assert await world.sender.interaction(press, retry=retry) == 200
-    await world.adapter.drain()
+    await world.process.drain()
     assert len(mia.inbox) == answered
     assert len(world.fake.calls_to("chat.update")) == 1
 
     fields = mia.command_fields("help")
     for retry in range(2):
         assert await world.sender.command(fields, retry=retry) == 200
-    await world.adapter.drain()
+    await world.process.drain()
     assert len(mia.inbox) == answered + 1
 
 
@@ -369,7 +374,7 @@ async def test_edits_and_bot_messages_get_no_answer(world: World) -> None:
     world.fake.add_user(MIA, "Mia")
     for name in ("event_message_changed.json", "event_bot_message.json"):
         assert await world.sender.event(payload(name)) == 200
-    await world.adapter.drain()
+    await world.process.drain()
     assert {c.method for c in world.fake.calls} == {"auth.test"}  # no users.info, no reply
     assert await world.rows("SELECT * FROM inbox") == []
 
@@ -382,7 +387,7 @@ async def test_bad_or_stale_signatures_are_refused(world: World) -> None:
     press = payload("block_actions_button.json")
     assert await world.sender.interaction(press, secret="x") == 401
     assert await world.sender.command(mia.command_fields("find"), secret="x") == 401
-    await world.adapter.drain()
+    await world.process.drain()
     assert await world.rows("SELECT * FROM people") == []
     assert await world.rows("SELECT * FROM inbox") == []
     assert [c.method for c in world.fake.calls] == ["auth.test"]  # the start-up check only
@@ -416,9 +421,10 @@ async def test_account_inactive_marks_the_address_unreachable(world: World) -> N
 async def test_socket_mode_acknowledges_and_answers(tmp_path: Path, fake: FakeSlack) -> None:
     app = await build_app(slack_config(tmp_path, fake.base + "/api", mode="socket"),
                           SimulatedClock(START))
-    adapter = SlackAdapter(app)
+    process = Process(app)
+    process.add_slack()
     try:
-        await adapter.start()
+        await process.start()
         fake.add_user(MIA, "Mia")
         event = payload("event_message_im.json")
         event["event"]["text"] = "hello"
@@ -427,12 +433,12 @@ async def test_socket_mode_acknowledges_and_answers(tmp_path: Path, fake: FakeSl
             if envelope in fake.socket_acks and fake.posted_to(MIA):
                 break
             await asyncio.sleep(0.05)
-        await adapter.drain()
+        await process.drain()
         assert envelope in fake.socket_acks
         assert "Which language" in section_texts(fake.posted_to(MIA)[0])
         assert fake.calls_to("apps.connections.open")
     finally:
-        await adapter.stop()
+        await process.stop()
         await app.close()
 
 
@@ -443,7 +449,7 @@ async def test_serve_delivers_due_messages_and_stops(tmp_path: Path, fake: FakeS
         await outbox.enqueue(tx, person_id, outbox.Outgoing(key="common.help_hint"),
                              due_at=app.services.clock.now(), key="test:hint")
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, stop))
+    task = asyncio.create_task(Process.configured(app).serve(stop))
     try:
         for _ in range(100):
             if fake.posted_to(NORA):
@@ -463,10 +469,12 @@ async def test_refuses_to_start_without_what_it_needs(tmp_path: Path, fake: Fake
     try:
         config.slack.signing_secret = ""
         with pytest.raises(ConfigError, match="signing_secret"):
-            SlackAdapter(app)
+            Process(app).add_slack()
         config.slack.signing_secret, config.slack.bot_token = SIGNING_SECRET, "xoxb-revoked"
+        process = Process(app)
+        process.add_slack()
         with pytest.raises(ConfigError, match="invalid_auth"):
-            await SlackAdapter(app).start()
+            await process.start()
     finally:
         await app.close()
 

@@ -25,7 +25,7 @@ TIMEOUT = 60  # before the fix, a failed start after the database opened never e
 def mentorbot(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MENTORBOT_")}
     env |= {"PYTHONUTF8": "1", "PYTHONPATH": str(ROOT)}  # the code under test, from any cwd
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], stdin=subprocess.DEVNULL,
+    return subprocess.run([sys.executable, "-m", "adapters.cli", *args], stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=TIMEOUT, cwd=cwd, env=env)
 
 

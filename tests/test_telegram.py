@@ -26,8 +26,9 @@ from telegram import Update
 from telegram.error import RetryAfter
 
 from adapters.console import ConsoleTransport, console_address
+from adapters.main import Process
 from adapters.telegram import callbacks, render, translate
-from adapters.telegram.app import TelegramAdapter, file_url
+from adapters.telegram.app import file_url
 from adapters.telegram.menu import command_menu, describe
 from adapters.telegram.pacing import PacingLimiter
 from bot import outbox
@@ -36,7 +37,7 @@ from bot.clock import SimulatedClock, to_iso
 from bot.config import Config, ConfigError, ProgrammeSettings, TelegramSettings
 from bot.events import Action, Address, Attachment, Button, Command, Message, Reply
 from bot.markup import live
-from bot.transport import RetryLater, Unreachable
+from bot.transport import RetryLater, Transport, Unreachable
 from tests.conftest import START, database_for
 from tests.people_factory import add_person
 from tests.telegram_fake import (
@@ -103,19 +104,24 @@ async def app(tmp_path: Path, fake: FakeBotAPI) -> AsyncIterator[App]:
 
 
 @asynccontextmanager
-async def running(app: App, **options: Any) -> AsyncIterator[TelegramAdapter]:
-    """The adapter serving in the background, as bot/runner.py would run it."""
+async def running(app: App, others: dict[str, Transport] | None = None,
+                  **options: Any) -> AsyncIterator[Process]:
+    """A process serving Telegram in the background, as `mentorbot run` runs it; `others`:
+    transports of other platforms the same process reaches."""
     options.setdefault("limiter", PacingLimiter(**QUICK))
-    adapter = TelegramAdapter(app, poll_timeout=1, **options)
+    process = Process(app)
+    for platform, transport in (others or {}).items():
+        process.add_transport(platform, transport)
+    adapter = process.add_telegram(poll_timeout=1, **options)
     stop = asyncio.Event()
-    task = asyncio.create_task(adapter.run(stop))
+    task = asyncio.create_task(process.serve(stop))
     started = asyncio.create_task(adapter.started.wait())
     await asyncio.wait({task, started}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
     if task.done():
         started.cancel()
         task.result()  # raises what made the start fail
     try:
-        yield adapter
+        yield process
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=10)
@@ -487,7 +493,7 @@ async def test_a_backlog_after_downtime_is_handled_once_each(app: App, fake: Fak
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # PTB's own RetryAfter.__init__
 async def test_a_429_is_waited_out_and_the_message_sent_once(app: App, fake: FakeBotAPI) -> None:
     fake.fail("sendMessage", status=429, retry_after=1)
-    async with running(app) as adapter:
+    async with running(app) as process:
         fake.push_text(user(5006, "Flo"), "/help")
         await fake.wait_for(lambda: fake.messages_to(5006))
         tries = fake.calls_of("sendMessage")
@@ -497,7 +503,7 @@ async def test_a_429_is_waited_out_and_the_message_sent_once(app: App, fake: Fak
 
         fake.fail("sendMessage", status=429, retry_after=1, times=2)  # still flooded after
         with pytest.raises(RetryLater) as later:
-            await adapter.transport.send(tg_address(5006), Reply(tg_address(5006), "Hi"))
+            await process.telegram.transport.send(tg_address(5006), Reply(tg_address(5006), "Hi"))
         assert later.value.seconds == 1
 
 
@@ -507,8 +513,9 @@ async def test_a_10000_character_message_is_split_into_valid_parts(app: App,
                   for n in range(30)]
     text = "\n\n".join(paragraphs)[:10_000]
     address = tg_address(5007)
-    async with running(app) as adapter:
-        await adapter.transport.send(address, Reply(address, text, (Button("OK", "x", "1"),)))
+    async with running(app) as process:
+        await process.telegram.transport.send(address, Reply(address, text,
+                                                             (Button("OK", "x", "1"),)))
     parts = fake.messages_to(5007)
     assert len(parts) == 3
     assert all(utf16_len(part["text"]) <= 4096 for part in parts)
@@ -563,10 +570,10 @@ async def test_webhook_refuses_a_wrong_secret_and_handles_the_right_one(
         "from": user(5010, "Wes"), "chat": {"id": 5010, "type": "private", "first_name": "Wes"},
         "entities": [{"offset": 0, "length": 5, "type": "bot_command"}]}}
     try:
-        async with running(app) as adapter, aiohttp.ClientSession() as http:
+        async with running(app) as process, aiohttp.ClientSession() as http:
             assert fake.webhook["url"] == "https://bot.example.org/telegram/hook"
             assert fake.webhook["secret_token"] == "s3cret_Token-42"
-            url = f"http://127.0.0.1:{adapter.webhook.port}/telegram/hook"  # type: ignore[union-attr]
+            url = f"http://127.0.0.1:{process.telegram.webhook.port}/telegram/hook"  # type: ignore[union-attr]
             for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guess"}):
                 async with http.post(url, json=update, headers=headers) as response:
                     assert response.status == 403
@@ -602,13 +609,13 @@ async def test_webhook_mode_needs_a_secret(tmp_path: Path, fake: FakeBotAPI) -> 
 async def test_files_go_as_documents_and_charts_as_photos(app: App, fake: FakeBotAPI) -> None:
     address = tg_address(5011)
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-    async with running(app) as adapter:
-        await adapter.transport.send(address, Reply(
+    async with running(app) as process:
+        await process.telegram.transport.send(address, Reply(
             address, "*Your invitation*", (Button("Got it", "x"),),
             file=Attachment("../meeting.ics", b"BEGIN:VCALENDAR", "text/calendar")))
-        await adapter.transport.send(address, Reply(
+        await process.telegram.transport.send(address, Reply(
             address, "Participation", file=Attachment("chart.png", png, "image/png")))
-        await adapter.transport.send(address, Reply(
+        await process.telegram.transport.send(address, Reply(
             address, "word " * 300, file=Attachment("export.csv", b"a,b\n", "text/csv")))
     ics, chart, long_text, csv = fake.messages_to(5011)
     assert ics["document"]["file_name"] == "meeting.ics"
@@ -623,13 +630,14 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable(app: App,
     ids = await setup_programme(app)
     await move_to_telegram(app, ids["mia"], 7001)
     fake.blocked.add(7001)
-    async with running(app) as adapter:
+    async with running(app) as process:
         with pytest.raises(Unreachable):
-            await adapter.transport.send(tg_address(7001), Reply(tg_address(7001), "Hello"))
+            await process.telegram.transport.send(tg_address(7001),
+                                                  Reply(tg_address(7001), "Hello"))
         async with app.db.transaction() as tx:
             await outbox.enqueue(tx, ids["mia"], outbox.Outgoing(key="common.help_hint"),
                                  due_at=app.services.clock.now(), key="test:blocked")
-        adapter.wake()
+        process.wake()
         await fake.wait_for(lambda: fake.calls_of("sendMessage") and True)
         for _ in range(100):
             if await count(app, "SELECT unreachable_at FROM addresses WHERE user_id = '7001'"):
@@ -645,7 +653,7 @@ async def test_mentee_on_telegram_and_mentor_in_the_console(app: App, fake: Fake
     await move_to_telegram(app, ids["mia"], 7001)
     mia = user(7001, "Mia")
     console = ConsoleTransport(io.StringIO())
-    async with running(app, others={"console": console}) as adapter:
+    async with running(app, others={"console": console}) as process:
         fake.push_text(mia, "/find")
         card = await fake.wait_for(lambda: next(
             (m for m in fake.messages_to(7001) if (m["html"] or "").startswith("<b>Nora</b>")),
@@ -661,7 +669,7 @@ async def test_mentee_on_telegram_and_mentor_in_the_console(app: App, fake: Fake
         for reply in await app.bot.handle(Action(console_address("nora"), accept.action_id,
                                                  accept.value)):
             console.show(reply)
-        adapter.wake()
+        process.wake()
         intro = await fake.wait_for(lambda: next(
             (m for m in fake.messages_to(7001) if "accepted" in m["text"]), None))
         assert "(console: @nora)" in intro["text"]

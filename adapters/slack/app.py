@@ -1,27 +1,26 @@
 """Wiring: a slack-bolt `AsyncApp` in HTTP mode (aiohttp, `/slack/events`) or Socket Mode,
-the core `Bot`, the Slack transport and a dispatcher loop.
+and the Slack transport. The process (adapters/main.py) owns the rest: one inbound queue,
+one dispatcher and one alarm for every platform it serves.
 
-Every listener acknowledges first and works afterwards: it calls `ack()`, starts the real
-work as a task and returns, so Slack gets its answer within its 3 seconds whatever the
-database is doing (bolt's `process_before_response=False`). The work for one person runs
-in order (one lock per person), so their replies never overtake each other. Retries and
-replays carry the same event id (`event_id`, `trigger_id`, or the action's identity) and
-the core's inbox gives them no second effect. Request signatures are checked by bolt before
-any listener runs: a bad or stale signature gets 401 and touches nothing.
+Every listener acknowledges first and works afterwards: it calls `ack()`, puts the event in
+the process's inbound queue and returns, so Slack gets its answer within its 3 seconds
+whatever the database is doing (bolt's `process_before_response=False`). The queue runs one
+person's events in order, so their replies never overtake each other. Retries and replays
+carry the same event id (`event_id`, `trigger_id`, or the action's identity) and the core's
+inbox gives them no second effect. Request signatures are checked by bolt before any
+listener runs: a bad or stale signature gets 401 and touches nothing.
 
-    stop = asyncio.Event()
-    await serve(app, stop)          # until stop.set()
+    adapter = SlackAdapter(app, inbound)     # inbound: the process's InboundQueue
+    await adapter.start()                    # adapter.transport sends; ...
+    await adapter.stop()
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import logging
 import re
-import weakref
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,15 +44,14 @@ from bot import people
 from bot.app import App
 from bot.config import ConfigError, SlackSettings
 from bot.deferred_replies import TRANSIENT_RETRY_SECONDS, defer
-from bot.dispatcher import Dispatcher
 from bot.events import Address, Attachment, Button, Command, Event, Reply
 from bot.i18n import Catalogue, normalise_language
-from bot.transport import RetryLater, Transport, Unreachable
+from bot.inbound import InboundQueue
+from bot.transport import RetryLater, Unreachable
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-STOP_GRACE_SECONDS = 10.0
 MAX_DOWNLOAD = 20_000_000  # bytes of a shared file fetched (the core refuses far less)
 HOME_MENU = (("find", "slack.home.find"), ("profile", "slack.home.profile"),
              ("help", "slack.home.help"))
@@ -80,13 +78,16 @@ def api_base(url: str) -> str:
 
 
 class SlackAdapter:
-    """The Slack adapter of one process. `start()`, then `stop()`; `drain()` is for tests."""
+    """The Slack adapter of one process: receives, translates, sends. `start()`, `stop()`."""
 
-    def __init__(self, app: App, *, others: Mapping[str, Transport] | None = None,
-                 pacer: Pacer | None = None, user_cache_seconds: float = 3600.0) -> None:
+    platform = translate.PLATFORM
+
+    def __init__(self, app: App, inbound: InboundQueue, *, pacer: Pacer | None = None,
+                 user_cache_seconds: float = 3600.0) -> None:
         settings = app.config.slack
         check_settings(settings)
         self.app = app
+        self.inbound = inbound
         self.settings = settings
         self.client = AsyncWebClient(
             token=settings.bot_token, base_url=api_base(settings.api_url),
@@ -99,24 +100,13 @@ class SlackAdapter:
             [name for name, spec in commands.items() if spec.admin])
         self.transport = SlackTransport(self.client, self.commands, pacer)
         self.directory = UserDirectory(self.client, ttl=user_cache_seconds)
-        # The dispatcher reads this dict when it sends: a transport added to it later (another
-        # adapter of the same process) is used too.
-        self.transports: dict[str, Transport] = {**(others or {}),
-                                                 translate.PLATFORM: self.transport}
-        self.dispatcher: Dispatcher = app.dispatcher(self.transports)
         self.catalogue: Catalogue = app.services.catalogue
         self.bolt = self._bolt_app()
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
-        self._loop_task: asyncio.Task[None] | None = None
-        self._kick = asyncio.Event()
-        self._stopping = False
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = \
-            weakref.WeakValueDictionary()
 
-    # --- bolt listeners: acknowledge, then work in a task ---------------------------------
+    # --- bolt listeners: acknowledge, then queue the work ---------------------------------
 
     def _bolt_app(self) -> AsyncApp:
         bolt = AsyncApp(client=self.client, signing_secret=self.settings.signing_secret,
@@ -138,12 +128,14 @@ class SlackAdapter:
             self._accept(sender, translate.direct_message, body)
             return
         event = translate.direct_message(body, translate.address_from(*sender))
-        if event is not None:  # a roster shared in the DM: fetched, then handled
-            self._spawn(self._handle_shared(event, shared))
+        if event is None:
+            return
 
-    async def _handle_shared(self, event: Event, shared: translate.SharedFile) -> None:
-        attachment = await self._download(shared)
-        await self._handle(dataclasses.replace(event, attachment=attachment))
+        async def with_file() -> Event:  # a roster shared in the DM: fetched, then handled
+            found = await self._with_profile(event)
+            return dataclasses.replace(found, attachment=await self._download(shared))
+
+        self.inbound.put(event.user.key, with_file, self._answer)
 
     async def _download(self, shared: translate.SharedFile) -> Attachment | None:
         """A shared file's bytes, fetched with the bot token (scope files:read) — only from
@@ -192,7 +184,8 @@ class SlackAdapter:
         sender = translate.event_sender(body)
         event_id = translate.home_opened(body)
         if sender is not None and event_id is not None:
-            self._spawn(self._publish_home(sender, event_id))
+            self.inbound.run(translate.address_from(*sender).key,
+                             lambda: self._publish_home(sender, event_id))
 
     def _accept(self, sender: tuple[str, str] | None, to_event: Translator, body: dict[str, Any],
                 after: Callable[[], Awaitable[None]] | None = None) -> None:
@@ -201,40 +194,25 @@ class SlackAdapter:
         if sender is None:
             return
         event = to_event(body, translate.address_from(*sender))
-        if event is not None:
-            self._spawn(self._handle(event, after))
+        if event is None:
+            return
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(self._guarded(work))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    @staticmethod
-    async def _guarded(work: Coroutine[Any, Any, None]) -> None:
-        try:
-            await work
-        except Exception:  # one bad event must not take the adapter down
-            log.exception("slack.work_failed")
-
-    def _lock(self, sender: tuple[str, str]) -> asyncio.Lock:
-        lock = self._locks.get(sender)
-        if lock is None:
-            lock = self._locks[sender] = asyncio.Lock()
-        return lock
-
-    # --- the work -------------------------------------------------------------------------
-
-    async def _handle(self, event: Event,
-                      after: Callable[[], Awaitable[None]] | None = None) -> None:
-        """One inbound event of one person: to the core, then its replies to their DM."""
-        sender = (event.user.workspace, event.user.user_id)
-        async with self._lock(sender):
-            event = dataclasses.replace(event, user=await self.directory.address(*sender))
-            replies = await self.app.bot.handle(event)
+        async def answer(handled: Event, replies: list[Reply]) -> None:
             if replies and after is not None:
                 await after()  # not for a duplicate: it changed nothing
-            await self._deliver(event, replies)
-        self._kick.set()  # the event may have queued messages for other people
+            await self._answer(handled, replies)
+
+        self.inbound.put(event.user.key, lambda: self._with_profile(event), answer)
+
+    # --- the work, in the person's lane of the inbound queue ------------------------------
+
+    async def _with_profile(self, event: Event) -> Event:
+        """The sender as Slack knows them (name, locale, time zone), looked up in the lane."""
+        return dataclasses.replace(event, user=await self.directory.address(
+            event.user.workspace, event.user.user_id))
+
+    async def _answer(self, event: Event, replies: list[Reply]) -> None:
+        await self._deliver(event, replies)
 
     async def _deliver(self, event: Event, replies: list[Reply]) -> None:
         """Send the replies in order; what Slack will not take now goes to the outbox."""
@@ -265,45 +243,37 @@ class SlackAdapter:
 
     async def _publish_home(self, sender: tuple[str, str], event_id: str) -> None:
         """The Home tab: what /profile and /mentors answer, and the main actions as buttons."""
-        async with self._lock(sender):
-            user = await self.directory.address(*sender)
-            profile = await self.app.bot.handle(Command(user, "profile", "",
-                                                        f"{event_id}:profile"))
-            if not profile:
-                return  # a retry of an event already handled
-            mentors = await self.app.bot.handle(Command(user, "mentors", "",
-                                                        f"{event_id}:mentors"))
-            async with self.app.db.read() as tx:
-                person = await people.find_by_address(tx, user)
-            lang = person.language if person else normalise_language(user.locale)
-            title = self.app.services.programme_name(person.programme_id) if person else ""
-            menu = Reply(user, "", tuple(
-                Button(self.catalogue.text(lang, key), translate.HOME_COMMAND, command)
-                for command, key in HOME_MENU))
-            view = home_view(title, [*profile, *mentors], menu, self.commands)
-            try:
-                await self.transport.publish_home(user.user_id, view)
-            except SlackApiError as error:
-                log.warning("slack.home_failed", extra={"user": user.user_id,
-                                                        "error": error.response.get("error")})
-
-    async def _dispatch_forever(self) -> None:
-        """Send due outbox rows on every tick, and at once after each handled event."""
-        tick = max(0.05, self.app.config.scheduler.tick_seconds)
-        while not self._stopping:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._kick.wait(), tick)
-            self._kick.clear()
-            try:
-                await self.dispatcher.run_once()
-            except Exception:
-                log.exception("slack.dispatch_failed")
+        # In the person's lane of the inbound queue: never beside one of their events.
+        user = await self.directory.address(*sender)
+        profile = await self.app.bot.handle(Command(user, "profile", "",
+                                                    f"{event_id}:profile"))
+        if not profile:
+            return  # a retry of an event already handled
+        mentors = await self.app.bot.handle(Command(user, "mentors", "",
+                                                    f"{event_id}:mentors"))
+        async with self.app.db.read() as tx:
+            person = await people.find_by_address(tx, user)
+        lang = person.language if person else normalise_language(user.locale)
+        title = self.app.services.programme_name(person.programme_id) if person else ""
+        menu = Reply(user, "", tuple(
+            Button(self.catalogue.text(lang, key), translate.HOME_COMMAND, command)
+            for command, key in HOME_MENU))
+        view = home_view(title, [*profile, *mentors], menu, self.commands)
+        try:
+            await self.transport.publish_home(user.user_id, view)
+        except SlackApiError as error:
+            log.warning("slack.home_failed", extra={"user": user.user_id,
+                                                    "error": error.response.get("error")})
 
     # --- life cycle -----------------------------------------------------------------------
 
+    @property
+    def failed(self) -> None:
+        """bolt's server and socket reconnect on their own: nothing to watch."""
+        return None
+
     async def start(self) -> None:
         await self._check_token()
-        await self.dispatcher.recover()
         if self.settings.mode == "socket":
             self._socket = AsyncSocketModeHandler(self.bolt, self.settings.app_token)
             await self._socket.connect_async()
@@ -315,7 +285,6 @@ class SlackAdapter:
             site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
             await site.start()
             self.port = self._runner.addresses[0][1]
-        self._loop_task = asyncio.create_task(self._dispatch_forever())
         log.info("slack.started", extra={"mode": self.settings.mode, "port": self.port})
 
     async def _check_token(self) -> None:
@@ -325,45 +294,18 @@ class SlackAdapter:
             raise ConfigError(f"[slack] bot_token was refused by Slack "
                               f"({error.response.get('error')})") from error
 
-    async def drain(self) -> None:
-        """Wait until every accepted event is handled and every due message is sent."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        while (await self.dispatcher.run_once()).sent:
-            pass
-
     async def stop(self) -> None:
-        """Stop taking requests, let work in progress finish (briefly), stop the loop."""
+        """Stop taking requests. What is queued already is the process's to finish
+        (adapters/main.py), still able to send; `close()` comes after."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=STOP_GRACE_SECONDS)
-        if self._loop_task is not None:
-            # Let a send in progress finish: a row cut off mid-send would go out twice.
-            self._stopping = True
-            self._kick.set()
-            done, _ = await asyncio.wait([self._loop_task], timeout=STOP_GRACE_SECONDS)
-            if not done:
-                self._loop_task.cancel()
-            await asyncio.gather(self._loop_task, return_exceptions=True)
-            self._loop_task = None
+
+    async def close(self) -> None:
+        """Close the Web API session, once nothing will be sent any more."""
         session = getattr(self.client, "session", None)
         if session is not None and not session.closed:
             await session.close()
-
-
-async def serve(app: App, stop: asyncio.Event, *,
-                others: Mapping[str, Transport] | None = None) -> None:
-    """The entry point for bot/runner.py: serve Slack until `stop` is set. `others` are the
-    transports of the other platforms of this process, so that messages to their people
-    can be sent by this adapter's dispatcher too (only one dispatcher holds the lease)."""
-    adapter = SlackAdapter(app, others=others)
-    await adapter.start()
-    try:
-        await stop.wait()
-    finally:
-        await adapter.stop()

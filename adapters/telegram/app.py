@@ -1,15 +1,17 @@
-"""Wiring of the Telegram adapter: the PTB `Application`, polling or webhook, the dispatcher.
+"""Wiring of the Telegram adapter: the PTB `Application`, polling or webhook, the transport.
 
-    stop = asyncio.Event()
-    await serve(app, stop)        # runs until stop.set(), then shuts down cleanly
+    adapter = TelegramAdapter(app, inbound, transports=registry)   # from adapters/main.py
+    await adapter.start()        # receiving; adapter.transport sends
+    await adapter.stop()         # stops receiving (what was fetched is handled first)
+    await adapter.close()        # once nothing is sent any more
 
 Start-up: forget button tokens older than 30 days, `getMe`, set the command menus (English
-and French), put back outbox rows a crash left in `sending`, then receive updates: long
-polling by default (`[telegram] mode = "polling"`, nothing pending is dropped), or a webhook
-(`mode = "webhook"`, secret token checked). Every update goes through one `TypeHandler`:
-translate -> `app.bot.handle` -> replies in the chat it came from. The outbox is sent every
-`[scheduler] tick_seconds` and right after each handled event. No ConversationHandler, no
-JobQueue, no persistence: state and time live in the core and its database.
+and French), then receive updates: long polling by default (`[telegram] mode = "polling"`,
+nothing pending is dropped), or a webhook (`mode = "webhook"`, secret token checked). Every
+update is translated and put in the process's inbound queue, in the sender's lane: the
+core's `Bot.handle`, then replies in the chat it came from. The process's one dispatcher
+sends the outbox (adapters/main.py). No ConversationHandler, no JobQueue, no persistence:
+state and time live in the core and its database.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter
 
 from adapters.telegram import callbacks, translate
 from adapters.telegram.menu import MENUS, command_menu
@@ -36,6 +38,7 @@ from bot.app import App
 from bot.config import TelegramSettings
 from bot.deferred_replies import TRANSIENT_RETRY_SECONDS, defer
 from bot.events import Attachment, Event, Reply
+from bot.inbound import InboundQueue
 from bot.roster_invites import TELEGRAM_USERNAME
 from bot.store.state import set_meta
 from bot.transport import RetryLater, Transport, Unreachable
@@ -71,52 +74,38 @@ def file_url(base_url: str) -> str:
 class TelegramAdapter:
     """One bot token, serving every person who talks to that bot.
 
-    `others` are the transports of the other platforms served by the same process; they join
-    this adapter's dispatcher so that an outbox row for a console or Slack person is
-    delivered there (one dispatcher per process, as its lease expects).
+    `inbound` is the process's queue; `transports` its registry of every platform's
+    transport, for a reply addressed to someone elsewhere (adapters/main.py).
     """
 
-    def __init__(self, app: App, *, others: Mapping[str, Transport] | None = None,
+    platform = translate.PLATFORM
+
+    def __init__(self, app: App, inbound: InboundQueue, *,
+                 transports: Mapping[str, Transport] | None = None,
                  limiter: BaseRateLimiter[Any] | None = None,
                  poll_timeout: float = POLL_TIMEOUT) -> None:
         self.app = app
+        self.inbound = inbound
         self.settings = app.config.telegram
         self.application = build_application(self.settings, limiter or PacingLimiter())
-        self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.application.add_error_handler(self._on_error)
         self.transport = TelegramTransport(self.application.bot, app.db, app.services.clock)
-        self.transports: dict[str, Transport] = {**(others or {}),
-                                                 translate.PLATFORM: self.transport}
-        self.dispatcher = app.dispatcher(self.transports)
+        self.transports: Mapping[str, Transport] = transports or {}
         self.poll_timeout = poll_timeout
         self.me = translate.BotIdentity(0, "")
         self.webhook: WebhookServer | None = None
         self._poller: asyncio.Task[None] | None = None
-        self._dispatching: asyncio.Task[None] | None = None
+        self._purging: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
-        self._wake = asyncio.Event()
         self._purged_at: datetime | None = None
+        self._acks: set[asyncio.Task[None]] = set()
         self.started = asyncio.Event()  # set once updates are being received
 
     # --- life cycle ---------------------------------------------------------------------
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Start, serve until `stop` is set (or polling fails for good), shut down cleanly."""
-        failure: BaseException | None = None
-        try:
-            await self.start()
-            waiting = asyncio.ensure_future(stop.wait())
-            watched: set[asyncio.Future[Any]] = {waiting}
-            if self._poller is not None:
-                watched.add(self._poller)
-            await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
-            waiting.cancel()
-            if self._poller is not None and self._poller.done() and not self._poller.cancelled():
-                failure = self._poller.exception()  # e.g. the token was revoked
-        finally:
-            await self.close()
-        if failure is not None:
-            raise failure
+    @property
+    def failed(self) -> asyncio.Task[None] | None:
+        """What ends when receiving fails for good (polling with a revoked token)."""
+        return self._poller
 
     async def start(self) -> None:
         path = check_settings(self.settings.webhook_url, self.settings.secret_token) \
@@ -128,41 +117,39 @@ class TelegramAdapter:
         async with self.app.db.transaction() as tx:  # deep links in roster invitations
             await set_meta(tx, TELEGRAM_USERNAME, bot.username)
         await self._set_menus()
-        await self.dispatcher.recover()
         await self.application.start()
         if self.settings.mode == "webhook":
             await self._start_webhook(path)
         else:
-            poller = Poller(bot, self.application.process_update, timeout=self.poll_timeout,
+            poller = Poller(bot, self._receive, timeout=self.poll_timeout,
                             allowed_updates=ALLOWED_UPDATES)
             self._poller = asyncio.create_task(poller.run(self._stopping), name="telegram-poll")
-        self._dispatching = asyncio.create_task(self._dispatch_forever(),
-                                                name="telegram-dispatch")
+        self._purging = asyncio.create_task(self._purge_daily(), name="telegram-purge")
         self.started.set()
         log.info("telegram.started", extra={"bot_id": self.me.id, "mode": self.settings.mode})
 
-    async def close(self) -> None:
-        """Stop receiving, finish the update in hand, stop the outbox loop, close connections."""
+    async def stop(self) -> None:
+        """Stop receiving; the updates fetched are handled first, then confirmed."""
         self._stopping.set()
-        self._wake.set()
         if self._poller is not None:
             with contextlib.suppress(Exception):
-                await self._poller  # its failure, if any, was already reported by run()
-            self._poller = None
+                await self._poller  # its failure, if any, is the process's to report
         if self.webhook is not None:
             await self.webhook.stop()
             self.webhook = None
+        if self._purging is not None:
+            self._purging.cancel()
+            await asyncio.gather(self._purging, return_exceptions=True)
+            self._purging = None
+
+    async def close(self) -> None:
+        """Close the connections, once nothing is sent any more."""
+        if self._acks:
+            await asyncio.gather(*list(self._acks), return_exceptions=True)
         if self.application.running:
             await self.application.stop()
-        if self._dispatching is not None:
-            await self._dispatching
-            self._dispatching = None
         await self.application.shutdown()
         log.info("telegram.stopped", extra={"bot_id": self.me.id})
-
-    def wake(self) -> None:
-        """Send what the outbox has due now rather than at the next tick."""
-        self._wake.set()
 
     async def _start_webhook(self, path: str) -> None:
         self.webhook = WebhookServer(path, self.settings.secret_token, self._accept_webhook)
@@ -177,7 +164,7 @@ class TelegramAdapter:
         except Exception:  # malformed: sending it again would not help, so it is acknowledged
             log.warning("telegram.webhook_bad_update", extra={"update_id": data["update_id"]})
             return
-        await self.application.update_queue.put(update)
+        self._receive(update)  # queued: Telegram gets its 200 at once
 
     async def _set_menus(self) -> None:
         bot = self.application.bot
@@ -196,39 +183,52 @@ class TelegramAdapter:
         if deleted:
             log.info("telegram.callbacks_purged", extra={"count": deleted})
 
-    async def _dispatch_forever(self) -> None:
+    async def _purge_daily(self) -> None:
+        """Forget old button tokens once a day (by the app's clock, checked every tick)."""
         tick = max(0.05, self.app.config.scheduler.tick_seconds)
         while not self._stopping.is_set():
-            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), timeout=tick)
             try:
-                await self.dispatcher.run_once()
                 if self._purged_at is None or \
                         self.app.services.clock.now() - self._purged_at >= PURGE_EVERY:
                     await self._purge_callbacks()
-            except Exception:  # the loop must outlive a bad row or a database hiccup
-                log.exception("telegram.dispatch_failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=tick)
+            except Exception:  # a database hiccup: tried again at the next tick
+                log.exception("telegram.purge_failed")
 
     # --- one update -----------------------------------------------------------------------
 
-    async def _on_update(self, update: Update, context: object) -> None:
+    def _receive(self, update: Update) -> asyncio.Future[None] | None:
+        """Put the update in its sender's lane of the inbound queue, in the order received;
+        the future ends once it is handled (the poller confirms it to Telegram then)."""
         query = update.callback_query
-        if query is not None:
-            await self._acknowledge(query.id)  # every press, at once: the spinner stops
+        if query is not None:  # every press, at once: the spinner stops
+            acknowledging = asyncio.create_task(self._acknowledge(query.id))
+            self._acks.add(acknowledging)
+            acknowledging.add_done_callback(self._acks.discard)
         inbound = translate.inbound(update, self.me)
         if inbound is None:
-            return
+            return None
         if isinstance(inbound, translate.Press):
-            event: Event = await self._action_of(inbound)
-            chat_id, reply_to = inbound.chat_id, None
-        else:
-            event, chat_id, reply_to = inbound.event, inbound.chat_id, inbound.reply_to
-            if inbound.document is not None:  # a roster sent as a document
-                event = replace(event, attachment=await self._download(inbound.document))
-        replies = await self.app.bot.handle(event)
-        await self._answer(event, replies, chat_id, reply_to)
-        self.wake()
+            press = inbound
+
+            async def answer_press(event: Event, replies: list[Reply]) -> None:
+                await self._answer(event, replies, press.chat_id, None)
+
+            return self.inbound.put(press.user.key, lambda: self._action_of(press),
+                                    answer_press)
+        incoming = inbound
+
+        async def prepare() -> Event:
+            if incoming.document is None:
+                return incoming.event
+            # A roster sent as a document: fetched in the lane, in its place.
+            return replace(incoming.event, attachment=await self._download(incoming.document))
+
+        async def answer(event: Event, replies: list[Reply]) -> None:
+            await self._answer(event, replies, incoming.chat_id, incoming.reply_to)
+
+        return self.inbound.put(incoming.event.user.key, prepare, answer)
 
     async def _download(self, document: translate.FileRef) -> Attachment | None:
         """The document's bytes (Telegram lets bots fetch files up to 20 MB); None when it
@@ -290,16 +290,3 @@ class TelegramAdapter:
             log.warning("telegram.no_transport", extra={"platform": reply.to.platform})
             return
         await transport.send(reply.to, reply)
-
-    async def _on_error(self, update: object, context: Any) -> None:
-        update_id = update.update_id if isinstance(update, Update) else None
-        log.error("telegram.handler_failed",
-                  extra={"update_id": update_id, "error": type(context.error).__name__},
-                  exc_info=context.error)
-
-
-async def serve(app: App, stop: asyncio.Event, *,
-                others: Mapping[str, Transport] | None = None) -> None:
-    """The entry point for bot/runner.py: serve Telegram until `stop` is set. (bot/logs.py
-    keeps httpx, whose request URLs contain the token, out of the logs.)"""
-    await TelegramAdapter(app, others=others).run(stop)

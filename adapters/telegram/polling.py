@@ -1,10 +1,13 @@
 """Long polling that confirms an update to Telegram only after it was handled.
 
 PTB's own `Updater` confirms a batch as soon as it is fetched, so updates still queued in
-memory are lost if the process dies. Here the offset moves past an update only once its
-handler has returned, and Telegram is told on the next `getUpdates`: a crash means the
-update is delivered again, and the core's inbox (keyed on `update_id`) gives it no second
-effect. At start-up nothing pending is dropped: a backlog after downtime is handled, in order.
+memory are lost if the process dies. Here every update of a batch is handed, in order, to
+`accept`, which queues it (the process's inbound queue: one person's updates in order,
+different people in parallel) and returns a future that ends once it is handled; the offset
+moves past the batch only when all of them are, and Telegram is told on the next
+`getUpdates`: a crash means the update is delivered again, and the core's inbox (keyed on
+`update_id`) gives it no second effect. At start-up nothing pending is dropped: a backlog
+after downtime is handled, each person's updates in order.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
@@ -23,10 +27,10 @@ MAX_BACKOFF = 30.0
 
 
 class Poller:
-    def __init__(self, bot: Bot, handle: Callable[[Update], Awaitable[None]], *,
+    def __init__(self, bot: Bot, accept: Callable[[Update], Awaitable[Any] | None], *,
                  timeout: float, allowed_updates: Sequence[str]) -> None:
         self.bot = bot
-        self.handle = handle
+        self.accept = accept
         self.timeout = timeout
         self.allowed_updates = list(allowed_updates)
         self.offset: int | None = None
@@ -47,14 +51,19 @@ class Poller:
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
             backoff = 1.0
+            handled = []
             for update in updates or ():
-                if stop.is_set():
-                    break
                 try:
-                    await self.handle(update)
+                    done = self.accept(update)
                 except Exception:  # one bad update must not stop the bot for everyone
                     log.exception("telegram.update_failed", extra={"update_id": update.update_id})
-                self.offset = update.update_id + 1
+                    continue
+                if done is not None:
+                    handled.append(done)
+            # Everything fetched is handled before it is confirmed, even when stopping.
+            await asyncio.gather(*handled, return_exceptions=True)
+            if updates:
+                self.offset = updates[-1].update_id + 1
         await self._confirm()
 
     async def _fetch(self) -> tuple[Update, ...]:
