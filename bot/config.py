@@ -110,6 +110,7 @@ class SchedulerSettings:
 @dataclass
 class PrivacySettings:
     retention_months: int = 24  # inactive people's data is deleted after this; 0 = never
+    invitation_days: int = 90   # an unused roster invitation is deleted after this; 0 = never
 
 
 @dataclass

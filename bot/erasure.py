@@ -29,6 +29,7 @@ from typing import Any
 
 from bot.identities import Identity, identify, tokens
 from bot.matching_changes import note_erased
+from bot.roster_retention import forget_rows as forget_roster_rows
 from bot.schema_map import (
     NEVER_PERSONAL,
     PEOPLE,
@@ -79,6 +80,10 @@ async def erase(tx: Tx, schema: Schema, person_ids: Sequence[int]) -> Erasure:
     tx.checkpoint_after_commit()  # so that no copy stays in the file's free space or the WAL
     await note_erased(tx, ids)  # the matching index cannot see a row that is gone
     await _count_for_statistics(tx, schema, ids)
+    # A coordinator's roster row that names them but was never linked (they joined without
+    # the code) identifies them by columns of its own: found from their addresses, before
+    # those go. Linked rows go with them through their foreign key.
+    result.deleted += await forget_roster_rows(tx, ids)
     for ref in schema.person_refs:
         if ref.keeps_row:
             result.anonymised += await _set_null(tx, schema, ref.table, ref.column, ids)

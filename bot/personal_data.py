@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.erasure import Erasure, erase
 from bot.identities import Identity, identify
+from bot.roster_retention import rows_about as roster_rows_about
 from bot.schema_map import NEVER_PERSONAL, PEOPLE, Schema, chunks, inspect, marks, quote
 from bot.store.db import Tx
 
@@ -41,6 +42,10 @@ async def collect(tx: Tx, schema: Schema, person_id: int) -> dict[str, list[dict
         if where:
             direct[table.name] = await tx.all(
                 f"SELECT * FROM {quote(table.name)} WHERE {where}", params)
+    # A roster row naming them without being linked to them (bot/roster_retention.py).
+    direct.setdefault("roster_entries", [])
+    direct["roster_entries"] = [*direct["roster_entries"], *await roster_rows_about(
+        tx, [person_id])]
     related = await _related_rows(tx, schema, direct)
     for name, rows in [*direct.items(), *related.items()]:
         bucket = found.setdefault(name, [])

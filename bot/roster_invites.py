@@ -27,7 +27,7 @@ import json
 import secrets
 import sys
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot import onboarding, people, roster_retention
@@ -49,7 +49,7 @@ A_REMIND = "admin.invitations.remind"  # value: "all"
 A_START = "invite.start"               # value: the join code (the Slack invitation's button)
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read aloud, typed
 CODE_LENGTH = 8
-PREVIEW_TTL = timedelta(days=1)
+PREVIEW_TTL = roster_retention.PREVIEW_TTL
 TELEGRAM_USERNAME = "telegram_username"  # meta: the bot's username, written by its adapter
 MAX_PROBLEMS = 30
 MAX_LINES = 30
@@ -414,6 +414,10 @@ async def press_remind(ctx: Context, value: str) -> list[Reply]:
                                  " WHERE id = ?", (count, to_iso(ctx.now), entry["id"]))
         else:
             by_hand.append({"row": _row_of(entry), "code": entry["code"], "sent": False})
+            # Handed to the coordinator to forward: still in use, so kept another period
+            # ([privacy] invitation_days counts from the last reminder).
+            await ctx.tx.execute("UPDATE roster_entries SET reminded_at = ? WHERE id = ?",
+                                 (to_iso(ctx.now), entry["id"]))
     await describe(ctx, details=f"invitations reminded: {sent} sent, {len(by_hand)} by hand")
     text = "\n".join([ctx.t("invitations.reminded_sent", count=sent),
                       ctx.t("invitations.reminded_by_hand", count=len(by_hand))])
@@ -499,6 +503,7 @@ async def dropped_file(ctx: Context, event: Event) -> list[Reply] | None:
 
 def register(router: Router, registry: AdminRegistry) -> None:
     registry.add("import", cmd_import, "roster_import.help.import")
+    roster_retention.register(router)  # unused invitations expire
     router.gate(dropped_file)
     registry.add("invitations", cmd_invitations, "invitations.help.invitations")
     admin_action(router, A_APPLY, press_apply)
