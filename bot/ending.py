@@ -145,7 +145,8 @@ async def _end(ctx: Context, value: str, reason: str, find: CommandHandler) -> l
         " ON CONFLICT DO NOTHING", (mentee_id, mentor_id, to_iso(ctx.now)))
     if mode == CHANGE:
         return [ctx.say("ending.done_change", name=name), *await find(ctx, "")]
-    return [ctx.say("ending.done", name=name)]
+    hint = [ctx.say("ending.find_hint")] if side == "mentee" else []
+    return [ctx.say("ending.done", name=name), *hint]
 
 
 async def _tell_coordinators(ctx: Context, match: Any, side: str, name: str, reason: str,

@@ -18,6 +18,7 @@ text, and they mean /cancel: a request note that says "stop" is not sent.
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 import unicodedata
@@ -27,6 +28,8 @@ from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+log = logging.getLogger(__name__)
 
 MIN_FUZZY = 5         # letters, in the text and in the phrase, before a typo is forgiven
 MIN_FUZZY_WORD = 7    # the same for a phrase of one word ("quite" is not "quiet")
@@ -79,6 +82,9 @@ class PhraseBook:
 
     @classmethod
     def load(cls, path: Path) -> PhraseBook:
+        if not path.exists():  # a content folder of an older version: commands only
+            log.warning("phrases.missing", extra={"path": str(path)})
+            return cls({}, [], [])
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as error:

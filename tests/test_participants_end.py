@@ -60,6 +60,7 @@ async def test_mentee_ends_from_mentors_with_a_reason_only_coordinators_read(
     assert (await _match(safe_app, match_id))["status"] == "active"  # nothing yet
     await mia.say("Our schedules never fit, sadly.")
     assert "your relationship with Nora has ended" in mia.text
+    assert "Whenever you'd like another mentor, type /find" in mia.text
 
     match = await _match(safe_app, match_id)
     assert match["status"] == "ended"
