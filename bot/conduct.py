@@ -13,8 +13,11 @@ asked again when it changes.
 `version` decides when people are asked again: change it and everyone accepts the new code
 at their next interaction (without it, any edit of either file is a new version). Every
 answer (version, language, yes or no, when) is kept in `conduct_answers`: /mydata and the
-export show it. A "no" stops onboarding politely, and holds the person back from matching
-(bot/eligibility.py) until they accept.
+export show it. A "no" stops onboarding politely. Until a person has accepted the current
+version they are held back from matching (bot/eligibility.py): not suggested, not placed by
+cohort matching, and asked to accept before /find or answering a request. A new version is
+noticed at the next start, or at the first interaction after the file changed (the holds of
+the whole programme are recomputed then, once).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot import eligibility
+from bot import eligibility, people
 from bot.clock import to_iso
 from bot.config import Config, ConfigError, ProgrammeSettings
 from bot.context import Context, Services
@@ -36,6 +39,7 @@ from bot.domain_events import Started
 from bot.events import Action, Button, Command, Event, Message, Reply
 from bot.export import ExportTable, register_table
 from bot.i18n import LANGUAGES
+from bot.outbox import Outgoing
 from bot.router import Gate, Router
 from bot.store.db import Tx
 from bot.store.state import get_conversation
@@ -183,6 +187,8 @@ def _open(router: Router, event: Event) -> bool:
 
 
 def gate(router: Router) -> Gate:
+    settled: dict[int, str] = {}  # programme id -> the code's version its holds know (here)
+
     async def ask_first(ctx: Context, event: Event) -> list[Reply] | None:
         """An active participant whose programme's code changed since they accepted it (or
         who joined before it existed) accepts it before anything else."""
@@ -191,15 +197,35 @@ def gate(router: Router) -> Gate:
         doc = document(ctx.services, ctx.person.programme_id)
         if doc is None:
             return None
+        programme_id = ctx.person.programme_id
+        if settled.get(programme_id) != doc.version:
+            # The file changed while the bot ran: everyone who has not accepted this version
+            # leaves matching now, not at the next start (once per version and process).
+            if await eligibility.settle(ctx.tx, ctx.services, programme_id):
+                ctx.person = await people.get(ctx.tx, ctx.person.id) or ctx.person
+            settled[programme_id] = doc.version
         row = await latest(ctx.tx, ctx.person.id)
         if row is not None and row["decision"] == "accepted" and row["version"] == doc.version:
             return None
+        if "conduct" not in ctx.person.matching_hold.split():  # held until they accept
+            ctx.person = (await eligibility.refresh(ctx.tx, ctx.services, ctx.person)).person
         if isinstance(event, Message) and await get_conversation(ctx.tx, ctx.person.id):
             return None  # typing into a conversation an open command began (a report)
         intro = "conduct.declined_before" if row is not None and row["decision"] == "declined" \
             and row["version"] == doc.version else "conduct.changed"
         return [ask(ctx, doc, A_ANSWER, doc.version, intro)]
     return ask_first
+
+
+async def waiting_for_mentee(ctx: Context, mentee: Any, request_id: int) -> list[Reply] | None:
+    """A mentor accepting a request whose mentee has not accepted the current code (the
+    request predates it): the relationship waits for them; the mentee is asked, once."""
+    if "conduct" not in mentee.matching_hold.split():
+        return None
+    await ctx.notify(mentee.id, Outgoing(key="conduct_hold.tell_mentee",
+                                         params={"mentor": ctx.person.name}),
+                     key=f"conduct-wait:{request_id}")
+    return [ctx.say("conduct_hold.mentee_first", name=mentee.name)]
 
 
 async def press_answer(ctx: Context, value: str) -> list[Reply]:

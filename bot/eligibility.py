@@ -2,7 +2,8 @@
 
 A programme may ask for things before someone is matched: a coordinator's approval of a new
 mentor (`mentor_approval`), lessons read first (`required_lessons`), the code of conduct
-(`code_of_conduct`; only a "no" holds), and, when it runs cohorts with application windows,
+(`code_of_conduct`: its current version accepted; a "no", no answer, or an answer to an
+older version holds), and, when it runs cohorts with application windows,
 an application in a window (newcomers outside one wait on the waiting list; applicants wait
 for the matching date). What still holds a person back is kept on their row,
 `people.matching_hold`, as space-separated reasons, so that the matching index and the
@@ -74,8 +75,25 @@ async def uses_windows(tx: Tx, programme_id: int) -> bool:
                           " AND cancelled_at IS NULL LIMIT 1", (programme_id,)) is not None
 
 
+def conduct_version(services: Services, programme_id: int) -> str | None:
+    """The version of the programme's code of conduct now (the files are read again when
+    they change), or None when it has none (or its files cannot be read)."""
+    from bot.conduct import document  # it imports this module
+
+    doc = document(services, programme_id)
+    return doc.version if doc is not None else None
+
+
+def accepted(answer: Any, version: str | None) -> bool:
+    """Does the person's latest answer (decision, version) accept this version of the code?
+    With no code, nothing is to be accepted."""
+    return version is None or (answer is not None and answer[0] == "accepted"
+                               and answer[1] == version)
+
+
 def _holds(settings: ProgrammeSettings, person: Person, approval: str | None,
-           missing: bool, declined: bool, application: str | None, windows: bool) -> set[str]:
+           missing: bool, conduct_ok: bool, application: str | None,
+           windows: bool) -> set[str]:
     """The rule, on what the tables say about one person."""
     holds: set[str] = set()
     if settings.mentor_approval and person.is_mentor:
@@ -85,7 +103,7 @@ def _holds(settings: ProgrammeSettings, person: Person, approval: str | None,
             holds.add("approval")
     if missing:
         holds.add("lessons")
-    if settings.code_of_conduct and declined:
+    if settings.code_of_conduct and not conduct_ok:  # declined, or not this version yet
         holds.add("conduct")
     if person.is_mentee and application and windows:
         holds.add(application)
@@ -98,12 +116,13 @@ async def holds_for(tx: Tx, services: Services, person: Person) -> set[str]:
         return set()
     approval = await tx.value("SELECT status FROM mentor_approvals WHERE person_id = ?",
                               (person.id,))
-    declined = await tx.value("SELECT decision FROM conduct_answers WHERE person_id = ?"
-                              " ORDER BY id DESC LIMIT 1", (person.id,)) == "declined"
+    answer = await tx.one("SELECT decision, version FROM conduct_answers WHERE person_id = ?"
+                          " ORDER BY id DESC LIMIT 1", (person.id,))
+    conduct_ok = accepted(answer, conduct_version(services, person.programme_id))
     application = await tx.value("SELECT status FROM cohort_applications WHERE person_id = ?"
                                  " AND status IN ('waiting', 'applied')", (person.id,))
     return _holds(settings, person, approval, bool(await missing_lessons(tx, services, person)),
-                  declined, application, await uses_windows(tx, person.programme_id))
+                  conduct_ok, application, await uses_windows(tx, person.programme_id))
 
 
 @dataclass(frozen=True)
@@ -145,9 +164,10 @@ async def tell_ready(tx: Tx, services: Services, person: Person, *, key: str) ->
 
 # --- start-up ----------------------------------------------------------------------------------
 
-def _fingerprint(settings: ProgrammeSettings, windows: bool) -> str:
-    return json.dumps({"approval": settings.mentor_approval,
-                       "conduct": bool(settings.code_of_conduct),
+def _fingerprint(settings: ProgrammeSettings, windows: bool, conduct: str | None) -> str:
+    # The code's version, not only whether there is one: a new version holds everyone who
+    # has not accepted it yet.
+    return json.dumps({"approval": settings.mentor_approval, "conduct": conduct or "",
                        "lessons": list(settings.required_lessons), "windows": windows})
 
 
@@ -160,10 +180,11 @@ async def refresh_programme(tx: Tx, services: Services, programme_id: int) -> in
     approvals = {r[0]: r[1] for r in await tx.all(
         "SELECT person_id, status FROM mentor_approvals WHERE programme_id = ?",
         (programme_id,))}
-    declined: dict[int, bool] = {}
-    for row in await tx.all("SELECT person_id, decision FROM conduct_answers"
+    answers: dict[int, tuple[str, str]] = {}
+    for row in await tx.all("SELECT person_id, decision, version FROM conduct_answers"
                             " WHERE programme_id = ? ORDER BY id", (programme_id,)):
-        declined[row[0]] = row[1] == "declined"  # the latest answer counts
+        answers[row[0]] = (row[1], row[2])  # the latest answer counts
+    version = conduct_version(services, programme_id)
     applications = {r[0]: r[1] for r in await tx.all(
         "SELECT person_id, status FROM cohort_applications WHERE programme_id = ?"
         " AND status IN ('waiting', 'applied')", (programme_id,))}
@@ -184,25 +205,37 @@ async def refresh_programme(tx: Tx, services: Services, programme_id: int) -> in
         holds = " ".join(sorted(_holds(
             settings, person, approvals.get(person.id), bool(required - read.get(person.id,
                                                                                  set())),
-            declined.get(person.id, False), applications.get(person.id), windows)))
+            accepted(answers.get(person.id), version), applications.get(person.id),
+            windows)))
         if holds != person.matching_hold:
             await _store(tx, person, holds)
             changed += 1
     return changed
 
 
+async def settle(tx: Tx, services: Services, programme_id: int) -> bool:
+    """Recompute every hold of the programme if its operations settings (or its code of
+    conduct's version) changed since they were last computed; True when it did."""
+    settings = settings_of(services, programme_id)
+    if settings is None:
+        return False
+    fingerprint = _fingerprint(settings, await uses_windows(tx, programme_id),
+                               conduct_version(services, programme_id))
+    key = f"{SETTINGS_KEY}:{programme_id}"
+    if await get_meta(tx, key) == fingerprint:
+        return False
+    changed = await refresh_programme(tx, services, programme_id)
+    await set_meta(tx, key, fingerprint)
+    log.info("eligibility.refreshed", extra={"programme": programme_id, "changed": changed})
+    return True
+
+
 async def on_started(tx: Tx, services: Services, event: Started) -> None:
     """A programme whose operations settings changed since the last start (or that has
-    windows now and had none) gets every hold recomputed; otherwise nothing is read."""
-    for code, programme_id in services.programme_ids.items():
-        settings = services.config.programmes[code]
-        fingerprint = _fingerprint(settings, await uses_windows(tx, programme_id))
-        key = f"{SETTINGS_KEY}:{programme_id}"
-        if await get_meta(tx, key) == fingerprint:
-            continue
-        changed = await refresh_programme(tx, services, programme_id)
-        await set_meta(tx, key, fingerprint)
-        log.info("eligibility.refreshed", extra={"programme": programme_id, "changed": changed})
+    windows now and had none, or a new version of its code of conduct) gets every hold
+    recomputed; otherwise nothing is read."""
+    for programme_id in services.programme_ids.values():
+        await settle(tx, services, programme_id)
 
 
 async def on_lesson_completed(tx: Tx, services: Services, event: LessonCompleted) -> None:

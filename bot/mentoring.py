@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot import export, outbox, people, readiness, windows
+from bot import conduct, export, outbox, people, readiness, windows
 from bot.clock import from_iso, to_iso
 from bot.contact import RELAYED, contact_of
 from bot.context import Context, Services
@@ -373,6 +373,8 @@ async def press_accept(ctx: Context, value: str) -> list[Reply]:
     mentee = await people.get(ctx.tx, row["mentee_id"])
     if mentee is None:
         return [ctx.say("common.unknown_button")]
+    if (waiting := await conduct.waiting_for_mentee(ctx, mentee, row["id"])) is not None:
+        return waiting  # a request older than the code of conduct in force
     if await _current_mentor(ctx.tx, mentee.id) is not None:
         await close_request(ctx.tx, row["id"], "withdrawn", ctx.now)
         return [ctx.say("request.answered_already", status="withdrawn")]

@@ -151,14 +151,21 @@ async def test_accepted_code_is_in_mydata_and_a_new_version_is_asked_again(
     await mia.press_label("I accept")
     assert "Thank you for accepting the code of conduct. You can carry on" in mia.text
     await mia.say("/find")
+    assert card_names(mia) == []  # Omar has not accepted this version: not suggested
+    omar = Chat(app, "omar")
+    await omar.say("/mentors")
+    assert "The programme's code of conduct has changed" in omar.text
+    await omar.press_label("I accept")
+    await mia.say("/find")
     assert card_names(mia) == ["Omar"]
     async with app.db.read() as tx:
         versions = [r[0] for r in await tx.all(
-            "SELECT version FROM conduct_answers ORDER BY id")]
+            "SELECT version FROM conduct_answers WHERE person_id ="
+            " (SELECT id FROM people WHERE handle = 'mia') ORDER BY id")]
     assert versions == ["1", "2"]
     exported = await collect(app.db, "main", ["conduct_answers"])  # mentorbot export
     assert [(a["version"], a["decision"]) for a in exported["conduct_answers"]] == \
-        [("1", "accepted"), ("2", "accepted")]
+        [("1", "accepted"), ("2", "accepted"), ("2", "accepted")]  # Mia's two, Omar's
 
 
 # --- a required lesson ---------------------------------------------------------------------
