@@ -87,7 +87,7 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.command("help", help_handler, aliases=("aide",), help_key="help.help")
     router.command("back", cmd_back, aliases=("retour",))
     router.command("skip", cmd_skip, aliases=("passer",))
-    router.command("cancel", cmd_cancel, aliases=("annuler", "stop"))
+    router.command("cancel", cmd_cancel, aliases=("annuler",))  # /stop: bot/notifications.py
     router.action(onboarding.ACTION, press_onboarding)
     router.action(ACTION_EDIT, press_edit)
     router.action(ACTION_LANGUAGE, _set_language)

@@ -1,4 +1,5 @@
-"""/notifications on|off — and "stop" typed outside any question: no more unsolicited messages.
+"""/notifications on|off — and "stop" (typed, or /stop) outside any question: no more
+unsolicited messages.
 
 Unsolicited means what bot/delivery.py gates: lesson cards and nudges, a mentor's check-ins,
 the closing survey. While a person is quiet (a row in `quiet_people`) the gate drops them;
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot import onboarding
 from bot.clock import to_iso
 from bot.context import Context
 from bot.events import Button, Reply
 from bot.phrases import fold
 from bot.router import Router
 from bot.store.db import Tx
+from bot.store.state import get_conversation
 
 if TYPE_CHECKING:
     from bot.admin import AdminRegistry
@@ -44,6 +47,15 @@ async def cmd_notifications(ctx: Context, args: str) -> list[Reply]:
                       [Button(ctx.t(key), A_SET, value)])]
 
 
+async def cmd_stop(ctx: Context, args: str) -> list[Reply]:
+    """/stop: inside a question it is /cancel; outside, what people mean by it (Telegram's
+    habit too): no more unsolicited messages."""
+    conv = await get_conversation(ctx.tx, ctx.person.id)
+    if conv is not None:
+        return await onboarding.cancel(ctx, conv)
+    return await _set(ctx, "off")
+
+
 async def press_set(ctx: Context, value: str) -> list[Reply]:
     if value not in ("on", "off"):
         return [ctx.say("common.unknown_button")]
@@ -63,4 +75,5 @@ async def _set(ctx: Context, value: str) -> list[Reply]:
 def register(router: Router, registry: AdminRegistry) -> None:
     router.command("notifications", cmd_notifications, aliases=("notifs",),
                    help_key="notifications.help")
+    router.command("stop", cmd_stop)
     router.action(A_SET, press_set)

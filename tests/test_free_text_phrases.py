@@ -121,6 +121,19 @@ async def test_stop_outside_a_question_stops_unsolicited_messages_until_undone(
         assert await tx.value("SELECT count(*) FROM quiet_people") == 0
 
 
+async def test_slash_stop_cancels_a_question_and_otherwise_stops_messages(app: App) -> None:
+    await setup_programme(app)
+    mia = Chat(app, "mia")
+    await mia.say("/find")
+    await tap(mia, "Request Nora")
+    await mia.say("/stop")
+    assert "Stopped" in mia.text
+    async with app.db.read() as tx:
+        assert await tx.value("SELECT count(*) FROM quiet_people") == 0
+    await mia.say("/stop")
+    assert "I won't send you tips, lessons, check-ins or surveys" in mia.text
+
+
 async def test_unsubscribe_in_french_is_understood(app: App) -> None:
     await add_person(app, "lea", "mentee", language="fr")
     lea = Chat(app, "lea")
