@@ -78,6 +78,17 @@ async def enqueue(
     return inserted > 0
 
 
+async def enqueue_many(
+        tx: Tx, rows: list[tuple[int | None, Outgoing, datetime, str, str]]) -> None:
+    """`enqueue` for several rows (person id, message, due at, key, kind) in one statement;
+    a key that exists already is left alone, as there."""
+    await tx.executemany(
+        "INSERT INTO outbox (person_id, kind, payload, due_at, idempotency_key, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(idempotency_key) DO NOTHING",
+        [(person_id, kind, message.to_json(), to_iso(due_at), key, to_iso(due_at))
+         for person_id, message, due_at, key, kind in rows])
+
+
 async def cancel(tx: Tx, key_prefix: str) -> int:
     """Cancel pending rows whose idempotency key starts with `key_prefix`.
 

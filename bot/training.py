@@ -537,15 +537,20 @@ class TrainingFeature:
     async def _nudge(self, tx: Tx, services: Services, target: nudges.Target, trigger: str,
                      anchor: datetime, *, selectors: dict[str, int] | None = None,
                      keep: Callable[[NudgeRule], bool] = lambda rule: True,
-                     **options: Any) -> None:
+                     partner: Person | None = None, **options: Any) -> None:
+        """Plan the nudges of `trigger` for `target`; `partner`: the other person of the
+        relationship when the caller has read it already."""
         content = self.training.content(services)
         rules = [rule for rule in content.plan.rules_for(trigger, target.audience,
                                                          **(selectors or {})) if keep(rule)]
-        partner = await _partner(tx, target.match_id, target.person.id)
+        if not rules:
+            return  # nothing to plan: nothing to read
+        name = partner.name if partner is not None and target.match_id is not None else \
+            await _partner(tx, target.match_id, target.person.id)
         now = services.clock.now()
         created = await nudges.schedule(
             tx, content.plan, target, rules, anchor, now,
-            _rule_message(services, content.library, partner, target.match_id), **options)
+            _rule_message(services, content.library, name, target.match_id), **options)
         if created and trigger == "quiet" and target.match_id is not None:
             await checkins.expect_reply(tx, target.person.id, target.match_id, now)
 
@@ -576,14 +581,17 @@ class TrainingFeature:
         if match is None:
             return
         now = services.clock.now()
-        for person, audience in await _sides(tx, match["mentee_id"], match["mentor_id"]):
+        sides = await _sides(tx, match["mentee_id"], match["mentor_id"])
+        for person, audience in sides:
             if audience == "mentor" and event.source == "request":
                 await self._grant(tx, services, person, "request_accepted", str(match["id"]),
                                   f"match.{match['id']}")
             target = nudges.Target(person, audience, match["id"])
-            await self._nudge(tx, services, target, "matched", now)
+            partner = next((other for other, _ in sides if other.id != person.id), None)
+            await self._nudge(tx, services, target, "matched", now, partner=partner)
             if match["ends_at"]:
-                await self._nudge(tx, services, target, "ending", from_iso(match["ends_at"]))
+                await self._nudge(tx, services, target, "ending", from_iso(match["ends_at"]),
+                                  partner=partner)
 
     async def on_meeting_confirmed(self, tx: Tx, services: Services,
                                    event: MeetingConfirmed) -> None:

@@ -48,6 +48,7 @@ YIELD_SECONDS = 0.02
 CHECKPOINT_EVERY = 200
 WAL_RESET_PAGES = 20_000
 CACHED_STATEMENTS = 512  # the code base has a few hundred distinct statements
+INLINE_ROWS = 50  # executemany on the loop's thread up to this many rows
 
 
 class DatabaseError(Exception):
@@ -103,6 +104,13 @@ class Tx:
             await cursor.close()
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """One statement for many rows: on the loop's thread too, like `execute`, when they
+        are few (a trigger's nudges); hundreds (the dispatcher's outcomes) go to aiosqlite's
+        thread, so as not to hold the loop."""
+        rows = list(rows)
+        if len(rows) <= INLINE_ROWS and (raw := await self._inline()):
+            raw.executemany(sql, rows).close()
+            return
         await self._conn.executemany(sql, rows)
 
     async def one(
