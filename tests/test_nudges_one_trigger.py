@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import App
 from bot.clock import from_iso
+from bot.domain_events import Onboarded
 from tests.test_training import PARIS, pair
 from tests.test_training_support import emit, next_day_at, rows, set_clock
 
@@ -31,7 +32,7 @@ async def test_two_lessons_of_a_late_evening_onboarding_go_on_two_mornings(app: 
     evening = next_day_at(app, 21).replace(minute=30)
     set_clock(app, evening)
     mentee_id, _ = await pair(app, mentee_lang="en")
-    await emit(app, "onboarded", person_id=mentee_id)
+    await emit(app, Onboarded(person_id=mentee_id))
     day = int(evening.astimezone(ZoneInfo(PARIS)).strftime("%d"))
     assert await planned(app, mentee_id) == [
         ("how-mentoring-works", f"{day + 1:02d} 08:00"),
@@ -41,7 +42,7 @@ async def test_two_lessons_of_a_late_evening_onboarding_go_on_two_mornings(app: 
 async def test_a_replayed_trigger_plans_nothing_twice(app: App) -> None:
     set_clock(app, next_day_at(app, 9))
     mentee_id, _ = await pair(app, mentee_lang="en")
-    await emit(app, "onboarded", person_id=mentee_id)
+    await emit(app, Onboarded(person_id=mentee_id))
     first = await planned(app, mentee_id)
-    await emit(app, "onboarded", person_id=mentee_id)
+    await emit(app, Onboarded(person_id=mentee_id))
     assert await planned(app, mentee_id) == first and len(first) == 2
