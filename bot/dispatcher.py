@@ -353,6 +353,14 @@ class Dispatcher:
         deadline = to_iso(now + self.lease)
         returning = (" RETURNING id, person_id, payload, kind, attempts, due_at, stale_at,"
                      " idempotency_key")
+        # Only rows this process can deliver: the recipient's first reachable address is on
+        # one of our platforms (a process without Telegram leaves Telegram people to one that
+        # has it), or there is none to try (failed here as anywhere), or it is a job.
+        platforms = ("", *sorted(self.transports))
+        ours = (" AND (person_id IS NULL OR COALESCE((SELECT a.platform FROM addresses a"
+                " WHERE a.person_id = outbox.person_id AND a.unreachable_at IS NULL"
+                " ORDER BY a.created_at LIMIT 1), '') IN (" + ", ".join("?" * len(platforms))
+                + "))")
         async with self.db.transaction(exclusive=False) as tx:
             # Rows left `sending` by a claimer that is gone (dead on this machine, or silent
             # past its deadline), or by this process after an error: claimed again, sent once.
@@ -364,17 +372,19 @@ class Dispatcher:
                 " claim_deadline = ?, attempts = attempts + 1, error = 'recovered after a crash'"
                 " WHERE id IN (SELECT id FROM outbox WHERE status = 'sending'"
                 " AND (claim_deadline IS NULL OR claim_deadline < ?"
-                " OR claimed_by IN (SELECT value FROM json_each(?)))"
+                " OR claimed_by IN (SELECT value FROM json_each(?)))" + ours +
                 f" ORDER BY due_at, id LIMIT ?{self.db.skip_locked})" + returning,
-                (to_iso(now), self.owner, deadline, to_iso(now), json.dumps(gone), self.batch))
+                (to_iso(now), self.owner, deadline, to_iso(now), json.dumps(gone), *platforms,
+                 self.batch))
             if rows:
                 log.warning("outbox.recovered", extra={"rows": len(rows)})
             rows += await tx.all(
                 "UPDATE outbox SET status = 'sending', claimed_at = ?, claimed_by = ?,"
                 " claim_deadline = ?, attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox"
-                " WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id"
+                " WHERE status = 'pending' AND due_at <= ?" + ours + " ORDER BY due_at, id"
                 f" LIMIT ?{self.db.skip_locked})" + returning,
-                (to_iso(now), self.owner, deadline, to_iso(now), self.batch - len(rows)))
+                (to_iso(now), self.owner, deadline, to_iso(now), *platforms,
+                 self.batch - len(rows)))
             rows.sort(key=lambda r: (r["due_at"], r["id"]))
             people_ids = sorted({r["person_id"] for r in rows if r["person_id"]})
             keys = [r["idempotency_key"] for r in rows if r["kind"] != "job"]

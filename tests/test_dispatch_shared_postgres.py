@@ -240,3 +240,28 @@ async def test_jobs_claimed_by_two_processes_run_once_each(app: App) -> None:
         left = await tx.value("SELECT count(*) FROM outbox WHERE idempotency_key LIKE 'tally:%'"
                               " AND status != 'sent'")
     assert left == 0
+
+
+async def test_a_process_leaves_alone_the_people_of_a_platform_it_does_not_serve(
+        app: App) -> None:
+    """A process that serves Slack only (Telegram is polled by one process per token) takes
+    no message for a Telegram person: it stays due for the process that can send it."""
+    clock = app.services.clock
+    async with app.db.transaction() as tx:
+        mia = await people.create(tx, who("mia"), 1, "en", clock.now(), handle="mia")
+        noor = await people.create(tx, Address("slack", TEAM, "U0NOOR", display_name="Noor"),
+                                   1, "en", clock.now(), handle="noor")
+        await outbox.enqueue(tx, mia.id, Outgoing(text="to mia"), due_at=clock.now(),
+                             key="test:mia")
+        await outbox.enqueue(tx, noor.id, Outgoing(text="to noor"), due_at=clock.now(),
+                             key="test:noor")
+    other_db = await open_database(app.db.path)
+    try:
+        on_slack, on_console = Recorder(), Recorder()
+        slack_only = Dispatcher(other_db, app.services.catalogue, clock, {"slack": on_slack})
+        console = Dispatcher(app.db, app.services.catalogue, clock, {"console": on_console})
+        assert (await slack_only.run_once()).sent == 1
+        assert (await console.run_once()).sent == 1  # at once, not after a retry delay
+    finally:
+        await other_db.close()
+    assert on_slack.texts == ["to noor"] and on_console.texts == ["to mia"]
