@@ -31,7 +31,8 @@ run, so that code before and after a change is measured on the same data (--seed
 fills it: 100k people take about 12 minutes). --statements
 prints the slowest SQL statements of each event kind (a diagnostic; it slows the events);
 --count how many statements, transactions and trips to a database thread each kind of event
-takes, one at a time and in the mixed stream (a machine's load does not change them).
+takes, one at a time and in the mixed stream (a machine's load does not change them). The mixed
+stream also gives the processor time it took (every thread), per event.
 Numbers go in bench/README.md, never in timed tests.
 """
 
@@ -83,6 +84,7 @@ DEFAULT_SIZES = (1_000, 10_000)
 @dataclass
 class Timings:
     samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    cpu_s: float = 0.0  # processor time of the whole process (every thread) meanwhile
 
     def add(self, kind: str, seconds: float) -> None:
         self.samples[kind].append(seconds * 1000)
@@ -425,9 +427,10 @@ async def mixed(app: App, seeded: Seeded, events: int, concurrency: int,
         while not queue.empty():
             await (queue.get_nowait())()
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
+    timings.cpu_s = time.process_time() - cpu
     count = sum(len(v) for v in timings.samples.values())
     return elapsed, count, timings
 
@@ -544,6 +547,7 @@ async def run_size(size: int, args: argparse.Namespace, work: Path) -> dict[str,
             "during_stats_ms": during, "mixed_per_s": count / elapsed, "mixed_events": count,
             "mixed_drained_per_s": count / (elapsed + drain[0]), "wal_pages": drain[1],
             "mixed_timings": mixed_timings.samples, "gc": gc_pauses,
+            "mixed_cpu_ms_per_event": mixed_timings.cpu_s * 1000 / count,
             "concurrency": args.concurrency, "tracked_objects": tracked,
             "tracked_after": len(gc.get_objects()), "frozen": gc.get_freeze_count()}
 
@@ -581,7 +585,9 @@ def table(result: dict[str, Any]) -> str:
               f"×{1000 / rate / unit:.1f} write); latency p50 {pct(mixed_all, .5):.2f} ms, "
               f"p99 {pct(mixed_all, .99):.2f} ms, max {max(mixed_all):.1f} ms. Counting the"
               f" copy of what it left in the WAL ({result['wal_pages']:,} pages) into the"
-              f" database: {result['mixed_drained_per_s']:,.0f} events/s.",
+              f" database: {result['mixed_drained_per_s']:,.0f} events/s. Processor time"
+              f" (all threads): {result['mixed_cpu_ms_per_event']:.3f} ms per event, that is"
+              f" {1000 / result['mixed_cpu_ms_per_event']:,.0f} events per second of one core.",
               "GC pauses (generation: count, max ms, total ms): "
               + (", ".join(f"{g}: {c}, {m}, {t}" for g, (c, m, t) in result["gc"].items())
                  or "none") + f"; objects tracked by the collector: {result['tracked_objects']:,}"
