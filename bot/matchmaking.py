@@ -245,11 +245,18 @@ class Matchmaker:
         Uses the programme index's text model so the score equals the one /find showed.
         """
         load = (await mentor_loads(tx, [mentor.id]))[mentor.id]
-        index = await self.index(tx, mentee.programme_id, now_iso)
+        index = await self._text_model_of(tx, mentee.programme_id, now_iso)
         return score_pair(to_profile(mentee), to_profile(mentor, load),
                           weights or self.weights(mentee.programme_id),
                           await constraints_for(tx, mentee.id), self.taxonomy,
                           text_model=index.text_model)
+
+    async def _text_model_of(self, tx: Tx, programme_id: int, now_iso: str) -> MentorIndex:
+        """The programme's index for its text model alone, which is fitted once at build
+        and never changes: no sync (Request and Send score one pair with fresh rows)."""
+        entry = self._indexes.get(programme_id)
+        return entry.index if entry is not None else \
+            await self.index(tx, programme_id, now_iso)
 
     # --- building and syncing ------------------------------------------------------------
 
