@@ -141,7 +141,14 @@ def chat_markup(markdown: str) -> str:
 
 def summary(lesson: Lesson) -> str:
     """The first paragraph that is not a bold heading, cut at a word near SUMMARY_CHARS."""
-    paragraphs = [p.strip() for p in lesson.body.split("\n\n") if p.strip()]
+    return _summary_of(lesson.body)
+
+
+@functools.lru_cache(maxsize=512)
+def _summary_of(body: str) -> str:
+    # Every nudge card carries the summary in each language: once per lesson text, not
+    # once per nudge planned (a lesson file edited is another text).
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
     first = next((p for p in paragraphs if not _BOLD.fullmatch(p)), paragraphs[0])
     text = chat_markup(" ".join(first.split()))
     if len(text) <= SUMMARY_CHARS:
