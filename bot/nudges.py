@@ -23,6 +23,7 @@ What a nudge says is the caller's business (`MessageFor`); this module only deci
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -252,6 +253,7 @@ def _preferred_on(plan: NudgePlan, day: date, zone: ZoneInfo) -> datetime:
     return _not_quiet(plan, datetime.combine(day, plan.preferred_hour, tzinfo=zone))
 
 
+@functools.lru_cache(maxsize=4096)
 def _day_start(day: date, zone: ZoneInfo) -> str:
     """The first moment of `day` in `zone`, as stored (the earliest day `_first_free` may
     look at is the local today: `when` is never before now)."""

@@ -73,12 +73,13 @@ class Person:
     @classmethod
     def from_row(cls, row: Any) -> Person:
         data = dict(row)
-        for name in _JSON_FIELDS:
-            data[name] = json.loads(data[name] or "[]")
+        for name in _JSON_FIELDS:  # read for every event: an empty list needs no parser
+            text = data[name]
+            data[name] = json.loads(text) if text and text != "[]" else []
         data["availability"] = [tuple(slot) for slot in data["availability"]]
         data["paused"] = bool(data["paused"])
         data["reverse"] = bool(data["reverse"])
-        known = set(cls.__dataclass_fields__)
+        known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
@@ -164,10 +165,10 @@ async def update(tx: Tx, person: Person, now: datetime, **changes: Any) -> Perso
         values.append(value)
     columns.append("updated_at = ?")
     values.append(now.isoformat(timespec="seconds"))
-    await tx.execute(f"UPDATE people SET {', '.join(columns)} WHERE id = ?", (*values, person.id))
-    fresh = await get(tx, person.id)
-    assert fresh is not None
-    return fresh
+    row = await tx.one(f"UPDATE people SET {', '.join(columns)} WHERE id = ? RETURNING *",
+                       (*values, person.id))  # the fresh row, in the same statement
+    assert row is not None
+    return Person.from_row(row)
 
 
 async def addresses_of(tx: Tx, person_id: int, reachable_only: bool = False) -> list[Address]:
