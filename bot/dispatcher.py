@@ -545,7 +545,12 @@ class Dispatcher:
                 log.warning("outbox.lease_lost", extra={"owner": self.owner})
 
     async def _flush_rows(self, outcomes: list[tuple[Any, ...]], extend: float) -> None:
-        until = self.clock.now() + self.lease + timedelta(seconds=extend)
+        now = self.clock.now()
+        # Renewed from half-way to the deadline (or before a wait): until then nobody can
+        # have taken a row from us, and a flush is one statement less.
+        renew = (extend > 0 or self._lease_until is None
+                 or now >= self._lease_until - self.lease / 2)
+        until = now + self.lease + timedelta(seconds=extend)
         async with self.db.transaction(exclusive=False) as tx:
             if outcomes:
                 await tx.executemany(
@@ -553,6 +558,9 @@ class Dispatcher:
                     " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
                     " due_at = COALESCE(?, due_at), attempts = attempts - ?"
                     " WHERE id = ? AND claimed_by = ? AND status = 'sending'", outcomes)
+            if not renew:
+                self._held -= {row[6] for row in outcomes}
+                return
             held = {r[0] for r in await tx.all(
                 "UPDATE outbox SET claim_deadline = ? WHERE claimed_by = ?"
                 " AND status = 'sending' RETURNING id", (to_iso(until), self.owner))}

@@ -68,8 +68,7 @@ api_url = "{api_url}"
 def start_bot(config: Path, log: Path) -> subprocess.Popen[bytes]:
     """`mentorbot run --config FILE`, as systemd would start it."""
     return subprocess.Popen(
-        [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))",
-         "run", "--config", str(config)],
+        [sys.executable, "-m", "adapters.cli", "run", "--config", str(config)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
         env={**os.environ, "PYTHONPATH": str(ROOT)})
 
@@ -265,3 +264,30 @@ async def test_a_process_leaves_alone_the_people_of_a_platform_it_does_not_serve
     finally:
         await other_db.close()
     assert on_slack.texts == ["to noor"] and on_console.texts == ["to mia"]
+
+
+async def test_one_unsolicited_message_a_day_holds_across_processes(app: App) -> None:
+    """Two processes each claim some of a person's due surveys at once: the delivery gate
+    judges them one process at a time, so she still gets one today, the rest later."""
+    from bot.delivery import DeliveryGate
+
+    clock = app.services.clock
+    async with app.db.transaction() as tx:
+        mia = await people.create(tx, who("mia"), 1, "en", clock.now(), handle="mia")
+        for n in range(6):
+            await outbox.enqueue(tx, mia.id, Outgoing(text=f"survey {n}"), due_at=clock.now(),
+                                 key=f"survey:{900 + n}:p{mia.id}", kind="survey")
+    other_db = await open_database(app.db.path)
+    try:
+        first, second = Recorder(), Recorder()
+        dispatchers = [Dispatcher(db, app.services.catalogue, clock, {"console": recorder},
+                                  batch=3, gate=DeliveryGate(app.services))
+                       for db, recorder in ((app.db, first), (other_db, second))]
+        await asyncio.gather(*(d.run_once() for d in dispatchers))
+    finally:
+        await other_db.close()
+    assert len(first.texts + second.texts) == 1
+    async with app.db.read() as tx:
+        statuses = Counter(r[0] for r in await tx.all(
+            "SELECT status FROM outbox WHERE kind = 'survey'"))
+    assert statuses == Counter({"sent": 1, "pending": 5})  # postponed, not dropped
