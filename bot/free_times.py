@@ -9,6 +9,7 @@ catalogue (`matching.when.*`), with Babel's day names and list joining.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import get_day_names
@@ -56,10 +57,20 @@ def _phrases(times: Iterable[tuple[int, str]]) -> list[tuple[int, int, str, int 
 
 def describe(catalogue: Catalogue, lang: str, times: Sequence[Any]) -> str:
     """"on Tuesday evenings, on weekday mornings and 2 other times" / "le mardi soir…"."""
-    lang = normalise_language(lang)
-    names = get_day_names("wide", locale=lang)
+    return _describe(catalogue, normalise_language(lang), tuple(cells(times)))
+
+
+@lru_cache(maxsize=4096)
+def _day_names(lang: str) -> dict[int, str]:
+    return dict(get_day_names("wide", locale=lang))
+
+
+@lru_cache(maxsize=4096)
+def _describe(catalogue: Catalogue, lang: str, times: tuple[tuple[int, str], ...]) -> str:
+    # People pick from a few usual slots: the same few phrases come back again and again.
+    names = _day_names(lang)
     words = []
-    for _, index, group, day in _phrases(cells(times)):
+    for _, index, group, day in _phrases(times):
         key = f"matching.when.{PARTS[index]}" + (f"_{group}" if group else "")
         words.append(catalogue.text(lang, key, day=names[day] if day is not None else ""))
     if len(words) > MAX_PHRASES:

@@ -30,6 +30,7 @@ from bot.people import Person
 from bot.relay import introduce as introduce_relayed
 from bot.relay import refuse_contact_details, relay_mode
 from bot.router import Router, active_only
+from bot.schema_map import marks
 
 if TYPE_CHECKING:
     from bot.admin import AdminRegistry
@@ -106,7 +107,7 @@ def mentor_card(ctx: Context, mentor: Person, suggestion: Suggestion) -> Reply:
 # --- /find ------------------------------------------------------------------------------
 
 async def cmd_find(ctx: Context, args: str) -> list[Reply]:
-    return await _suggestions(ctx, shown=0)
+    return await _suggestions(ctx, set())
 
 
 async def _current_mentor(tx: Tx, mentee_id: int) -> Person | None:
@@ -129,19 +130,26 @@ async def _has_mentor(ctx: Context) -> Reply | None:
     return ctx.say(key, name=mentor.name if mentor else "?")
 
 
-async def _suggestions(ctx: Context, shown: int) -> list[Reply]:
-    """A page of suggestions: /find (shown = 0) starts afresh, *More suggestions* goes on
-    without anyone already shown since (suggestions_shown, whatever moved meanwhile). No
-    pair under the quality floor; the last page says so and offers the waiting list."""
+async def _refusal(ctx: Context) -> Reply | None:
+    """Why this person cannot look for a mentor now, if they cannot."""
     if not ctx.person.is_mentee:
-        return [ctx.say("find.not_mentee")]
+        return ctx.say("find.not_mentee")
     if (has_mentor := await _has_mentor(ctx)) is not None:
-        return [has_mentor]
-    if (not_yet := await readiness.find_gate(ctx)) is not None:  # a lesson, a window...
-        return [not_yet]
+        return has_mentor
+    return await readiness.find_gate(ctx)  # a lesson, a window...
+
+
+async def _suggestions(ctx: Context, before: set[int], record: bool = False) -> list[Reply]:
+    """A page of suggestions, without anyone in `before` (shown since the last /find). No
+    pair under the quality floor; the last page says so and offers the waiting list.
+
+    /find itself writes nothing (it stays a read, as fast as before): the *More
+    suggestions* button carries the page's mentor ids, and its press records them, and the
+    page it shows (`record`)."""
+    if (refusal := await _refusal(ctx)) is not None:
+        return [refusal]
     per_page = max(1, ctx.services.config.matching.suggestions)
     floor = quality_floor(ctx.services)
-    before = await _shown_before(ctx, fresh=shown == 0)
     # One more than a page: whether there is anyone after it is known now, not by a press.
     found = await ctx.services.matchmaker.candidates(ctx.tx, ctx.person, to_iso(ctx.now),
                                                      k=per_page + 1, extra_exclude=before,
@@ -154,10 +162,8 @@ async def _suggestions(ctx: Context, shown: int) -> list[Reply]:
                 ctx.tx, ctx.person, to_iso(ctx.now), k=1):  # someone, but below the floor
             return [_the_end(ctx, ctx.t("find.none_good_enough"), "floor")]
         return [windows.exhausted(ctx, "find.none")]
-    await ctx.tx.executemany(
-        "INSERT INTO suggestions_shown (mentee_id, mentor_id, shown_at) VALUES (?, ?, ?)"
-        " ON CONFLICT DO NOTHING", [(ctx.person.id, s.mentor_id, to_iso(ctx.now))
-                                    for s, _ in page])
+    if record:
+        await _record(ctx, [suggestion.mentor_id for suggestion, _ in page])
     replies = [ctx.say("find.intro" if not before else "find.more_intro")]
     replies += [mentor_card(ctx, mentor, suggestion) for suggestion, mentor in page]
     total = len(before) + len(page)
@@ -166,19 +172,10 @@ async def _suggestions(ctx: Context, shown: int) -> list[Reply]:
     elif total >= MORE_LIMIT:
         replies.append(_the_end(ctx, ctx.t("find.limit", count=total)))
     else:
+        ids = ",".join(str(suggestion.mentor_id) for suggestion, _ in page)
         replies.append(ctx.reply(ctx.t("find.more_hint"), [
-            Button(ctx.t("find.more"), A_MORE, str(total))]))
+            Button(ctx.t("find.more"), A_MORE, f"{total}:{ids}")]))
     return replies
-
-
-async def _shown_before(ctx: Context, fresh: bool) -> set[int]:
-    """The mentors shown since the mentee's last /find (none, and forgotten, when fresh)."""
-    if fresh:
-        await ctx.tx.execute("DELETE FROM suggestions_shown WHERE mentee_id = ?",
-                             (ctx.person.id,))
-        return set()
-    return {row[0] for row in await ctx.tx.all(
-        "SELECT mentor_id FROM suggestions_shown WHERE mentee_id = ?", (ctx.person.id,))}
 
 
 def _the_end(ctx: Context, text: str, why: str = "") -> Reply:
@@ -187,13 +184,48 @@ def _the_end(ctx: Context, text: str, why: str = "") -> Reply:
                      [Button(ctx.t("waiting.join"), windows.A_JOIN_WAITING, why)])
 
 
+def _more_value(value: str) -> tuple[int, list[int]] | None:
+    """"6:12,40,7" -> (shown so far, the ids of the page pressed from); "0" (the *See other
+    mentors* button) or an older button's plain count -> (count, []). None when forged."""
+    count_text, _, id_text = value.partition(":")
+    count = _int(count_text)
+    ids = [_int(part) for part in id_text.split(",")] if id_text else []
+    if count is None or count > MORE_LIMIT or len(ids) > min(count, MORE_LIMIT) \
+            or any(i is None for i in ids):
+        return None
+    return count, [i for i in ids if i is not None]
+
+
 async def press_more(ctx: Context, value: str) -> list[Reply]:
-    """*More suggestions*: the value (how many were shown) is only checked; who was shown
-    is read from suggestions_shown, so a forged or stale value shows nobody twice."""
-    shown = _int(value)
-    if shown is None or shown > MORE_LIMIT:
+    """*More suggestions*: the page it came with is recorded as shown (the first page of a
+    /find starts the list afresh), then the next page leaves out everyone recorded, so that
+    nobody is shown twice even when scores moved in between."""
+    parsed = _more_value(value)
+    if parsed is None:
         return [ctx.say("common.unknown_button")]
-    return await _suggestions(ctx, shown)
+    count, ids = parsed
+    if count == 0:
+        return await _suggestions(ctx, set())
+    if (refusal := await _refusal(ctx)) is not None:
+        return [refusal]
+    if ids and count == len(ids):  # the first page of a /find: a new list
+        await ctx.tx.execute("DELETE FROM suggestions_shown WHERE mentee_id = ?",
+                             (ctx.person.id,))
+    await _record(ctx, ids)
+    before = {row[0] for row in await ctx.tx.all(
+        "SELECT mentor_id FROM suggestions_shown WHERE mentee_id = ?", (ctx.person.id,))}
+    return await _suggestions(ctx, before, record=True)
+
+
+async def _record(ctx: Context, ids: list[int]) -> None:
+    """`ids` shown to this mentee, in one statement; only people of the programme (a forged
+    id is no one)."""
+    if ids:
+        await ctx.tx.execute(
+            "INSERT INTO suggestions_shown (mentee_id, mentor_id, shown_at)"
+            f" SELECT ?, id, ? FROM people WHERE id IN ({marks(ids)}) AND programme_id = ?"
+            " ON CONFLICT DO NOTHING",
+            [ctx.person.id, to_iso(ctx.now), *ids, ctx.person.programme_id])
 
 
 async def press_dismiss(ctx: Context, value: str) -> list[Reply]:

@@ -158,5 +158,9 @@ def local_times(mask: int, timezone: str, monday: date) -> tuple[tuple[int, str]
     touches, in week order: `((1, "evening"), (3, "morning"))` for Tuesday evenings and
     Thursday mornings."""
     cells = _local_cells(timezone, monday)
-    touched = {cells[hour] for hour in range(HOURS_PER_WEEK) if mask >> hour & 1}
+    touched = set()
+    while mask:  # only the hours set (a few, usually), lowest first
+        low = mask & -mask
+        touched.add(cells[(low.bit_length() - 1) % HOURS_PER_WEEK])
+        mask ^= low
     return tuple((cell // len(PARTS), PARTS[cell % len(PARTS)]) for cell in sorted(touched))

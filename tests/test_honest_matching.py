@@ -108,9 +108,13 @@ async def test_forged_values_on_the_find_buttons_are_answered_politely(app: App)
     await add_person(app, "mia", "mentee", sought="project management")
     mia = Chat(app, "mia")
     await mia.say("/find")
-    for value in ("abc", "-1", "99999999999999", "²", "31"):
+    for value in ("abc", "-1", "99999999999999", "²", "31", "3:1,2,x", "2:1,2,3", "3:-4",
+                  "3:" + ",".join(["1"] * 40)):
         replies = await app.bot.handle(Action(mia.address, A_MORE, value))
         assert replies[0].text.startswith("That button is no longer valid"), value
+    # Ids of people who are not mentors of the programme (or nobody): nothing breaks.
+    replies = await app.bot.handle(Action(mia.address, A_MORE, "3:99999,0,1"))
+    assert "That's everyone who fits you right now." in replies[0].text
     replies = await app.bot.handle(Action(mia.address, A_JOIN_WAITING, "floor'; DROP TABLE"))
     assert "You are on the waiting list" in replies[0].text
     async with app.db.read() as tx:
