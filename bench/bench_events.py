@@ -472,7 +472,7 @@ async def prepare(size: int, work: Path, cache: Path | None) -> tuple[App, Seede
 
 
 def settle(app: App) -> None:
-    """What bot/runner.py does after start-up (code before issue 12 has no such step)."""
+    """What adapters/main.py does after start-up (code before issue 12 has no such step)."""
     if hasattr(app, "settle_memory"):
         app.settle_memory()
 

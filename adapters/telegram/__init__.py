@@ -6,5 +6,6 @@
 - `menu` — the command menus in English and French, from the /help lines;
 - `callbacks` — short tokens standing for button (action_id, value) pairs;
 - `pacing` — flood limits and 429 waits; `transport` — sending a `Reply`;
-- `polling`, `webhook` — receiving updates; `app` — the wiring and `serve(app, stop)`.
+- `polling`, `webhook` — receiving updates; `app` — the wiring (the process,
+  adapters/main.py, owns the inbound queue, the dispatcher and the alarm).
 """
