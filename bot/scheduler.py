@@ -45,6 +45,7 @@ class Alarm:
         self.tick = tick
         self.stopping = False
         self._runs = 0  # the tick and a wake-up may overlap (run_once serialises them)
+        self._again = False  # woken during a run: its claim may have missed the new rows
         self._idle = asyncio.Event()  # no run in progress
         self._idle.set()
 
@@ -55,7 +56,11 @@ class Alarm:
         self._runs += 1
         self._idle.clear()
         try:
+            self._again = False
             await self.dispatcher.run_once()
+            while self._again and not self.stopping:
+                self._again = False
+                await self.dispatcher.run_once()
         except Exception:  # the next tick tries again; rows stay in the database
             log.exception("scheduler.dispatch_failed")
         finally:
@@ -89,6 +94,9 @@ class Alarm:
 
     def wake(self) -> None:
         """Dispatch as soon as possible (a handled event queued messages due now)."""
+        if self._runs:  # the run in progress goes round once more
+            self._again = True
+            return
         if self.scheduler.running and not self.stopping:
             self.scheduler.add_job(self.run, "date", id=ALARM_JOB, replace_existing=True,
                                    run_date=datetime.now(UTC), misfire_grace_time=None)

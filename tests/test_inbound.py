@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from pathlib import Path
 
 from adapters.main import Process
-from bot.app import App
+from bot.app import App, build_app
+from bot.clock import SimulatedClock
 from bot.events import Event, Message, Reply
-from tests.conftest import who
+from tests.conftest import START, who
+from tests.telegram_fake import FakeBotAPI, user
+from tests.test_telegram import running, telegram_config
 
 ONBOARDING = ["hello", "English", "yes", "mentee", "public speaking and negotiating a raise",
               "I want to speak up in meetings and ask for a fair salary.", "English and French",
@@ -76,3 +80,48 @@ async def test_a_failing_event_does_not_stop_the_persons_next_ones(app: App) -> 
     assert seen == ["hello", "English"]
     await process.inbound.drain()
     assert process.inbound.pending == 0
+
+
+async def test_two_telegram_newcomers_interleaved_in_one_backlog_both_onboard(
+        tmp_path: Path) -> None:
+    """The same through the real Telegram adapter: every answer of both people waits in
+    Telegram while the bot is down, interleaved; one poll fetches them all."""
+    fake = FakeBotAPI()
+    await fake.start()
+    app = await build_app(telegram_config(tmp_path, fake.base_url), SimulatedClock(START))
+    people = {"alice": user(8101, "Alice"), "bob": user(8102, "Bob")}
+    try:
+        for text in ONBOARDING:
+            for person in people.values():
+                fake.push_text(person, text)
+        async with running(app):
+            await fake.wait_for(lambda: all(
+                any(m["text"].startswith("Your profile is ready")
+                    for m in fake.messages_to(person["id"])) for person in people.values()),
+                timeout=60, what="both profiles ready")
+        assert fake.pending == []  # every update confirmed once handled
+        for handle, person in people.items():
+            texts = [m["text"] for m in fake.messages_to(person["id"])]
+            assert texts[0].startswith("Which language")
+            ready = f"Your profile is ready, {handle.title()}!"
+            assert [t for t in texts if t.startswith(ready)] == [texts[order_ready(texts)]]
+            # every answer went to the question asked just before it, in the order sent,
+            # and the profile was completed once
+            order = [next(n for n, t in enumerate(texts) if t.startswith(marker))
+                     for marker in ("Which language", "Welcome to", "Would you like to be",
+                                    "Time zone: Europe/Paris", "Your profile is ready")]
+            assert order == sorted(order)
+            async with app.db.read() as tx:
+                row = await tx.one("SELECT p.status, p.role, p.timezone, p.department"
+                                   " FROM people p JOIN addresses a ON a.person_id = p.id"
+                                   " WHERE a.platform = 'telegram' AND a.user_id = ?",
+                                   (str(person["id"]),))
+            assert dict(row) == {"status": "active", "role": "mentee",
+                                 "timezone": "Europe/Paris", "department": "Sales"}
+    finally:
+        await app.close()
+        await fake.close()
+
+
+def order_ready(texts: list[str]) -> int:
+    return next(n for n, text in enumerate(texts) if text.startswith("Your profile is ready"))
