@@ -138,8 +138,8 @@ class Process:
         process sends what is due itself, as the console does with a simulated clock)."""
         try:
             for adapter in self.adapters:
+                self._started.append(adapter)  # stopped and closed even if its start fails
                 await adapter.start()
-                self._started.append(adapter)
             if alarm:
                 self.alarm = await scheduler.start(self.app, self.dispatcher)
             else:
