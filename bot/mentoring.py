@@ -9,7 +9,7 @@ against the database on every press (a forged or stale value gets a polite answe
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from bot.ending import relationship_button
 from bot.events import Button, Reply
 from bot.ids import parse_number
 from bot.languages import language_name
-from bot.matchmaking import in_every_language, mentees_of, render_reason
+from bot.matchmaking import in_every_language, mentees_of, render_reason, to_profile
 from bot.meeting_time import zone_name
 from bot.outbox import OutButton, Outgoing
 from bot.people import Person
@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from bot.admin import AdminRegistry
 from bot.store.db import Tx
 from bot.store.state import Conversation, clear_conversation, set_conversation
+from matching import availability
 from matching.model import Suggestion
+from matching.scoring import common_availability
 
 MAX_PENDING = 3
 MUTUAL_REASONS = frozenset({"topics", "availability"})
@@ -314,6 +316,7 @@ async def _send_request(ctx: Context, mentor: Person, note: str) -> list[Reply]:
         (ctx.person.programme_id, ctx.person.id, mentor.id, note, suggestion.score,
          json.dumps([[r.code, _jsonable(r.params)] for r in suggestion.reasons]),
          to_iso(ctx.now), to_iso(expires)))
+    suggestion = _for_the_mentor(ctx, mentor, suggestion)
     await ctx.notify(mentor.id, _request_message(ctx.services, ctx.person, suggestion, note,
                                                  request_id),
                      key=f"request:{request_id}:to-mentor")
@@ -339,12 +342,24 @@ def _answer_buttons(request_id: int) -> tuple[OutButton, ...]:
             OutButton("request.ask_info", A_INFO, str(request_id)))
 
 
+def _for_the_mentor(ctx: Context, mentor: Person, suggestion: Suggestion) -> Suggestion:
+    """The suggestion with when both are free read from the mentor's side: the times in the
+    mentor's own week ("Wednesdays before 6 a.m." for a mentee's Tuesday evening). Unknown
+    because the mentee gave no times is left out (its words speak of "this mentor")."""
+    when = common_availability(to_profile(mentor), to_profile(ctx.person),
+                               availability.reference_monday(ctx.now.date()))
+    if when.params.get("missing") == "mentor":
+        when = None
+    return replace(suggestion, availability=when)
+
+
 def _request_message(services: Services, mentee: Person, suggestion: Suggestion, note: str,
                      request_id: int) -> Outgoing:
     # Reasons are worded for the mentee ("speaks your language"); the mentor sees the
     # ones that read the same from both sides.
     shared = Suggestion(suggestion.mentor_id, suggestion.score, suggestion.criteria,
-                        tuple(r for r in suggestion.reasons if r.code in MUTUAL_REASONS))
+                        tuple(r for r in suggestion.reasons if r.code in MUTUAL_REASONS),
+                        suggestion.availability)
 
     def reasons(lang: str) -> str:
         return "\n".join(f"- {r}" for r in _reasons(services, lang, shared)) or "—"

@@ -154,3 +154,21 @@ async def test_common_times_in_french_with_plurals(app: App) -> None:
     await ana.say("/find")
     assert "Vous êtes libres en même temps en semaine le midi et le mardi soir (à votre " \
         "heure) : 6 heures par semaine en commun" in plain(ana.text)
+
+
+async def test_the_mentor_reads_the_common_time_in_their_own_week(app: App) -> None:
+    from tests.test_mentoring import Inbox
+
+    await add_person(app, "nora", "mentor", offered="project management", capacity=1,
+                     timezone="Europe/Paris", availability=((2, 0, 120),), language="fr",
+                     languages=("fr", "en"))
+    await add_person(app, "mia", "mentee", sought="project management",
+                     timezone="America/Toronto", availability=TUESDAY_EVENING)
+    mia = Chat(app, "mia")
+    await mia.say("/find")
+    await mia.press_label("Request Nora")
+    await mia.press_label("Send without a message")
+    received = await Inbox(app).deliver()
+    # Mia's Tuesday 18:00-20:00 in Toronto is Nora's Wednesday 00:00-02:00 in Paris.
+    assert "Vous êtes libres en même temps le mercredi avant 6 h (à votre heure) : 2 heures " \
+        "par semaine en commun" in plain(received["nora"][0])
