@@ -503,7 +503,9 @@ class Dispatcher:
                 if mine == 0:
                     raise _NotOurs
                 await handler(tx, message.params)
+            self._held.discard(row["id"])  # done: recorded here, not by a flush
         except _NotOurs:
+            self._held.discard(row["id"])
             log.warning("outbox.row_taken_over", extra={"outbox_id": row["id"]})
         except Exception:
             log.exception("outbox.job_failed", extra={"outbox_id": row["id"], "job": message.key})
