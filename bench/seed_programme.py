@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+from bench.typed_text import BIOS_EN, BIOS_FR, GOALS_EN, GOALS_FR, TOPICS_EN, TOPICS_FR, typo
 from bot import mentoring, people
 from bot.app import App
 from bot.availability import parse_availability
@@ -57,58 +58,6 @@ BATCH = 2000
 SPAN = timedelta(days=120)
 COORDINATOR = "coord"
 
-# What people type when asked what they seek or offer: their words, not the taxonomy's.
-TOPICS_EN = [
-    "getting better at public speaking", "kubernetes and docker", "negotiating my salary",
-    "moving into data science", "leading a small team", "excel macros", "UX research",
-    "react front-end", "raising money for my startup", "work-life balance",
-    "switching careers to product", "machine learning basics", "writing good specs",
-    "SEO for a small online shop", "hiring my first engineers", "time management",
-    "AWS and cloud costs", "security audits", "design thinking workshops", "coaching juniors",
-    "giving feedback without hurting", "cold calling and prospecting", "personal finance",
-    "impostor syndrome", "python scripting", "bookkeeping for freelancers",
-    "building a design portfolio", "learning to code at 40", "project planning",
-    "customer support at scale", "pottery", "marathon training", "wedding photography",
-    "b2b marketing", "ios apps", "leaving academia", "supply chain", "getting into law school",
-    "nonprofit boards", "starting a podcast", "conflict with my manager", "going freelance",
-    "first time manager", "remote team rituals", "data visualisation", "sql queries",
-    "writing a novel", "mental health at work", "mobile game dev", "negotiation",
-]
-TOPICS_FR = [
-    "prise de parole en public", "négocier mon salaire", "reconversion dans la data",
-    "gestion de projet agile", "manager une équipe", "comptabilité", "créer mon entreprise",
-    "trouver un stage", "recherche d'emploi", "développement web", "refaire mon CV",
-    "réseauter sans gêne", "gestion du stress", "marketing digital", "levée de fonds",
-    "droit du travail", "cybersécurité", "écrire un roman", "bien-être au travail",
-    "entrepreneuriat social", "progresser en anglais", "intelligence artificielle",
-    "relation client", "logistique", "jardinage urbain", "la photo", "devenir freelance",
-    "premier poste de manager", "prendre confiance en moi", "apprendre à coder",
-    "conduite du changement", "animer des ateliers", "finance d'entreprise",
-    "ressources humaines", "mon projet de thèse", "vendre en B2B", "tableaux de bord excel",
-    "organisation personnelle", "parler à ma direction", "télétravail",
-]
-GOALS_EN = [
-    "I want help with {a}, and maybe {b} later on.",
-    "This year I'd like to make real progress on {a}.",
-    "Looking for someone who has been through {a}; {b} matters to me too.",
-    "My manager suggested I find a mentor for {a}.",
-]
-GOALS_FR = [
-    "J'aimerais de l'aide pour {a}, et plus tard pour {b}.",
-    "Cette année je veux vraiment avancer sur {a}.",
-    "Je cherche quelqu'un qui connaît bien {a} ; {b} m'intéresse aussi.",
-    "Ma responsable m'a conseillé de trouver un mentor pour {a}.",
-]
-BIOS_EN = [
-    "Twelve years in the field; I enjoy helping people with {a} and {b}.",
-    "I lead a team and I like talking about {a}.",
-    "Former founder, now coaching on {a} and {b}.",
-]
-BIOS_FR = [
-    "Douze ans de métier ; j'aime accompagner sur {a} et {b}.",
-    "Je dirige une équipe et j'aime parler de {a}.",
-    "Ancienne fondatrice, j'accompagne maintenant sur {a} et {b}.",
-]
 SPOKEN = [("français", 30), ("French and English", 20), ("English", 25),
           ("français, anglais", 10), ("arabe, français", 4), ("English, Spanish", 4),
           ("anglais et allemand", 2), ("portugais, français", 2), ("fr, en, es", 3)]
@@ -151,17 +100,6 @@ def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
     return rng.choices([p for p, _ in pairs], [w for _, w in pairs])[0]
 
 
-def _typo(rng: random.Random, text: str) -> str:
-    """One dropped letter in a long word now and then, as people type."""
-    words = text.split(" ")
-    long_words = [i for i, w in enumerate(words) if len(w) >= 7]
-    if long_words and rng.random() < 0.15:
-        i = rng.choice(long_words)
-        cut = rng.randrange(1, len(words[i]) - 1)
-        words[i] = words[i][:cut] + words[i][cut + 1:]
-    return " ".join(words)
-
-
 @dataclass
 class Typed:
     """A person's onboarding answers as typed, and what the parsers made of them."""
@@ -185,7 +123,7 @@ def typed_profile(rng: random.Random, role: str) -> Typed:
         pool = TOPICS_FR + TOPICS_EN
     chosen = rng.sample(pool, rng.randint(1, 4))
     joiner = rng.choice([", ", ", ", " ; ", " et " if language == "fr" else " and "])
-    topics_text = joiner.join(_typo(rng, t) for t in chosen)
+    topics_text = joiner.join(typo(rng, t) for t in chosen)
     templates = (BIOS_FR if language == "fr" else BIOS_EN) if role == "mentor" else \
         (GOALS_FR if language == "fr" else GOALS_EN)
     goals = rng.choice(templates).format(a=chosen[0], b=chosen[-1])
