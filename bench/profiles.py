@@ -1,8 +1,14 @@
 """Realistic generated mentees and mentors for the benchmarks (fixed seed, no I/O but the taxonomy).
 
 What makes them realistic enough to measure with:
-- topics drawn by popularity (Zipf over a seeded order of the taxonomy), mostly within one
-  favourite category per person, plus a few free tags;
+- topics typed as people type them (bench/typed_text.py: phrases in French and English,
+  sentences and abbreviations, a dropped letter now and then, never built from the
+  taxonomy), 1-4 phrases for what a mentee seeks and 2-6 for what a mentor offers, drawn by
+  popularity (a Zipf law over a seeded order of the phrases), 70 % around one favourite
+  theme; the text is read by `Taxonomy.normalise` as onboarding reads it, so phrases the
+  taxonomy does not know stay free tags;
+- goals as people write them: a sentence around their own phrases, or one that names no
+  topic at all;
 - languages: French only, English only, both, or another language with French or English;
 - time zones of a francophone programme (Paris, Brussels, Montréal, Toronto, Dakar,
   Casablanca, Réunion, London, New York, Vancouver, Kolkata);
@@ -18,8 +24,10 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
+from bench import typed_text
 from matching.model import Profile
 from matching.topics import Taxonomy
 
@@ -39,32 +47,38 @@ DEPARTMENTS = [
     "Engineering", "Sales", "Marketing", "Finance", "Human Resources", "Operations",
     "Legal", "Customer Success", "Product", "Research", "IT", "Communication",
 ]
-FREE_TAGS = [
-    "free:lutherie", "free:apiculture", "free:escape games", "free:cosplay",
-    "free:calligraphie", "free:drone racing", "free:oenologie", "free:speedcubing",
-]
-GOAL_OPENINGS_EN = [
-    "I want to get better at {a} and understand {b}.",
-    "Looking for advice on {a}; I am also curious about {b}.",
-    "My goal this year: move into {a}, with some help on {b}.",
-    "I'd like to talk about {a} and how to grow my career.",
-]
-GOAL_OPENINGS_FR = [
-    "Je voudrais progresser en {a} et mieux comprendre {b}.",
-    "Je cherche des conseils sur {a} ; {b} m'intéresse aussi.",
-    "Mon objectif : me former en {a}, avec un coup de main sur {b}.",
-    "J'aimerais échanger sur {a} et sur mon projet professionnel.",
-]
-MENTOR_OPENINGS_EN = [
-    "Fifteen years in {a}; happy to share what I learned about {b}.",
-    "I lead a team working on {a} and I enjoy coaching people on {b}.",
-    "Former {a} lead, now helping juniors with {b} and career choices.",
-]
-MENTOR_OPENINGS_FR = [
-    "Quinze ans d'expérience en {a} ; je partage volontiers ce que je sais sur {b}.",
-    "J'encadre une équipe en {a} et j'aime accompagner sur {b}.",
-    "Ancienne responsable {a}, j'aide les jeunes sur {b} et leurs choix d'orientation.",
-]
+THEME_SHARE = 0.7
+"""Share of a person's phrases drawn around their favourite theme (the rest from all)."""
+ZIPF = 0.9
+MAX_TOPICS = 10
+"""Topics onboarding keeps from one answer (bot/onboarding.py)."""
+JOINERS_EN = [", ", ", ", " ; ", " and ", "\n", " / "]
+JOINERS_FR = [", ", ", ", " ; ", " et ", "\n", " / "]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer to "what do you seek / offer?": as typed, and what onboarding keeps."""
+
+    text: str
+    phrases: tuple[str, ...]
+    ids: tuple[str, ...]
+
+
+class _Pool:
+    """Topic phrases someone may type, with their popularity, overall and per theme."""
+
+    def __init__(self, phrases: list[tuple[str, str]], popularity: dict[str, float]) -> None:
+        by_theme: dict[str, list[str]] = {}
+        for phrase, theme in phrases:
+            by_theme.setdefault(theme, []).append(phrase)
+        self.themes = list(by_theme)
+        self.theme_cumulative = list(itertools.accumulate(
+            sum(popularity[p] for p in by_theme[t]) for t in self.themes))
+        self.by_theme = {t: (ps, list(itertools.accumulate(popularity[p] for p in ps)))
+                         for t, ps in by_theme.items()}
+        self.all = [p for p, _ in phrases]
+        self.all_cumulative = list(itertools.accumulate(popularity[p] for p in self.all))
 
 
 def _weighted(rng: random.Random, table: list[tuple[object, int]]):
@@ -73,47 +87,51 @@ def _weighted(rng: random.Random, table: list[tuple[object, int]]):
 
 
 class PeopleFactory:
-    """Draws profiles; one factory per seed gives the same people every run."""
+    """Draws profiles; one factory per seed gives the same people every run.
 
-    def __init__(self, taxonomy: Taxonomy, seed: int = 7) -> None:
+    With `keep_answers`, `answers[person_id]` keeps what each person typed for their topics
+    (off by default: the cohort benchmark measures peak memory).
+    """
+
+    def __init__(self, taxonomy: Taxonomy, seed: int = 7, *, keep_answers: bool = False) -> None:
         self.taxonomy = taxonomy
         self.rng = random.Random(seed)
-        ids = list(taxonomy.ids)
-        self.rng.shuffle(ids)
-        self.popularity = {topic: 1.0 / (rank + 1) ** 0.9 for rank, topic in enumerate(ids)}
-        self.by_category: dict[str, list[str]] = {}
-        for topic in taxonomy.topics:
-            self.by_category.setdefault(topic.category, []).append(topic.id)
-        self.categories = list(self.by_category)
-        self.category_cumulative = list(
-            itertools.accumulate(
-                sum(self.popularity[t] for t in self.by_category[c]) for c in self.categories
-            )
-        )
-        self.cumulative = {
-            cat: list(itertools.accumulate(self.popularity[t] for t in topics))
-            for cat, topics in self.by_category.items()
-        }
-        self.all_topics = list(self.popularity)
-        self.all_cumulative = list(itertools.accumulate(self.popularity.values()))
+        phrases = typed_text.all_phrases()
+        order = [phrase for _, phrase, _ in phrases]
+        self.rng.shuffle(order)
+        popularity = {phrase: 1.0 / (rank + 1) ** ZIPF for rank, phrase in enumerate(order)}
+        en = [(p, t) for lang, p, t in phrases if lang == "en"]
+        fr = [(p, t) for lang, p, t in phrases if lang == "fr"]
+        self.pools = {"en": _Pool(en, popularity), "fr": _Pool(fr, popularity),
+                      "both": _Pool(en + fr, popularity)}
+        self.answers: dict[int, list[Answer]] | None = {} if keep_answers else None
 
-    def topics(self, count: int) -> tuple[str, ...]:
+    def topics(self, count: int, pool_name: str) -> Answer:
+        """`count` phrases typed in one answer, read by `Taxonomy.normalise` as onboarding
+        reads it (ids in order of appearance, unknown phrases as free tags, at most 10)."""
         rng = self.rng
-        favourite = rng.choices(self.categories, cum_weights=self.category_cumulative)[0]
+        pool = self.pools[pool_name]
+        favourite = rng.choices(pool.themes, cum_weights=pool.theme_cumulative)[0]
         chosen: list[str] = []
         for _ in range(count * 3):
             if len(chosen) == count:
                 break
-            if rng.random() < 0.7:
-                pool, cumulative = self.by_category[favourite], self.cumulative[favourite]
+            if rng.random() < THEME_SHARE:
+                phrases, cumulative = pool.by_theme[favourite]
             else:
-                pool, cumulative = self.all_topics, self.all_cumulative
-            topic = rng.choices(pool, cum_weights=cumulative)[0]
-            if topic not in chosen:
-                chosen.append(topic)
-        if rng.random() < 0.04:
-            chosen.append(rng.choice(FREE_TAGS))
-        return tuple(chosen)
+                phrases, cumulative = pool.all, pool.all_cumulative
+            phrase = rng.choices(phrases, cum_weights=cumulative)[0]
+            if phrase not in chosen:
+                chosen.append(phrase)
+        french = pool_name == "fr" or (pool_name == "both" and rng.random() < 0.5)
+        joiner = rng.choice(JOINERS_FR if french else JOINERS_EN)
+        text = joiner.join(typed_text.typo(rng, p) for p in chosen)
+        if rng.random() < 0.1:  # a sentence around the list
+            text = rng.choice(typed_text.OPENERS_FR if french else typed_text.OPENERS_EN) + text
+        elif rng.random() < 0.3:
+            text = text[:1].upper() + text[1:]
+        ids = tuple(dict.fromkeys(m.id for m in self.taxonomy.normalise(text)))[:MAX_TOPICS]
+        return Answer(text, tuple(chosen), ids)
 
     def availability(self, evening_bias: float) -> tuple[tuple[int, int, int], ...]:
         rng = self.rng
@@ -138,16 +156,29 @@ class PeopleFactory:
                     slots.add((day, start, start + rng.choice((60, 120))))
         return tuple(sorted(slots))
 
-    def goals(self, topics: tuple[str, ...], lang: str, mentor: bool) -> str:
+    def goals(self, answer: Answer, pool_name: str, lang: str, mentor: bool) -> str:
+        """What the person writes about their goals (or, for a mentor, a short bio)."""
         rng = self.rng
-        names = [self.taxonomy.label(t, lang).lower() for t in topics] or ["my career"]
-        a = names[0]
-        b = names[1] if len(names) > 1 else rng.choice(names)
+        t = typed_text
+        french = lang == "fr"
         if mentor:
-            template = rng.choice(MENTOR_OPENINGS_FR if lang == "fr" else MENTOR_OPENINGS_EN)
+            templates = (t.BIOS_FR + t.MORE_BIOS_FR) if french else (t.BIOS_EN + t.MORE_BIOS_EN)
+            plain = t.PLAIN_BIOS_FR if french else t.PLAIN_BIOS_EN
         else:
-            template = rng.choice(GOAL_OPENINGS_FR if lang == "fr" else GOAL_OPENINGS_EN)
-        return template.format(a=a, b=b)
+            templates = (t.GOALS_FR + t.MORE_GOALS_FR) if french else \
+                (t.GOALS_EN + t.MORE_GOALS_EN)
+            plain = t.PLAIN_GOALS_FR if french else t.PLAIN_GOALS_EN
+        roll = rng.random()
+        if roll < 0.2 or not answer.phrases:
+            return rng.choice(plain)
+        a = answer.phrases[0]
+        if len(answer.phrases) > 1:
+            b = answer.phrases[1]
+        else:  # another interest, from the same phrases people type
+            pool = self.pools[pool_name]
+            b = rng.choices(pool.all, cum_weights=pool.all_cumulative)[0]
+        text = rng.choice(templates).format(a=a, b=b)
+        return f"{text} {rng.choice(plain)}" if roll > 0.85 else text
 
     def person(self, person_id: int, *, mentor: bool, capacity: int | None = None) -> Profile:
         rng = self.rng
@@ -156,8 +187,14 @@ class PeopleFactory:
         roles = {"mentor"} if mentor else {"mentee"}
         if rng.random() < (0.08 if mentor else 0.04):
             roles = {"mentor", "mentee"}
-        sought = self.topics(rng.randint(1, 4))
-        offered = self.topics(rng.randint(2, 6)) if "mentor" in roles else ()
+        both = {"fr", "en"} <= languages and rng.random() < 0.3  # bilinguals mix both
+        pool_name = "both" if both else lang
+        sought = self.topics(rng.randint(1, 4), pool_name) if "mentee" in roles else None
+        offered = self.topics(rng.randint(2, 6), pool_name) if "mentor" in roles else None
+        if self.answers is not None:
+            self.answers[person_id] = [a for a in (sought, offered) if a is not None]
+        written = offered or sought
+        assert written is not None  # everyone seeks or offers something
         if mentor:
             seniority = rng.choices((0, 2, 3, 4, 5), weights=(5, 20, 35, 30, 10))[0]
             cap = capacity if capacity is not None else rng.choice((1, 2, 2, 3, 3, 4, 5))
@@ -168,9 +205,9 @@ class PeopleFactory:
         return Profile(
             id=person_id,
             roles=frozenset(roles),
-            topics_sought=sought if ("mentee" in roles) else (),
-            topics_offered=offered,
-            goals=self.goals(offered or sought, lang, "mentor" in roles),
+            topics_sought=sought.ids if sought else (),
+            topics_offered=offered.ids if offered else (),
+            goals=self.goals(written, pool_name, lang, "mentor" in roles),
             languages=languages,
             timezone=_weighted(rng, TIMEZONES),
             availability=self.availability(0.5 if mentor else 0.7),
