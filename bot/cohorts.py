@@ -25,6 +25,7 @@ from bot import people
 from bot.clock import to_iso
 from bot.context import Services
 from bot.domain_events import Matched
+from bot.figure_text import number
 from bot.eligibility import eligible
 from bot.matchmaking import mentees_per_mentor, render_reason, to_profile
 from bot.mentoring import close_after_match, introduce
@@ -122,8 +123,9 @@ def render_plan(plan: CohortPlan, services: Services, lang: str, limit: int = 40
     mode = catalogue.text(lang, f"cohort.mode_{plan.mode}")
     lines = [catalogue.text(lang, "cohort.title", mode=mode),
              catalogue.text(lang, "cohort.summary", pairs=len(result.pairs), mentees=plan.mentees,
-                            mentors=plan.mentors, total=f"{result.total:.2f}",
-                            greedy=f"{plan.greedy_total:.2f}", gain=f"{gain:+.1f}")]
+                            mentors=plan.mentors, total=number(result.total, lang, 2),
+                            greedy=number(plan.greedy_total, lang, 2),
+                            gain=("+" if gain >= 0 else "") + number(gain, lang, 1))]
     if plan.from_windows:
         lines.append(catalogue.text(lang, "cohort.from_windows", count=plan.from_windows))
     below = sum(1 for why in result.unmatched.values() if why == "below_floor")
@@ -135,7 +137,7 @@ def render_plan(plan: CohortPlan, services: Services, lang: str, limit: int = 40
         lines.append(catalogue.text(
             lang, "cohort.quality", lowest=round(quality.get("min_score", 0) * 100),
             p10=round(quality.get("p10_score", 0) * 100),
-            rank=f"{quality.get('mean_rank', 0):.1f}"))
+            rank=number(quality.get("mean_rank", 0), lang, 1)))
     lines.append("")
     for pair in sorted(result.pairs, key=lambda p: -p.score)[:limit]:
         reason = render_reason(catalogue, services.taxonomy, lang, pair.reasons[0]) \

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 from pathlib import Path
 
@@ -33,7 +35,8 @@ async def test_dry_run_then_apply_introduces_every_pair(app: App) -> None:
     await coord.say("/match-cohort")
     text = coord.text
     assert "Cohort matching — dry run" in text
-    assert "Pairs: 3 · unmatched mentees: 4 · mentors: 3" in text
+    assert "Pairs: 3 · mentees without a mentor before this run: 4 · mentors with room: 3" \
+        in text
     assert "Kenji: No mentor speaks one of this person's languages." in text
     assert "greedy" in text
     assert "- Ana → Nora" in text  # the only French speaker
@@ -111,3 +114,15 @@ def test_csv_export_after_meetings_and_matches(tmp_path: Path) -> None:
 
     text = to_csv([{"id": 1, "match_ids": [3, 4], "slots": [[1, 60, 120]]}])
     assert text.splitlines() == ["id,match_ids,slots", "1,3; 4,1 60 120"]
+
+
+async def test_the_report_writes_numbers_the_coordinators_way(app: App) -> None:
+    await cohort_programme(app)
+    coord = Chat(app, "coord")
+    await coord.say("/language")
+    await coord.press_label("Français")
+    await coord.say("/match-cohort")
+    assert re.search(r"Score total \d+,\d\d \(glouton\N{NO-BREAK SPACE}: \d+,\d\d, [+-]\d+(,\d)?"
+                     r"\N{NO-BREAK SPACE}%\)", coord.text), coord.text
+    assert re.search(r"leur choix numéro \d(,\d)?\.", coord.text), coord.text
+    assert "." not in coord.text.split("Score total ")[1].split(" ")[0]

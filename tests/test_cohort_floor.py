@@ -85,7 +85,7 @@ async def test_a_manual_cohort_run_includes_the_window_applicants_and_the_waitin
     await coord.say("/admin cohort")
     assert "Included: 2 mentees who applied in a cohort window or wait on the waiting list." \
         in coord.text
-    assert "Pairs: 2 · unmatched mentees: 2" in coord.text
+    assert "Pairs: 2 · mentees without a mentor before this run: 2" in coord.text
     await coordo.say("/admin cohort")
     assert "2 personnes mentorées incluses, candidates dans une fenêtre de cohorte ou sur la " \
         "liste d'attente." in coordo.text
