@@ -25,8 +25,8 @@ from bot import people
 from bot.clock import to_iso
 from bot.context import Services
 from bot.domain_events import Matched
-from bot.figure_text import number
 from bot.eligibility import eligible
+from bot.figure_text import number
 from bot.matchmaking import mentees_per_mentor, render_reason, to_profile
 from bot.mentoring import close_after_match, introduce
 from bot.people import Person
