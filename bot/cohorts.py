@@ -81,7 +81,9 @@ async def _constraints(tx: Tx, programme_id: int) -> Constraints:
     declined = await tx.all(
         "SELECT mentee_id, mentor_id FROM requests WHERE status = 'declined' AND programme_id = ?"
         " UNION SELECT mentee_id, mentor_id FROM matches WHERE programme_id = ?"
-        " AND status = 'ended'", (programme_id, programme_id))
+        " AND status = 'ended'"
+        # A mentee's "Not for me" holds for a cohort run too (ids belong to one programme).
+        " UNION SELECT mentee_id, mentor_id FROM dismissals", (programme_id, programme_id))
     return Constraints(
         blocked=frozenset(frozenset((r[0], r[1])) for r in blocked),
         declined=frozenset((r[0], r[1]) for r in declined),

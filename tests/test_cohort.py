@@ -125,3 +125,14 @@ async def test_the_report_writes_numbers_the_coordinators_way(app: App) -> None:
                      r"\N{NO-BREAK SPACE}%\)", coord.text), coord.text
     assert re.search(r"leur choix numéro \d(,\d)?\.", coord.text), coord.text
     assert "." not in coord.text.split("Score total ")[1].split(" ")[0]
+
+
+async def test_a_mentor_a_mentee_said_no_to_is_not_given_them_by_a_cohort_run(app: App) -> None:
+    await cohort_programme(app)
+    ana = Chat(app, "ana")  # Nora is the only mentor who speaks her language
+    await ana.say("/find")
+    await ana.press_label("Pas pour moi")
+    coord = Chat(app, "coord")
+    await coord.say("/match-cohort")
+    assert "- Ana → Nora" not in coord.text
+    assert "Ana:" in coord.text  # left unplaced, with a reason
