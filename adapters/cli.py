@@ -1,6 +1,6 @@
-"""The `mentorbot` command (pyproject.toml's script): bot/cli.py's commands, given the edge.
+"""The `mentorbot` command (pyproject.toml's script): bot/kernel/cli.py's commands, given the edge.
 
-The parser and every command that needs no adapter live in bot/cli.py; this module hands it
+The parser and every command that needs no adapter live in bot/kernel/cli.py; this module hands it
 the process that serves the platforms (adapters/main.py) and the adapters' checks of their
 settings, so that the core imports no adapter.
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 from adapters.main import adapter_problems, run
-from bot import cli
+from bot.kernel import cli
 
 EDGE = cli.Edge(run=run, adapter_problems=adapter_problems)
 

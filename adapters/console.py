@@ -23,12 +23,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import App, save_simulated_clock
-from bot.clock import SimulatedClock, parse_duration
-from bot.dispatcher import Dispatcher
-from bot.events import Action, Address, Attachment, Button, Command, Event, Message, Reply
-from bot.inbound import InboundQueue
-from bot.markup import without_markers
+from bot.kernel.app import App, save_simulated_clock
+from bot.kernel.clock import SimulatedClock, parse_duration
+from bot.kernel.dispatcher import Dispatcher
+from bot.kernel.events import Action, Address, Attachment, Button, Command, Event, Message, Reply
+from bot.kernel.inbound import InboundQueue
+from bot.kernel.markup import without_markers
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ is), `mentorbot console` the console. Whatever the combination, a process has:
 - one `Dispatcher` that reads that registry, so an outbox row is delivered on its
   recipient's own platform whichever platform's event queued it (a mentee on Telegram, a
   mentor on Slack);
-- one alarm (APScheduler, bot/scheduler.py) that runs that dispatcher on every tick, when
+- one alarm (APScheduler, bot/kernel/scheduler.py) that runs that dispatcher on every tick, when
   the next row falls due, and at once after each handled event;
-- one inbound queue (bot/inbound.py) where every adapter puts what it receives: each
+- one inbound queue (bot/kernel/inbound.py) where every adapter puts what it receives: each
   person's events in order, different people in parallel, each handed to `Bot.handle`.
 
 Adapters only translate, receive and send; none of them drives the dispatcher.
@@ -30,13 +30,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
-from bot import scheduler
-from bot.app import App, build_app, console_clock
-from bot.clock import Clock, SystemClock
-from bot.config import Config, ConfigError
-from bot.dispatcher import Dispatcher
-from bot.inbound import InboundQueue
-from bot.transport import Transport
+from bot.kernel import scheduler
+from bot.kernel.app import App, build_app, console_clock
+from bot.kernel.clock import Clock, SystemClock
+from bot.kernel.config import Config, ConfigError
+from bot.kernel.dispatcher import Dispatcher
+from bot.kernel.inbound import InboundQueue
+from bot.kernel.transport import Transport
 
 if TYPE_CHECKING:
     from adapters.console import Console
@@ -214,10 +214,10 @@ async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool
                   f"{clock.now():%Y-%m-%d %H:%M} UTC, after --start; it goes on from there",
                   file=sys.stderr)
     app = await build_app(config, clock)
-    app.settle_memory()  # fewer, cheaper garbage collections from now on (bot/app.py)
+    app.settle_memory()  # fewer, cheaper garbage collections from now on (bot/kernel/app.py)
     try:
         if demo:
-            from bot.demo import seed_demo
+            from bot.demo.demo import seed_demo
 
             added = await seed_demo(app)
             if added:

@@ -30,11 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import build_app
-from bot.clock import SimulatedClock, to_iso
-from bot.config import Config, ProgrammeSettings
-from bot.events import Address, Command
-from bot.identities import fold
+from bot.kernel.app import build_app
+from bot.kernel.clock import SimulatedClock, to_iso
+from bot.kernel.config import Config, ProgrammeSettings
+from bot.kernel.events import Address, Command
+from bot.onboarding.identities import fold
 
 FIRST = ["Hélène", "Marie", "Zoé", "François", "Émile", "Léa", "Chloé", "Noémie", "Jérôme",
          "Mathéo", "Anaïs", "Benoît", "Gaëlle", "Maëlle", "Olivier", "Sébastien", "Aïcha",

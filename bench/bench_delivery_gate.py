@@ -2,7 +2,7 @@
 
 Part 1: `--people` (default 20,000) people each have three unsolicited messages due at the
 same moment (a lesson card, a prompt and a check-in). Through the real dispatcher and its
-gate (bot/delivery.py): wall time, rows per second, how many were sent (must be exactly one
+gate (bot/kernel/delivery.py): wall time, rows per second, how many were sent (must be exactly one
 per person) and postponed (the other two, to the next day).
 
 Part 2: the same number of meeting reminders (not unsolicited: the gate only looks at their
@@ -27,13 +27,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import App, build_app
-from bot.clock import SimulatedClock, to_iso
-from bot.config import Config, ProgrammeSettings
-from bot.delivery import DeliveryGate
-from bot.dispatcher import Dispatcher
-from bot.events import Address, Reply
-from bot.outbox import Outgoing
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock, to_iso
+from bot.kernel.config import Config, ProgrammeSettings
+from bot.kernel.delivery import DeliveryGate
+from bot.kernel.dispatcher import Dispatcher
+from bot.kernel.events import Address, Reply
+from bot.kernel.outbox import Outgoing
 
 START = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)  # 10:00 in Paris: not in quiet hours
 
@@ -68,7 +68,7 @@ async def setup(directory: Path, people: int) -> App:
 
 
 async def unsolicited(app: App, people: int) -> None:
-    """Per person: a lesson card and a prompt (nudges, as bot/nudges.py writes them) and a
+    """Per person: a lesson card and a prompt (nudges, as bot/training/nudges.py writes them) and a
     check-in, all due now."""
     now = to_iso(START)
     outbox, nudges = [], []

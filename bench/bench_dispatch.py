@@ -28,13 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import App, build_app
-from bot.clock import SimulatedClock, to_iso
-from bot.config import Config, ProgrammeSettings
-from bot.dispatcher import FLUSH_EVERY, Dispatcher
-from bot.events import Address, Reply
-from bot.outbox import Outgoing
-from bot.transport import RetryLater
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock, to_iso
+from bot.kernel.config import Config, ProgrammeSettings
+from bot.kernel.dispatcher import FLUSH_EVERY, Dispatcher
+from bot.kernel.events import Address, Reply
+from bot.kernel.outbox import Outgoing
+from bot.kernel.transport import RetryLater
 
 PEOPLE = 1000
 START = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)  # a fixed instant: same run at any hour
@@ -92,7 +92,7 @@ async def setup(directory: Path, count: int) -> App:
 
 
 async def enqueue(app: App, count: int, prefix: str) -> None:
-    """`count` reminders due now, as bot/invitations.py writes them."""
+    """`count` reminders due now, as bot/onboarding/invitations.py writes them."""
     now = to_iso(app.services.clock.now())
     rows = []
     for n in range(count):

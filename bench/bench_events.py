@@ -60,10 +60,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.seed_programme import COORDINATOR, BenchClock, Seeded, address, seed
-from bot.app import App, build_app
-from bot.config import Config, ProgrammeSettings
-from bot.events import Action, Command, Event, Message, Reply
-from bot.people import Person
+from bot.kernel.app import App, build_app
+from bot.kernel.config import Config, ProgrammeSettings
+from bot.kernel.events import Action, Command, Event, Message, Reply
+from bot.kernel.people import Person
 from bot.store.db import Tx
 
 KINDS = ("help", "onboarding answer", "/find", "Request", "Send", "Accept", "/points",

@@ -29,11 +29,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.profiles import PeopleFactory
-from bot.app import App, build_app
-from bot.clock import SystemClock, to_iso
-from bot.config import Config, ProgrammeSettings
-from bot.events import Action, Address, Command
-from bot.mentoring import A_ACCEPT, A_REQUEST, A_SEND
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SystemClock, to_iso
+from bot.kernel.config import Config, ProgrammeSettings
+from bot.kernel.events import Action, Address, Command
+from bot.mentoring.mentoring import A_ACCEPT, A_REQUEST, A_SEND
 from matching.model import Profile
 
 SEED = 11

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_events import prepare
 from bench.seed_programme import address
-from bot.events import Action, Command
+from bot.kernel.events import Action, Command
 from bot.store.db import Database
 
 

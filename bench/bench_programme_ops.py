@@ -1,7 +1,7 @@
 """Programme operations at a large programme's scale, through the project's own code.
 
 1. A roster of `--rows` people (valid, Excel-like: semicolons, French headers) is read and
-   checked (`bot.roster.read_roster`); then the same file with one bad cell in every tenth row
+   checked (`bot.admin.roster.read_roster`); then the same file with one bad cell in every tenth row
    (every problem listed). 2. `/admin import` with the file attached, through `Bot.handle`
    (preview), then *Apply* (one invitation and join code per row, one transaction). 3. A
    programme of `--people` people whose settings changed since the last start
@@ -26,12 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import build_app
-from bot.clock import SystemClock, to_iso
-from bot.config import Config, ProgrammeSettings
-from bot.events import Action, Address, Attachment, Command
-from bot.roster import read_roster
-from bot.roster_invites import A_APPLY
+from bot.admin.roster import read_roster
+from bot.admin.roster_invites import A_APPLY
+from bot.kernel.app import build_app
+from bot.kernel.clock import SystemClock, to_iso
+from bot.kernel.config import Config, ProgrammeSettings
+from bot.kernel.events import Action, Address, Attachment, Command
 
 HEADER = "Nom;Prénom;Courriel;Identifiant;Rôle;Langue;Service;Ancienneté\n"
 

@@ -31,11 +31,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import App, build_app
-from bot.clock import SimulatedClock
-from bot.config import Config, ProgrammeSettings
-from bot.events import Action, Address, Command, Reply
-from bot.outbox import Outgoing
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock
+from bot.kernel.config import Config, ProgrammeSettings
+from bot.kernel.events import Action, Address, Command, Reply
+from bot.kernel.outbox import Outgoing
 
 START = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)  # a fixed instant: same run at any hour
 
@@ -78,7 +78,7 @@ async def events(app: App, people: int) -> list[float]:
 
 
 async def dispatch(app: App, messages: int) -> tuple[int, float]:
-    from bot import outbox
+    from bot.kernel import outbox
 
     async with app.db.transaction() as tx:
         person = await tx.value("SELECT min(id) FROM people")
@@ -138,7 +138,7 @@ async def worker(database: str, send_ms: float, round_name: str) -> None:
 async def shared(database: str, processes: int, messages: int, send_ms: float,
                  round_name: str) -> tuple[float, list[int]]:
     """Messages per second when `processes` bot processes send `messages` rows due at once."""
-    from bot import outbox
+    from bot.kernel import outbox
 
     app = await build_app(config_for(database), SimulatedClock(START))
     try:

@@ -51,7 +51,7 @@ THEME_SHARE = 0.7
 """Share of a person's phrases drawn around their favourite theme (the rest from all)."""
 ZIPF = 0.9
 MAX_TOPICS = 10
-"""Topics onboarding keeps from one answer (bot/onboarding.py)."""
+"""Topics onboarding keeps from one answer (bot/onboarding/onboarding.py)."""
 JOINERS_EN = [", ", ", ", " ; ", " and ", "\n", " / "]
 JOINERS_FR = [", ", ", ", " ; ", " et ", "\n", " / "]
 

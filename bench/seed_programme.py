@@ -27,11 +27,10 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from bench.typed_text import BIOS_EN, BIOS_FR, GOALS_EN, GOALS_FR, TOPICS_EN, TOPICS_FR, typo
-from bot import mentoring, people
-from bot.app import App
-from bot.availability import parse_availability
-from bot.clock import to_iso
-from bot.domain_events import (
+from bot.kernel import people
+from bot.kernel.app import App
+from bot.kernel.clock import to_iso
+from bot.kernel.domain_events import (
     DomainEvent,
     Matched,
     MeetingConfirmed,
@@ -40,17 +39,19 @@ from bot.domain_events import (
     RelationshipEnded,
     RequestSent,
 )
-from bot.events import Address
-from bot.languages import parse_languages
-from bot.matchmaking import to_profile
-from bot.meeting_store import Relationship
-from bot.meeting_store import create as create_meeting
-from bot.meeting_store import update as update_meeting
-from bot.outbox import Outgoing
-from bot.people import Person
+from bot.kernel.events import Address
+from bot.kernel.languages import parse_languages
+from bot.kernel.outbox import Outgoing
+from bot.kernel.people import Person
+from bot.meetings.meeting_store import Relationship
+from bot.meetings.meeting_store import create as create_meeting
+from bot.meetings.meeting_store import update as update_meeting
+from bot.mentoring import mentoring
+from bot.mentoring.matchmaking import to_profile
 from bot.store.db import Tx
 from bot.store.state import Conversation, claim_inbound, set_conversation
-from bot.timezones import resolve_timezone
+from bot.text.availability import parse_availability
+from bot.text.timezones import resolve_timezone
 from matching.model import Constraints
 from matching.scoring import score_pair
 
@@ -396,7 +397,7 @@ async def seed(app: App, size: int, *, seed: int = 12,
 async def _request_rows(tx: Tx, app: App, mentee: Person, suggestion: object, request_id: int,
                         mentor_id: int, sent: datetime) -> None:
     """The three outbox rows `mentoring._send_request` writes with a request."""
-    from bot.outbox import enqueue
+    from bot.kernel.outbox import enqueue
 
     message = mentoring._request_message(app.services, mentee, suggestion, "",  # type: ignore[arg-type]
                                          request_id)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App, build_app
-from bot.clock import SimulatedClock
-from bot.config import Config, ProgrammeSettings
-from bot.events import Action, Address, Command, Message, Reply
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock
+from bot.kernel.config import Config, ProgrammeSettings
+from bot.kernel.events import Action, Address, Command, Message, Reply
 
 # Every test's clock starts at a fixed instant, never the wall clock, so that no test depends
 # on the hour it runs: a Monday morning with no clock change in the weeks that follow. A test

@@ -9,9 +9,9 @@ import os
 import sys
 from pathlib import Path
 
-from bot.app import build_app
-from bot.clock import SimulatedClock
-from bot.events import Address, Reply
+from bot.kernel.app import build_app
+from bot.kernel.clock import SimulatedClock
+from bot.kernel.events import Address, Reply
 from tests.conftest import START, make_config
 
 

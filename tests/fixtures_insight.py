@@ -62,9 +62,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import App, build_app
-from bot.clock import SimulatedClock, to_iso
-from bot.config import Config, ProgrammeSettings
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock, to_iso
+from bot.kernel.config import Config, ProgrammeSettings
 from bot.store.db import Tx
 from tests.conftest import make_config
 from tests.people_factory import add_person

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot import people
-from bot.app import App
-from bot.clock import to_iso
+from bot.kernel import people
+from bot.kernel.app import App
+from bot.kernel.clock import to_iso
 from tests.conftest import who
 
 

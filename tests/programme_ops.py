@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from adapters.console import Console, ConsoleTransport
-from bot.app import App, build_app
-from bot.clock import SimulatedClock
-from bot.events import Attachment, Command, Reply
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock
+from bot.kernel.events import Attachment, Command, Reply
 from tests.conftest import START, Chat, make_config
 
 COORDINATORS = ["console:local:coord", "console:local:coordo"]

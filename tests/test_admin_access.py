@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
-from bot.events import Action, Address, Command
+from bot.kernel.app import App
+from bot.kernel.events import Action, Address, Command
 from tests.conftest import Chat
 from tests.fixtures_insight import app_at, insight_programme
 from tests.test_meetings import rows

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
-from bot.events import Action
+from bot.kernel.app import App
+from bot.kernel.events import Action
 from tests.conftest import Chat
 from tests.fixtures_insight import app_at, insight_programme, member
 from tests.test_meetings import Inbox, rows

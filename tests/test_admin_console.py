@@ -7,10 +7,10 @@ import io
 from pathlib import Path
 
 from adapters.console import Console
-from bot.app import build_app
-from bot.clock import SimulatedClock, to_iso
-from bot.demo import seed_demo
-from bot.people import Person
+from bot.demo.demo import seed_demo
+from bot.kernel.app import build_app
+from bot.kernel.clock import SimulatedClock, to_iso
+from bot.kernel.people import Person
 from tests.conftest import START
 from tests.fixtures_insight import member, png_info, two_programmes
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import export
-from bot.app import App
+from bot.admin import export
+from bot.kernel.app import App
 from tests.conftest import START, Chat
 from tests.fixtures_insight import app_at, insight_programme, member
 from tests.test_meetings import rows
@@ -79,8 +79,8 @@ async def test_export_one_format_and_in_french(app: App) -> None:
 @pytest.fixture
 async def editable(tmp_path: Path) -> AsyncIterator[tuple[App, Path]]:
     """An app whose content directory is a copy the test may edit."""
-    from bot.app import build_app
-    from bot.clock import SimulatedClock
+    from bot.kernel.app import build_app
+    from bot.kernel.clock import SimulatedClock
     from tests.fixtures_insight import two_programmes
 
     content = tmp_path / "content"

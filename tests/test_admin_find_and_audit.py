@@ -4,10 +4,10 @@ display name — case and accents ignored, with a choice when several match — 
 
 from __future__ import annotations
 
-from bot import people
-from bot.app import App
-from bot.clock import to_iso
-from bot.events import Address, Command
+from bot.kernel import people
+from bot.kernel.app import App
+from bot.kernel.clock import to_iso
+from bot.kernel.events import Address, Command
 from tests.conftest import Chat
 from tests.people_factory import add_person
 
@@ -72,7 +72,7 @@ async def test_the_choice_buttons_are_for_coordinators_of_this_programme(app: Ap
     await coord.say("/admin person marie")
     button = coord.buttons[0]
     mia = Chat(app, "helene")
-    [reply] = await app.bot.handle(__import__("bot.events").events.Action(
+    [reply] = await app.bot.handle(__import__("bot.kernel.events").kernel.events.Action(
         mia.address, button.action_id, button.value))
     assert "for the programme's coordinators" in reply.text
 

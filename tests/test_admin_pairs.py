@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot.app import App
-from bot.domain_events import DomainEvent, Matched, RelationshipEnded
-from bot.events import Action
+from bot.kernel.app import App
+from bot.kernel.domain_events import DomainEvent, Matched, RelationshipEnded
+from bot.kernel.events import Action
 from tests.conftest import Chat
 from tests.fixtures_insight import app_at, member
 from tests.test_meetings import TUE_THU_11_13, TUE_THU_16_20, advance_to, confirmed_meeting, rows

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
+from bot.kernel.app import App
 from tests.conftest import Chat
 from tests.fixtures_insight import app_at, insight_programme, member
 

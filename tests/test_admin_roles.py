@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.app import App
-from bot.events import Address, Command
+from bot.kernel.app import App
+from bot.kernel.events import Address, Command
 from tests.conftest import Chat
 from tests.people_factory import add_person
 

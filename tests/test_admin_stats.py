@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
-from bot.charts import DATA_KEY
+from bot.admin.charts import DATA_KEY
+from bot.kernel.app import App
 from tests.conftest import Chat
 from tests.fixtures_insight import app_at, insight_programme, png_info
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.availability import (
+from bot.text.availability import (
     AFTERNOON,
     EVENING,
     MORNING,
@@ -16,7 +16,7 @@ from bot.availability import (
     parse_availability,
     weekly_hours,
 )
-from bot.parse_errors import ParseError
+from bot.text.parse_errors import ParseError
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 

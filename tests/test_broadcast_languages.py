@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
+from bot.kernel.app import App
 from tests.conftest import Chat
 from tests.fixtures_insight import app_at, insight_programme
 from tests.test_meetings import Inbox
@@ -94,6 +94,6 @@ async def test_badly_marked_versions_get_the_way_to_write_them(app: App) -> None
     mia = Chat(app, "mia")
     await coord.say("/admin broadcast all Hello")
     add = coord.buttons[1]
-    from bot.events import Action
+    from bot.kernel.events import Action
     [reply] = await app.bot.handle(Action(mia.address, add.action_id, add.value))
     assert "for the programme's coordinators" in reply.text

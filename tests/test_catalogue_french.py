@@ -1,6 +1,6 @@
 """The catalogues read right in Québec French and in English: plurals agree with their number,
 France-only words and gender hacks are gone, French spacing is the OQLF's; and the check that
-says so (bot/catalogue_lint.py) really catches each of these faults."""
+says so (bot/kernel/catalogue_lint.py) really catches each of these faults."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogue_lint import NBSP, NNBSP, fix_spacing, lint, main
-from bot.i18n import Catalogue, CatalogueError
+from bot.kernel.catalogue_lint import NBSP, NNBSP, fix_spacing, lint, main
+from bot.kernel.i18n import Catalogue, CatalogueError
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "content" / "i18n"
 
@@ -22,7 +22,7 @@ def catalogue() -> Catalogue:
 def test_every_catalogue_passes_the_check() -> None:
     problems = [str(p) for p in lint(CATALOGUES)]
     assert problems == [], (
-        "Fix the wording (or run `python -m bot.catalogue_lint --fix` for the French "
+        "Fix the wording (or run `python -m bot.kernel.catalogue_lint --fix` for the French "
         "spacing):\n" + "\n".join(problems[:40]))
 
 

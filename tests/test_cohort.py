@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from bot.app import App
+from bot.kernel.app import App
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.test_console import mentorbot
@@ -53,7 +53,7 @@ async def test_dry_run_then_apply_introduces_every_pair(app: App) -> None:
 
 
 async def test_cohort_and_weights_are_for_coordinators_only(app: App) -> None:
-    from bot.events import Action
+    from bot.kernel.events import Action
 
     await cohort_programme(app)
     mia = Chat(app, "mia")
@@ -109,7 +109,7 @@ def test_match_cli_dry_run_and_apply(tmp_path: Path) -> None:
 
 def test_csv_export_after_meetings_and_matches(tmp_path: Path) -> None:
     """Lists of ids (meetings.match_ids) become text cells, as every other list."""
-    from bot.export import to_csv
+    from bot.admin.export import to_csv
 
     text = to_csv([{"id": 1, "match_ids": [3, 4], "slots": [[1, 60, 120]]}])
     assert text.splitlines() == ["id,match_ids,slots", "1,3; 4,1 60 120"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.app import App
-from bot.config import CohortSettings
-from bot.events import Action
+from bot.kernel.app import App
+from bot.kernel.config import CohortSettings
+from bot.kernel.events import Action
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.programme_ops import coordinators, onboard, programme_app

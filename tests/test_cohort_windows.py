@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.app import App
-from bot.config import CohortSettings
+from bot.kernel.app import App
+from bot.kernel.config import CohortSettings
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.programme_ops import Deliveries, coordinators, onboard, programme_app
@@ -135,7 +135,7 @@ async def test_out_of_suggestions_a_mentee_joins_the_waiting_list(programme_app)
     omar = Chat(app, "omar")
     async with app.db.read() as tx:
         request_id = await tx.value("SELECT id FROM requests WHERE mentor_id = ?", (omar_id,))
-    from bot.events import Action
+    from bot.kernel.events import Action
 
     await omar._send(Action(omar.address, "req.accept", str(request_id)))
     await coord.say("/admin waiting")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.events import Action
+from bot.kernel.events import Action
 from tests.conftest import Chat
 from tests.programme_ops import Deliveries, coordinators, onboard, programme_app
 from tests.test_programme_gates import card_names, write_code

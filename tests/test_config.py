@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_config
+from bot.kernel.config import ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,7 @@ to take part, in which case they count like anyone else."""
 
 from __future__ import annotations
 
-from bot.app import App
+from bot.kernel.app import App
 from tests.conftest import Chat
 from tests.people_factory import add_person
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import to_iso
+from bot.kernel.clock import to_iso
 from tests.test_slack import (  # noqa: F401  (fixtures)
     MIA,
     NORA,

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from adapters.telegram.pacing import PacingLimiter
-from bot.app import App
-from bot.clock import to_iso
+from bot.kernel.app import App
+from bot.kernel.clock import to_iso
 from tests.telegram_fake import FakeBotAPI, user
 from tests.test_telegram import (  # noqa: F401  (fixtures)
     QUICK,

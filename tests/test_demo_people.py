@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.demo_people import TIMEZONES, TOPIC_SPELLINGS, DemoPerson, demo_people
+from bot.demo.demo_people import TIMEZONES, TOPIC_SPELLINGS, DemoPerson, demo_people
 
 ROOT = Path(__file__).resolve().parents[1]
 HANDLE = re.compile(r"[a-z0-9]+(\.[a-z0-9]+)*")
@@ -64,7 +64,7 @@ def test_same_seed_gives_the_same_cast_and_another_seed_a_different_one() -> Non
 
 def test_the_cast_does_not_depend_on_string_hashing() -> None:
     # Drawing while iterating a set would differ between processes; compare two of them.
-    code = "from bot.demo_people import demo_people; print(repr(demo_people(11, 80)))"
+    code = "from bot.demo.demo_people import demo_people; print(repr(demo_people(11, 80)))"
     outputs = set()
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import outbox, people
-from bot.app import App
-from bot.dispatcher import FLUSH_EVERY
-from bot.outbox import Outgoing
+from bot.kernel import outbox, people
+from bot.kernel.app import App
+from bot.kernel.dispatcher import FLUSH_EVERY
+from bot.kernel.outbox import Outgoing
 from tests.conftest import POSTGRES, who
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="set MENTORBOT_TEST_DATABASE "

@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 
-from bot import outbox, people
-from bot.app import App
-from bot.clock import SimulatedClock
-from bot.dispatcher import FLUSH_EVERY, Dispatcher, schedule_job
-from bot.events import Address, Reply
-from bot.outbox import Outgoing
+from bot.kernel import outbox, people
+from bot.kernel.app import App
+from bot.kernel.clock import SimulatedClock
+from bot.kernel.dispatcher import FLUSH_EVERY, Dispatcher, schedule_job
+from bot.kernel.events import Address, Reply
+from bot.kernel.outbox import Outgoing
 from bot.store import open_database
 from bot.store.db import Tx
 from tests.conftest import POSTGRES, who
@@ -269,7 +269,7 @@ async def test_a_process_leaves_alone_the_people_of_a_platform_it_does_not_serve
 async def test_one_unsolicited_message_a_day_holds_across_processes(app: App) -> None:
     """Two processes each claim some of a person's due surveys at once: the delivery gate
     judges them one process at a time, so she still gets one today, the rest later."""
-    from bot.delivery import DeliveryGate
+    from bot.kernel.delivery import DeliveryGate
 
     clock = app.services.clock
     async with app.db.transaction() as tx:

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from bot import outbox, people
-from bot.app import App, build_app
-from bot.clock import SimulatedClock, to_iso
-from bot.dispatcher import LEASE_KEY, Dispatcher, attach_file, set_deadline
-from bot.events import Address, Attachment, Reply
-from bot.outbox import Outgoing
+from bot.kernel import outbox, people
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock, to_iso
+from bot.kernel.dispatcher import LEASE_KEY, Dispatcher, attach_file, set_deadline
+from bot.kernel.events import Address, Attachment, Reply
+from bot.kernel.outbox import Outgoing
+from bot.kernel.transport import RetryLater, Unreachable
 from bot.store import open_database
 from bot.store.db import Database
 from bot.store.state import set_meta
-from bot.transport import RetryLater, Unreachable
 from tests.conftest import POSTGRES, START, make_config, who
 
 # SQLite has one dispatching process (a lease); on PostgreSQL every process claims rows
@@ -287,7 +287,7 @@ def _dead_pid() -> int:
 
 
 async def test_the_alarm_clock_dispatches_on_time_and_when_woken(app: App) -> None:
-    from bot.scheduler import start, stop, wake
+    from bot.kernel.scheduler import start, stop, wake
 
     mia = await person(app, "mia")
     app.config.scheduler.tick_seconds = 60  # only the alarm for the next row can be on time

@@ -16,9 +16,9 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import pytest
 
-from bot import domain_events
-from bot.app import App, build_router
-from bot.domain_events import (
+from bot.kernel import domain_events
+from bot.kernel.app import App, build_router
+from bot.kernel.domain_events import (
     CheckinAnswered,
     DomainEvent,
     Matched,
@@ -29,7 +29,7 @@ from bot.domain_events import (
     Started,
     event_types,
 )
-from bot.hooks import Hooks
+from bot.kernel.hooks import Hooks
 from tests.conftest import START
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
@@ -88,7 +88,7 @@ def test_every_handled_event_is_emitted_somewhere_in_bot() -> None:
     emitted = emitted_in(BOT)
     never_emitted = sorted(handled - set(emitted))
     assert never_emitted == [], f"handled but never emitted in bot/: {never_emitted}"
-    assert any(where.startswith("bot/attendance.py") for where in emitted["MeetingRated"])
+    assert any(where.startswith("bot/meetings/attendance.py") for where in emitted["MeetingRated"])
     unhandled = set(emitted) - handled
     assert unhandled == EMITTED_WITHOUT_HANDLER, f"emitted with no handler: {sorted(unhandled)}"
 

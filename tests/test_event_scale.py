@@ -10,10 +10,10 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-from bot import outbox
-from bot.app import App
-from bot.clock import to_iso
-from bot.outbox import Outgoing
+from bot.kernel import outbox
+from bot.kernel.app import App
+from bot.kernel.clock import to_iso
+from bot.kernel.outbox import Outgoing
 from bot.store.db import Database
 from tests.conftest import Chat
 from tests.fixtures_insight import app_at, member

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
+from bot.kernel.app import App
 from tests.conftest import Chat
 from tests.people_factory import add_person
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.app import App, build_app
-from bot.events import Action
+from bot.kernel.app import App, build_app
+from bot.kernel.events import Action
 from tests.conftest import Chat, make_config
 from tests.people_factory import add_person
 from tests.test_mentoring import Inbox, setup_programme

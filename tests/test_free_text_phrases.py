@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
-from bot.phrases import PhraseBook
+from bot.kernel.app import App
+from bot.text.phrases import PhraseBook
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.test_mentoring import Inbox, setup_programme

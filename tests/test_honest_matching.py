@@ -4,10 +4,10 @@ and *More suggestions* ends with words and the waiting list, never with the same
 
 from __future__ import annotations
 
-from bot.app import App
-from bot.events import Action
-from bot.mentoring import A_MORE
-from bot.windows import A_JOIN_WAITING
+from bot.kernel.app import App
+from bot.kernel.events import Action
+from bot.mentoring.mentoring import A_MORE
+from bot.mentoring.windows import A_JOIN_WAITING
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.programme_ops import coordinators, programme_app

@@ -1,4 +1,4 @@
-"""The process's inbound queue (bot/inbound.py, wired in adapters/main.py): each person's
+"""The process's inbound queue (bot/kernel/inbound.py, wired in adapters/main.py): each person's
 events strictly in order, different people at the same time.
 
 Two newcomers answer the whole onboarding at once, their messages interleaved and all queued
@@ -15,9 +15,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from adapters.main import Process
-from bot.app import App, build_app
-from bot.clock import SimulatedClock
-from bot.events import Event, Message, Reply
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock
+from bot.kernel.events import Event, Message, Reply
 from tests.conftest import START, who
 from tests.telegram_fake import FakeBotAPI, user
 from tests.test_telegram import running, telegram_config

@@ -15,9 +15,9 @@ from typing import Any
 
 from adapters.slack.render import to_mrkdwn
 from adapters.telegram import render
-from bot.app import App
-from bot.events import Address, Message
-from bot.markup import live
+from bot.kernel.app import App
+from bot.kernel.events import Address, Message
+from bot.kernel.markup import live
 from tests.slack_fake import TEAM
 from tests.telegram_fake import telegram_links
 from tests.test_slack import (  # noqa: F401  (fixtures)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.app import App
+from bot.kernel.app import App
 from tests.telegram_fake import FakeBotAPI, telegram_links, user
 from tests.test_inert_user_text import TELEGRAM_TRICKS, TRICKS, give_tricky_profile
 from tests.test_telegram import (  # noqa: F401  (fixtures)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.languages import language_name, parse_languages
-from bot.parse_errors import ParseError
+from bot.kernel.languages import language_name, parse_languages
+from bot.text.parse_errors import ParseError
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.lessons import (
+from bot.training.lessons import (
     AUDIENCES,
     LANGUAGES,
     PROBLEM_TEXTS,

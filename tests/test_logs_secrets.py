@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config
-from bot.logs import JsonFormatter, Redactor, secrets_of
+from bot.kernel.config import Config
+from bot.kernel.logs import JsonFormatter, Redactor, secrets_of
 from tests.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackSender
 from tests.telegram_fake import TOKEN, FakeBotAPI, user
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App, build_app
-from bot.clock import SimulatedClock
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock
 from tests.conftest import START, Chat, make_config
 from tests.people_factory import add_person
 from tests.test_mentoring import Inbox

@@ -2,13 +2,13 @@
 
 Changes are found by time stamps to the second, so every /find of a busy second re-reads
 what changed in it, and the index skips rows and loads it has seen already
-(bot/matchmaking.py `_refresh`). A change after such a read, in the same second, must still
-reach the next suggestions: here the simulated clock never moves at all.
+(bot/mentoring/matchmaking.py `_refresh`). A change after such a read, in the same second, must
+still reach the next suggestions: here the simulated clock never moves at all.
 """
 
 from __future__ import annotations
 
-from bot.app import App
+from bot.kernel.app import App
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.test_mentoring import Inbox

@@ -13,12 +13,12 @@ import pytest
 from icalendar import Calendar
 
 from adapters.console import Console
-from bot.app import App, build_app
-from bot.clock import SimulatedClock, from_iso, to_iso
-from bot.config import Config
-from bot.domain_events import DomainEvent, Matched, MeetingConfirmed, MeetingHeld
-from bot.events import Action, Reply
-from bot.export import collect
+from bot.admin.export import collect
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock, from_iso, to_iso
+from bot.kernel.config import Config
+from bot.kernel.domain_events import DomainEvent, Matched, MeetingConfirmed, MeetingHeld
+from bot.kernel.events import Action, Reply
 from tests.conftest import Chat, make_config
 from tests.people_factory import add_person
 
@@ -87,7 +87,7 @@ def advance_to(app: App, moment: datetime) -> None:
 
 
 async def match(app: App, mentee: int, mentor: int, months: int = 6) -> int:
-    """A relationship as bot/mentoring.py creates it, with its `matched` hook."""
+    """A relationship as bot/mentoring/mentoring.py creates it, with its `matched` hook."""
     now = app.services.clock.now()
     async with app.db.transaction() as tx:
         match_id = await tx.insert(
@@ -568,7 +568,7 @@ async def test_export_has_meetings_and_participants(app: App) -> None:
 
 
 def test_who_decides_whether_a_meeting_took_place() -> None:
-    from bot.attendance import Answer, outcome
+    from bot.meetings.attendance import Answer, outcome
 
     def decide(*answers: tuple[int, int | None, str | None], group: bool = False) -> str | None:
         return outcome([Answer(*a) for a in answers], is_group=group, organiser_id=1)

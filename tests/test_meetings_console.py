@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from bot import outbox
-from bot.app import SIMULATED_NOW_KEY, build_app, save_simulated_clock
-from bot.clock import SimulatedClock, from_iso
-from bot.config import load_config
-from bot.dispatcher import FLUSH_EVERY
-from bot.outbox import Outgoing
+from bot.kernel import outbox
+from bot.kernel.app import SIMULATED_NOW_KEY, build_app, save_simulated_clock
+from bot.kernel.clock import SimulatedClock, from_iso
+from bot.kernel.config import load_config
+from bot.kernel.dispatcher import FLUSH_EVERY
+from bot.kernel.outbox import Outgoing
 from tests.conftest import START, Chat
 from tests.people_factory import add_person
 from tests.test_meetings import TUE_THU_11_13, TUE_THU_16_20, Inbox, match

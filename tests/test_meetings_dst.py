@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
-from bot.slots import free_starts, weekly_intervals
+from bot.kernel.app import App
+from bot.text.slots import free_starts, weekly_intervals
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.test_meetings import (

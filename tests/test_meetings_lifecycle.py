@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.app import App
-from bot.domain_events import CheckinAnswered, RelationshipEnded, RelationshipQuiet, SurveyAnswered
-from bot.events import Action
-from bot.lifecycle import add_months
+from bot.kernel.app import App
+from bot.kernel.domain_events import (
+    CheckinAnswered,
+    RelationshipEnded,
+    RelationshipQuiet,
+    SurveyAnswered,
+)
+from bot.kernel.events import Action
+from bot.mentoring.lifecycle import add_months
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.test_meetings import (
@@ -77,7 +82,8 @@ async def test_schedule_from_the_check_in_and_struggling(app: App) -> None:  # n
     await inbox.deliver()
     advance(app, timedelta(weeks=3, hours=6))
     prompts = [r for r in (await inbox.deliver()).get("nora", []) if "How is it going" in r.text]
-    advance(app, timedelta(days=1, hours=2))  # one unsolicited message a day (bot/delivery.py)
+    # one unsolicited message a day (bot/kernel/delivery.py)
+    advance(app, timedelta(days=1, hours=2))
     prompts += [r for r in (await inbox.deliver()).get("nora", [])
                 if "How is it going" in r.text]
     assert len(prompts) == 2
@@ -190,9 +196,9 @@ def test_months_are_added_as_people_count_them() -> None:
 
 async def test_a_relationship_ended_by_a_coordinator_cancels_its_future_meetings(
         app: App) -> None:  # noqa: F811 (the fixture)
-    """Not only the natural end: moderation's "end" (bot/pair_actions.py) drops the planned
-    meeting, its reminders and prompts too, through the relationship_ended hook."""
-    from bot.pair_actions import end_match
+    """Not only the natural end: moderation's "end" (bot/mentoring/pair_actions.py) drops the
+    planned meeting, its reminders and prompts too, through the relationship_ended hook."""
+    from bot.mentoring.pair_actions import end_match
 
     await nora_and_mia(app)
     inbox, _mia, _nora = await confirmed_meeting(app)

@@ -6,8 +6,8 @@ import io
 from datetime import timedelta
 
 from adapters.console import Console
-from bot.app import App
-from bot.clock import SimulatedClock
+from bot.kernel.app import App
+from bot.kernel.clock import SimulatedClock
 from tests.conftest import Chat
 from tests.people_factory import add_person
 
@@ -103,7 +103,7 @@ async def test_decline_offers_other_mentors_and_never_again(app: App) -> None:
 
 
 async def test_forged_and_foreign_buttons_are_refused(app: App) -> None:
-    from bot.events import Action
+    from bot.kernel.events import Action
 
     await setup_programme(app)
     inbox = Inbox(app)

@@ -4,7 +4,7 @@ concerned and written to the audit log."""
 
 from __future__ import annotations
 
-from bot.app import App
+from bot.kernel.app import App
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
 from tests.test_moderation_fixtures import COORD, Inbox, match_id_of, matched_pair, person, tap

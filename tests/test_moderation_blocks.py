@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.app import App
-from bot.domain_events import RelationshipEnded
-from bot.events import Action
+from bot.kernel.app import App
+from bot.kernel.domain_events import RelationshipEnded
+from bot.kernel.events import Action
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
 from tests.test_moderation_fixtures import Inbox, match_id_of, matched_pair, person, tap

@@ -4,8 +4,8 @@ the report stays open with the coordinators' notes until someone closes it."""
 
 from __future__ import annotations
 
-from bot.app import App
-from bot.events import Action
+from bot.kernel.app import App
+from bot.kernel.events import Action
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
 from tests.test_moderation_fixtures import COORD, OTTO, Inbox, person, tap

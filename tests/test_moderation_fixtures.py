@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import people
-from bot.app import App, build_app
-from bot.clock import SimulatedClock, to_iso
-from bot.config import Config, ProgrammeSettings
-from bot.events import Action, Address, Reply
+from bot.kernel import people
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock, to_iso
+from bot.kernel.config import Config, ProgrammeSettings
+from bot.kernel.events import Action, Address, Reply
 from tests.conftest import START, Chat, make_config
 from tests.test_mentoring import Inbox as Inbox  # shared by the moderation tests
 
@@ -94,7 +94,7 @@ async def tap(chat: Chat, fragment: str) -> list[Reply]:
 
 
 async def test_two_programmes_with_their_own_coordinators(safe_app: App) -> None:
-    from bot.alerts import coordinators_of
+    from bot.kernel.alerts import coordinators_of
 
     coord = await person(safe_app, COORD, "mentor")
     otto = await person(safe_app, OTTO, "mentor", programme="other")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import App
-from bot.events import Action, Command
+from bot.kernel.app import App
+from bot.kernel.events import Action, Command
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
 from tests.test_moderation_fixtures import COORD, OTTO, Inbox, matched_pair, person

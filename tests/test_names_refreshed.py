@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.app import App
-from bot.events import Address, Command
+from bot.kernel.app import App
+from bot.kernel.events import Address, Command
 from tests.conftest import Chat
 
 

@@ -1,6 +1,6 @@
 """The nudges of one trigger share the person's days as nudges planned earlier do.
 
-bot/nudges.py plans all the rules of a trigger from one read of the person's nudges and
+bot/training/nudges.py plans all the rules of a trigger from one read of the person's nudges and
 writes them together: a rule planned first in the same call must take its day as a row
 already in the outbox would (at most one unsolicited message a day in content/nudges.toml).
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.app import App
-from bot.clock import from_iso
-from bot.domain_events import Onboarded
+from bot.kernel.app import App
+from bot.kernel.clock import from_iso
+from bot.kernel.domain_events import Onboarded
 from tests.test_training import PARIS, pair
 from tests.test_training_support import emit, next_day_at, rows, set_clock
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.app import App
+from bot.kernel.app import App
 from bot.store.state import get_conversation
 from tests.conftest import Chat
 
@@ -147,7 +147,7 @@ async def test_every_step_rejects_bad_input_politely(app: App) -> None:
 
 
 async def test_stale_and_forged_buttons(app: App) -> None:
-    from bot.events import Action
+    from bot.kernel.events import Action
 
     chat = Chat(app, "fay")
     await chat.say("/start")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import App
+from bot.kernel.app import App
 from tests.conftest import Chat
 from tests.test_onboarding import person
 

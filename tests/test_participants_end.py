@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import people
-from bot.app import App
-from bot.events import Action
+from bot.kernel import people
+from bot.kernel.app import App
+from bot.kernel.events import Action
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.test_mentoring import setup_programme

@@ -4,9 +4,9 @@ mentor's place stays taken, and resuming works — or says clearly why it can't.
 
 from __future__ import annotations
 
-from bot import people
-from bot.app import App
-from bot.events import Action
+from bot.kernel import people
+from bot.kernel.app import App
+from bot.kernel.events import Action
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
 from tests.test_moderation_fixtures import COORD, Inbox, match_id_of, person, tap

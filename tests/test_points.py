@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import training
-from bot.admin import AdminRegistry
-from bot.app import App
-from bot.domain_events import (
+from bot.admin.admin import AdminRegistry
+from bot.kernel.app import App
+from bot.kernel.domain_events import (
     CheckinAnswered,
     MeetingHeld,
     MeetingRated,
@@ -19,8 +18,9 @@ from bot.domain_events import (
     RequestSent,
     SurveyAnswered,
 )
-from bot.points import DEFAULT_BADGES, DEFAULT_POINTS, REASONS, load_points_rules
-from bot.router import Router
+from bot.kernel.router import Router
+from bot.training import training
+from bot.training.points import DEFAULT_BADGES, DEFAULT_POINTS, REASONS, load_points_rules
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.test_domain_events import sample
@@ -342,7 +342,7 @@ async def test_mentees_usefulness_ratings_in_the_meetings_module_count(app: App)
 
 async def test_forgetting_someone_named_like_a_lesson_leaves_others_points_alone(
         app: App) -> None:
-    from bot import personal_data
+    from bot.privacy import personal_data
 
     smart = await add_person(app, "smart", "mentee")
     mia = await add_person(app, "mia", "mentee")

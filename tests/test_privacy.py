@@ -8,10 +8,10 @@ import json
 import re
 from typing import Any
 
-from bot.app import App
-from bot.domain_events import RelationshipEnded
-from bot.events import Action
-from bot.schema_map import inspect
+from bot.kernel.app import App
+from bot.kernel.domain_events import RelationshipEnded
+from bot.kernel.events import Action
+from bot.store.schema_map import inspect
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
 from tests.test_moderation_fixtures import COORD, Inbox, match_id_of, matched_pair, person, tap

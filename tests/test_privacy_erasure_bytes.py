@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
-from bot.clock import SimulatedClock
-from bot.privacy import add_months, schedule_retention
+from bot.kernel.app import App
+from bot.kernel.clock import SimulatedClock
+from bot.privacy.privacy import add_months, schedule_retention
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
 from tests.test_moderation_fixtures import Inbox, person

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
-from bot.clock import SimulatedClock
-from bot.config import Config, ConfigError, load_config
-from bot.domain_events import Onboarded
-from bot.privacy import add_months, retention_months, schedule_retention
+from bot.kernel.app import App
+from bot.kernel.clock import SimulatedClock
+from bot.kernel.config import Config, ConfigError, load_config
+from bot.kernel.domain_events import Onboarded
+from bot.privacy.privacy import add_months, retention_months, schedule_retention
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
 from tests.test_moderation_fixtures import COORD, Inbox, matched_pair, person

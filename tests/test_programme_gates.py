@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.app import App
-from bot.export import collect
+from bot.admin.export import collect
+from bot.kernel.app import App
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.programme_ops import Deliveries, coordinators, onboard, programme_app
@@ -214,7 +214,7 @@ async def test_a_mentee_cannot_request_before_the_required_lesson(programme_app)
     app: App = await programme_app(required_lessons=["how-mentoring-works"])
     omar_id = await add_person(app, "omar", "mentor", offered="project management", capacity=2)
     await add_person(app, "mia", "mentee", sought="project management")
-    from bot.events import Action
+    from bot.kernel.events import Action
 
     mia = Chat(app, "mia")
     replies = await app.bot.handle(Action(mia.address, "req.new", str(omar_id)))

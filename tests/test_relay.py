@@ -3,8 +3,8 @@ other's contact details; messages that look like contact details wait for a coor
 
 from __future__ import annotations
 
-from bot.app import App
-from bot.events import Action
+from bot.kernel.app import App
+from bot.kernel.events import Action
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat, who
 from tests.test_moderation_fixtures import COORD, Inbox, match_id_of, matched_pair, person, tap

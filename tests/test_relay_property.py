@@ -7,8 +7,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app import App
-from bot.contact_details import kinds_of
+from bot.kernel.app import App
+from bot.mentoring.contact_details import kinds_of
 from tests import test_moderation_fixtures as fixtures
 from tests.conftest import Chat
 from tests.test_moderation_fixtures import Inbox, matched_pair

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import figures
-from bot.app import App
-from bot.clock import from_iso
+from bot.admin import figures
+from bot.kernel.app import App
+from bot.kernel.clock import from_iso
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.test_meetings import TUE_THU_11_13, TUE_THU_16_20, match

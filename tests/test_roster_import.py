@@ -8,8 +8,8 @@ import io
 import re
 from pathlib import Path
 
-from bot.app import App
-from bot.events import Action, Address
+from bot.kernel.app import App
+from bot.kernel.events import Action, Address
 from tests.conftest import START_ARG, Chat
 from tests.programme_ops import Deliveries, coordinators, onboard, programme_app, send_file
 from tests.test_console import mentorbot

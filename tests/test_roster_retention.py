@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.app import App
-from bot.events import Action, Address, Command, Reply
+from bot.kernel.app import App
+from bot.kernel.events import Action, Address, Command, Reply
 from tests.conftest import Chat
 from tests.programme_ops import Deliveries, coordinators, programme_app, send_file
 

@@ -13,8 +13,8 @@ import pytest
 from adapters.console import ConsoleTransport
 from adapters.main import Process
 from adapters.slack.pacing import Pacer
-from bot.app import build_app
-from bot.clock import SimulatedClock
+from bot.kernel.app import build_app
+from bot.kernel.clock import SimulatedClock
 from tests.conftest import START
 from tests.slack_fake import TEAM, FakeSlack, dm_channel
 from tests.test_slack import World, fake, payload, section_texts, slack_config

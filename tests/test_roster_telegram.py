@@ -8,8 +8,8 @@ import csv
 import io
 from pathlib import Path
 
-from bot.app import build_app
-from bot.clock import SimulatedClock
+from bot.kernel.app import build_app
+from bot.kernel.clock import SimulatedClock
 from tests.conftest import START
 from tests.telegram_fake import BOT_ID, FakeBotAPI, user
 from tests.test_telegram import running, telegram_config

@@ -8,8 +8,8 @@ import asyncio
 from pathlib import Path
 
 from adapters.main import Process
-from bot.app import build_app
-from bot.clock import SimulatedClock
+from bot.kernel.app import build_app
+from bot.kernel.clock import SimulatedClock
 from tests.conftest import START
 from tests.slack_fake import FakeSlack
 from tests.telegram_fake import FakeBotAPI, user

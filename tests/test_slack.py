@@ -31,13 +31,13 @@ from adapters.slack.render import (
     to_mrkdwn,
     units,
 )
-from bot import outbox
-from bot.app import App, build_app
-from bot.clock import SimulatedClock
-from bot.config import Config, ConfigError
-from bot.events import Action, Address, Attachment, Button, Command, Message, Reply
-from bot.markup import live
-from bot.transport import Unreachable
+from bot.kernel import outbox
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock
+from bot.kernel.config import Config, ConfigError
+from bot.kernel.events import Action, Address, Attachment, Button, Command, Message, Reply
+from bot.kernel.markup import live
+from bot.kernel.transport import Unreachable
 from tests.conftest import START, make_config
 from tests.people_factory import add_person
 from tests.slack_fake import (

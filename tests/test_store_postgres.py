@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.schema_map import PersonRef, inspect
 from bot.store import is_postgres, open_database
 from bot.store.db import Database, expected_tables
 from bot.store.pg_sql import ddl, translate
+from bot.store.schema_map import PersonRef, inspect
 from bot.store.state import claim_inbound
 from tests.conftest import POSTGRES, START, database_for
 

@@ -31,13 +31,13 @@ from adapters.telegram import callbacks, render, translate
 from adapters.telegram.app import file_url
 from adapters.telegram.menu import command_menu, describe
 from adapters.telegram.pacing import PacingLimiter
-from bot import outbox
-from bot.app import App, build_app
-from bot.clock import SimulatedClock, to_iso
-from bot.config import Config, ConfigError, ProgrammeSettings, TelegramSettings
-from bot.events import Action, Address, Attachment, Button, Command, Message, Reply
-from bot.markup import live
-from bot.transport import RetryLater, Transport, Unreachable
+from bot.kernel import outbox
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock, to_iso
+from bot.kernel.config import Config, ConfigError, ProgrammeSettings, TelegramSettings
+from bot.kernel.events import Action, Address, Attachment, Button, Command, Message, Reply
+from bot.kernel.markup import live
+from bot.kernel.transport import RetryLater, Transport, Unreachable
 from tests.conftest import START, database_for
 from tests.people_factory import add_person
 from tests.telegram_fake import (

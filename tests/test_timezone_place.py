@@ -3,8 +3,8 @@ Montréal sees "heure de Montréal", not the zone's own city "heure de Toronto".
 
 from __future__ import annotations
 
-from bot.app import App
-from bot.meeting_time import zone_name
+from bot.kernel.app import App
+from bot.meetings.meeting_time import zone_name
 from tests.conftest import Chat
 from tests.people_factory import add_person
 from tests.test_meetings import TUE_THU_11_13, TUE_THU_16_20, Inbox, match, texts

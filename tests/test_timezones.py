@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.timezones import TzGuess, city_name, format_timezone, resolve_timezone
+from bot.text.timezones import TzGuess, city_name, format_timezone, resolve_timezone
 
 LEGACY_NAMES = {"America/Montreal", "Asia/Calcutta", "Europe/Kiev", "US/Eastern", "EST"}
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot import nudges, people
-from bot.app import App
-from bot.clock import from_iso
-from bot.domain_events import (
+from bot.kernel import people
+from bot.kernel.app import App
+from bot.kernel.clock import from_iso
+from bot.kernel.domain_events import (
     Matched,
     MeetingConfirmed,
     MeetingHeld,
@@ -17,11 +17,12 @@ from bot.domain_events import (
     RelationshipEnded,
     RelationshipQuiet,
 )
-from bot.events import Action, Command
-from bot.lessons import NudgeRule
-from bot.nudges import MAX_SNOOZES
-from bot.outbox import Outgoing
-from bot.training import load_content
+from bot.kernel.events import Action, Command
+from bot.kernel.outbox import Outgoing
+from bot.training import nudges
+from bot.training.lessons import NudgeRule
+from bot.training.nudges import MAX_SNOOZES
+from bot.training.training import load_content
 from tests.conftest import Chat
 from tests.fixtures_insight import meeting
 from tests.fixtures_insight import pair as meeting_pair
@@ -116,7 +117,7 @@ async def test_request_and_acceptance_earn_points_and_bring_match_lessons(app: A
         {"person_id": mentor_id, "reason": "request_accepted", "points": 10},
     ]
     # Until a first meeting, ordinary lessons leave one place a week for the card that
-    # prepares it (bot/delivery.py): the third waits for the seven days after the first.
+    # prepares it (bot/kernel/delivery.py): the third waits for the seven days after the first.
     got = await inbox.deliver() + await inbox.run_for(timedelta(days=8))
     assert lessons_of(got, "bob") == ["mentor-checklist", "confidentiality-boundaries",
                                       "cultures-time-zones"]
@@ -267,7 +268,7 @@ async def test_quiet_relationship_gets_its_lesson_then_the_prompt(app: App) -> N
 
 def app_lesson(app: App, lesson_id: str, lang: str = "en"):
     """The lesson as the bot's own library has it."""
-    from bot.lessons import load_lessons
+    from bot.training.lessons import load_lessons
 
     found = load_lessons(app.config.content_path() / "lessons").get(lesson_id, lang)
     assert found is not None

@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from bot.lessons import load_lessons
+from bot.training.lessons import load_lessons
 from tests.conftest import START_ARG
 from tests.test_console import MENTEE_FR, MENTOR_EN, ROOT, mentorbot
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App, build_app
-from bot.clock import SimulatedClock
-from bot.domain_events import Onboarded
-from bot.training import chat_markup, load_content, pages
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock
+from bot.kernel.domain_events import Onboarded
+from bot.training.training import chat_markup, load_content, pages
 from tests.conftest import START, Chat, make_config
 from tests.people_factory import add_person
 from tests.test_training_support import Inbox, emit, lessons_of, next_day_at, set_clock

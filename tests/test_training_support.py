@@ -10,10 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from adapters.console import Console, ConsoleTransport
-from bot.app import App
-from bot.clock import SimulatedClock, to_iso
-from bot.domain_events import DomainEvent, Matched
-from bot.events import Address, Reply
+from bot.kernel.app import App
+from bot.kernel.clock import SimulatedClock, to_iso
+from bot.kernel.domain_events import DomainEvent, Matched
+from bot.kernel.events import Address, Reply
 from tests.conftest import Chat
 
 

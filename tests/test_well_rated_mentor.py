@@ -1,12 +1,12 @@
 """A mentor whose mentee rates their meetings well earns the well-rated-mentor badge, from
-the ratings given after each meeting (bot/attendance.py emits MeetingRated)."""
+the ratings given after each meeting (bot/meetings/attendance.py emits MeetingRated)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.app import App
-from bot.clock import from_iso
+from bot.kernel.app import App
+from bot.kernel.clock import from_iso
 from tests.conftest import Chat
 from tests.test_meetings import (
     Inbox,

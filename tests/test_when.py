@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.availability import parse_availability
-from bot.languages import parse_languages
-from bot.parse_errors import ParseError
-from bot.when import format_when, parse_when
+from bot.kernel.languages import parse_languages
+from bot.text.availability import parse_availability
+from bot.text.parse_errors import ParseError
+from bot.text.when import format_when, parse_when
 
 TORONTO = ZoneInfo("America/Toronto")
 PARIS = ZoneInfo("Europe/Paris")
@@ -318,7 +318,8 @@ def test_french_and_english_catalogues_have_the_same_keys_and_placeholders() -> 
 
 def test_every_key_named_in_the_parsers_is_in_the_catalogues() -> None:
     catalogue = _catalogue("en")
-    for module in ("timezones", "availability", "languages", "when", "parse_errors"):
+    for module in ("text/timezones", "text/availability", "kernel/languages", "text/when",
+                   "text/parse_errors"):
         source = (ROOT / "bot" / f"{module}.py").read_text("utf-8")
         for key in re.findall(r"\"(parsing\.[a-z_]+\.[a-z_]+)\"", source):
             assert key in catalogue, f"{module}: {key}"

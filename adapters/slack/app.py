@@ -40,14 +40,14 @@ from adapters.slack.directory import UserDirectory
 from adapters.slack.pacing import Pacer
 from adapters.slack.render import home_view, slack_commands
 from adapters.slack.transport import SlackTransport, transient
-from bot import people
-from bot.app import App
-from bot.config import ConfigError, SlackSettings
-from bot.deferred_replies import TRANSIENT_RETRY_SECONDS, defer
-from bot.events import Address, Attachment, Button, Command, Event, Reply
-from bot.i18n import Catalogue, normalise_language
-from bot.inbound import InboundQueue
-from bot.transport import RetryLater, Unreachable
+from bot.kernel import people
+from bot.kernel.app import App
+from bot.kernel.config import ConfigError, SlackSettings
+from bot.kernel.deferred_replies import TRANSIENT_RETRY_SECONDS, defer
+from bot.kernel.events import Address, Attachment, Button, Command, Event, Reply
+from bot.kernel.i18n import Catalogue, normalise_language
+from bot.kernel.inbound import InboundQueue
+from bot.kernel.transport import RetryLater, Unreachable
 
 log = logging.getLogger(__name__)
 

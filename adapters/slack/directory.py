@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.translate import address_from
-from bot.events import Address
+from bot.kernel.events import Address
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 The catalogues' markup is nearly Slack's mrkdwn already (`*bold*`, `_italic_`); bullets
 become "•", `&`, `<` and `>` are escaped as Slack asks, and command names the core mentions
 ("type /find") are written the way a Slack user types them ("/mentor find"). Only a user
-mention the core marked live (bot/markup.py) stays a mention: the same `<@U…>`, `<!here>`,
+mention the core marked live (bot/kernel/markup.py) stays a mention: the same `<@U…>`, `<!here>`,
 `<#C…>` or `<https://x|click>` typed by someone reaches the reader as text, and sections are
 `verbatim` so Slack adds no links or mentions of its own to what people wrote.
 
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack.translate import encode_action_id
-from bot.events import Button, Reply
-from bot.markup import pieces, without_markers
+from bot.kernel.events import Button, Reply
+from bot.kernel.markup import pieces, without_markers
 
 MAX_BLOCKS = 50            # per message
 MAX_HOME_BLOCKS = 100      # per Home tab view

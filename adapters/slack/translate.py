@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core import clean_text
-from bot.events import Action, Address, Command, Message
+from bot.kernel.core import clean_text
+from bot.kernel.events import Action, Address, Command, Message
 
 PLATFORM = "slack"
 SLASH_USER = "/mentor"

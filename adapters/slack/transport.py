@@ -1,4 +1,4 @@
-"""Slack's side of `bot.transport.Transport`: a reply posted to the person's DM.
+"""Slack's side of `bot.kernel.transport.Transport`: a reply posted to the person's DM.
 
 One small function per kind of outbound call: a message (Block Kit), a file
 (`files_upload_v2`), the update of a pressed message, the App Home view. The DM channel id
@@ -22,8 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.pacing import Pacer
 from adapters.slack.render import render_reply
 from adapters.slack.translate import PLATFORM
-from bot.events import Address, Attachment, Reply
-from bot.transport import RetryLater, Unreachable
+from bot.kernel.events import Address, Attachment, Reply
+from bot.kernel.transport import RetryLater, Unreachable
 
 log = logging.getLogger(__name__)
 

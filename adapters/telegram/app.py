@@ -34,14 +34,14 @@ from adapters.telegram.pacing import PacingLimiter
 from adapters.telegram.polling import Poller
 from adapters.telegram.transport import TelegramTransport, transient
 from adapters.telegram.webhook import WebhookServer, check_settings
-from bot.app import App
-from bot.config import TelegramSettings
-from bot.deferred_replies import TRANSIENT_RETRY_SECONDS, defer
-from bot.events import Attachment, Event, Reply
-from bot.inbound import InboundQueue
-from bot.roster_invites import TELEGRAM_USERNAME
+from bot.admin.roster_invites import TELEGRAM_USERNAME
+from bot.kernel.app import App
+from bot.kernel.config import TelegramSettings
+from bot.kernel.deferred_replies import TRANSIENT_RETRY_SECONDS, defer
+from bot.kernel.events import Attachment, Event, Reply
+from bot.kernel.inbound import InboundQueue
+from bot.kernel.transport import RetryLater, Transport, Unreachable
 from bot.store.state import set_meta
-from bot.transport import RetryLater, Transport, Unreachable
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.clock import to_iso
+from bot.kernel.clock import to_iso
 from bot.store.db import Database
 
 RETENTION = timedelta(days=30)

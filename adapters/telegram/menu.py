@@ -12,8 +12,8 @@ import re
 from telegram import BotCommand
 
 from adapters.telegram.render import to_plain
-from bot.i18n import Catalogue
-from bot.router import Router
+from bot.kernel.i18n import Catalogue
+from bot.kernel.router import Router
 
 MENUS = (("en", None), ("fr", "fr"))  # (our language, Telegram language_code)
 MAX_COMMANDS = 100

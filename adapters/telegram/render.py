@@ -4,7 +4,7 @@ The catalogues write `*bold*`, `_italic_` and "- " bullets. Telegram is sent
 `parse_mode="HTML"`: every `&`, `<` and `>` of the text is escaped, bold and italic become
 `<b>`/`<i>` (always properly nested: italics are looked for inside and outside bold spans,
 never across them), bullets become "•", and a `tg://user?id=N` contact link becomes a link
-only when the core marked it live (bot/markup.py). Anything else that looks like a Telegram
+only when the core marked it live (bot/kernel/markup.py). Anything else that looks like a Telegram
 link (`tg://`, `ton://`, `tonsite://`, which Telegram would make clickable by itself) gets a
 word joiner after its colon, so what people typed never turns into a link to a profile or
 an in-app action. Markup characters inside words (`snake_case`, `2*3*4`) and inside URLs
@@ -25,8 +25,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 
-from bot.events import Button
-from bot.markup import pieces, without_markers
+from bot.kernel.events import Button
+from bot.kernel.markup import pieces, without_markers
 
 MESSAGE_LIMIT = 4096   # sendMessage text
 CAPTION_LIMIT = 1024   # sendDocument / sendPhoto caption

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from telegram import Chat, Update, User
 
-from bot.core import clean_text
-from bot.events import Action, Address, Command, Message
+from bot.kernel.core import clean_text
+from bot.kernel.events import Action, Address, Command, Message
 
 PLATFORM = "telegram"
 MAX_NAME = 100

@@ -28,10 +28,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from adapters.telegram import callbacks, render
 from adapters.telegram.pacing import retry_seconds
 from adapters.telegram.translate import PLATFORM
-from bot.clock import Clock
-from bot.events import Address, Attachment, Reply
+from bot.kernel.clock import Clock
+from bot.kernel.events import Address, Attachment, Reply
+from bot.kernel.transport import RetryLater, Unreachable
 from bot.store.db import Database
-from bot.transport import RetryLater, Unreachable
 
 log = logging.getLogger(__name__)
 

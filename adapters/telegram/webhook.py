@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.config import ConfigError
+from bot.kernel.config import ConfigError
 
 log = logging.getLogger(__name__)
 

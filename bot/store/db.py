@@ -144,7 +144,7 @@ class Database:
     """One connection to one SQLite file, shared by every coroutine of the process."""
 
     # Claims of due outbox rows need no row locks here: one process dispatches (a lease, see
-    # bot/dispatcher.py) and SQLite has one writer. PostgreSQL's store says otherwise.
+    # bot/kernel/dispatcher.py) and SQLite has one writer. PostgreSQL's store says otherwise.
     skip_locked = ""
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:

@@ -1,6 +1,6 @@
 """What `mentorbot check-config` says about a PostgreSQL `[bot] database`: whether the server
 answers, its version, and where the bot's schema stands — read only, nothing created, and
-never the password (bot/logs.py `redact_url`).
+never the password (bot/kernel/logs.py `redact_url`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from bot.logs import redact_url
+from bot.kernel.logs import redact_url
 from bot.store.db import newest_schema
 
 CONNECT_TIMEOUT = 5.0  # seconds: a firewall that drops packets must not hang the check

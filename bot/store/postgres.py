@@ -375,8 +375,8 @@ class PostgresDatabase:
         return self.row_ids.get(table)
 
     async def with_row_keys(self, tx: PgTx, sql: str) -> str:
-        """SQLite's `rowid` (bot/erasure.py pages and deletes rows by it) as the primary key of
-        the one table the statement reads: the column itself, or its columns as one text
+        """SQLite's `rowid` (bot/privacy/erasure.py pages and deletes rows by it) as the primary
+        key of the one table the statement reads: the column itself, or its columns as one text
         value. Both order in byte order ("C"), so that paging by `rowid > ?` is sound."""
         tables = {name.lower() for name in _TABLES.findall(sql)}
         if len(tables) != 1:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.clock import to_iso
+from bot.kernel.clock import to_iso
 from bot.store.db import Tx
 
 

@@ -1,0 +1,2 @@
+"""Coordinators' tools: admin commands, stats, figures and charts, exports, broadcasts,
+moderation, approval, conduct and rosters."""

@@ -1,0 +1,1 @@
+"""The demo programme and its generated people."""

@@ -1,0 +1,1 @@
+"""Training: lessons, nudges, points, badges and notifications."""
