@@ -20,6 +20,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.kernel import people
 from bot.kernel.clock import to_iso
@@ -31,8 +32,10 @@ from bot.mentoring.matchmaking import mentees_per_mentor, render_reason, to_prof
 from bot.mentoring.mentoring import close_after_match, introduce
 from bot.store.db import Tx
 from bot.text.figure_text import number
-from matching.cohort import CohortResult, assign, greedy_assign
 from matching.model import Constraints
+
+if TYPE_CHECKING:  # scipy and OR-tools load only when a cohort is planned (~1 s at start-up)
+    from matching.cohort import CohortResult
 
 WINDOW_HOLDS = frozenset({"applied", "waiting"})
 """Holds that a coordinator's own cohort run sets aside (bot/mentoring/eligibility.py)."""
@@ -108,6 +111,8 @@ async def plan_cohort(tx: Tx, services: Services, programme_id: int,
     constraints = await _constraints(tx, programme_id)
     # Pure CPU work (seconds for a large programme): off the event loop, so the bot keeps
     # answering everyone else meanwhile.
+    from matching.cohort import assign, greedy_assign  # heavy: see TYPE_CHECKING above
+
     result = await asyncio.to_thread(assign, mentee_profiles, mentor_profiles, weights,
                                      constraints, mode=mode, taxonomy=services.taxonomy,
                                      min_score=floor)
