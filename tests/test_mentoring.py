@@ -45,6 +45,18 @@ async def setup_programme(app: App) -> None:
                      languages=("en",), seniority=2, department="Sales")
 
 
+async def mia_has_asked_nora(app: App) -> tuple[Inbox, Chat, Chat]:
+    """The programme, Mia's request to Nora sent and delivered: the start of many stories."""
+    await setup_programme(app)
+    inbox = Inbox(app)
+    mia, nora = Chat(app, "mia"), Chat(app, "nora")
+    await mia.say("/find")
+    await mia.press_label("Request Nora")
+    await mia.press_label("Send without a message")
+    await inbox.deliver()
+    return inbox, mia, nora
+
+
 async def test_find_request_accept_introduction(app: App) -> None:
     await setup_programme(app)
     inbox = Inbox(app)
@@ -84,13 +96,7 @@ async def test_find_request_accept_introduction(app: App) -> None:
 
 
 async def test_decline_offers_other_mentors_and_never_again(app: App) -> None:
-    await setup_programme(app)
-    inbox = Inbox(app)
-    mia, nora = Chat(app, "mia"), Chat(app, "nora")
-    await mia.say("/find")
-    await mia.press_label("Request Nora")
-    await mia.press_label("Send without a message")
-    await inbox.deliver()
+    inbox, mia, nora = await mia_has_asked_nora(app)
     inbox.give_buttons(nora)
     await nora.press_label("Decline")
     assert "let Mia know kindly" in nora.text
@@ -157,13 +163,7 @@ async def test_expiry_reminds_then_reroutes(app: App) -> None:
 
 
 async def test_pause_closes_pending_requests_and_hides_mentor(app: App) -> None:
-    await setup_programme(app)
-    inbox = Inbox(app)
-    mia, nora = Chat(app, "mia"), Chat(app, "nora")
-    await mia.say("/find")
-    await mia.press_label("Request Nora")
-    await mia.press_label("Send without a message")
-    await inbox.deliver()
+    inbox, mia, nora = await mia_has_asked_nora(app)
     await nora.say("/pause")
     assert "You are on pause" in nora.text and "closed 1 pending" in nora.text
     received = await inbox.deliver()
@@ -181,13 +181,7 @@ async def test_pause_closes_pending_requests_and_hides_mentor(app: App) -> None:
 async def test_a_second_question_reaches_the_mentee_too(app: App) -> None:
     # Each note of a request is keyed by its rank among the earlier ones: a second question
     # counted wrong would reuse the first one's key and never be delivered.
-    await setup_programme(app)
-    inbox = Inbox(app)
-    mia, nora = Chat(app, "mia"), Chat(app, "nora")
-    await mia.say("/find")
-    await mia.press_label("Request Nora")
-    await mia.press_label("Send without a message")
-    await inbox.deliver()
+    inbox, _mia, nora = await mia_has_asked_nora(app)
     for question in ("Which project are you working on?", "And which tools do you use?"):
         inbox.give_buttons(nora)
         await nora.press_label("Ask for more info")
@@ -198,13 +192,7 @@ async def test_a_second_question_reaches_the_mentee_too(app: App) -> None:
 
 
 async def test_mentor_asks_for_more_info_and_gets_the_answer(app: App) -> None:
-    await setup_programme(app)
-    inbox = Inbox(app)
-    mia, nora = Chat(app, "mia"), Chat(app, "nora")
-    await mia.say("/find")
-    await mia.press_label("Request Nora")
-    await mia.press_label("Send without a message")
-    await inbox.deliver()
+    inbox, mia, nora = await mia_has_asked_nora(app)
     inbox.give_buttons(nora)
     await nora.press_label("Ask for more info")
     assert "What would you like to ask Mia" in nora.text
