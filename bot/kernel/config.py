@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matching.model import Weights
+
 ENV_PREFIX = "MENTORBOT_"
 
 
@@ -67,15 +69,20 @@ class ProgrammeSettings:
     cohorts: list[CohortSettings] = field(default_factory=list)
 
 
+_LIBRARY = Weights()
+
+
 @dataclass
 class MatchingWeights:
-    topics: float = 3.0
-    availability: float = 1.5
-    seniority: float = 1.0
-    department: float = 0.5
-    goals: float = 1.0
-    load: float = 0.5
-    language: float = 1.0
+    """`[matching.weights]`; the defaults are the matching library's own (matching/model.py)."""
+
+    topics: float = _LIBRARY.topics
+    availability: float = _LIBRARY.availability
+    seniority: float = _LIBRARY.seniority
+    department: float = _LIBRARY.department
+    goals: float = _LIBRARY.goals
+    load: float = _LIBRARY.load
+    language: float = _LIBRARY.language
 
 
 @dataclass
