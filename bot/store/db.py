@@ -43,10 +43,14 @@ YIELD_SECONDS = 0.02
 # hundred. It is off. After every CHECKPOINT_EVERY write transactions a PASSIVE checkpoint
 # copies the WAL on the reader's thread while writers go on. The WAL starts over at the first
 # write after a checkpoint that nothing was written during, which a pause gives; should a
-# stream of writes leave no pause, the WAL is caught up with writers held once it is past
-# WAL_RESET_PAGES (one wait of tens of ms every few thousand writes, and a bounded WAL).
+# stream of writes leave no pause, once the WAL is past WAL_RESET_PAGES it is copied again
+# while writers go on, each round copying only what the last one let through, until a round
+# finds fewer than HELD_COPY_PAGES new: those few are copied with writers held (a wait of a
+# few ms, not the half second a whole 100k-people WAL took) and the next write starts over.
 CHECKPOINT_EVERY = 200
 WAL_RESET_PAGES = 20_000
+HELD_COPY_PAGES = 500
+CATCH_UP_ROUNDS = 8  # writers faster than the copy: hold them after this many rounds anyway
 CACHED_STATEMENTS = 512  # the code base has a few hundred distinct statements
 INLINE_ROWS = 50  # executemany on the loop's thread up to this many rows
 
@@ -147,8 +151,10 @@ class Database:
     # bot/kernel/dispatcher.py) and SQLite has one writer. PostgreSQL's store says otherwise.
     skip_locked = ""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: str,
+                 wal_reset_pages: int = WAL_RESET_PAGES) -> None:
         self._conn = conn
+        self.wal_reset_pages = wal_reset_pages
         self._lock = asyncio.Lock()
         self.path = path
         self._raw: sqlite3.Connection | None = None  # set by open()
@@ -159,9 +165,10 @@ class Database:
         self._checkpointer: _Reader | None = None  # its own connection: snapshots never wait
 
     @classmethod
-    async def open(cls, path: str | Path) -> Database:
+    async def open(cls, path: str | Path, *, wal_reset_pages: int = WAL_RESET_PAGES) -> Database:
         """Open (creating it if needed) and migrate. A file that cannot be used raises
-        DatabaseError saying which and why, with the connection (and its thread) closed."""
+        DatabaseError saying which and why, with the connection (and its thread) closed.
+        `wal_reset_pages` bounds the WAL under writes that never pause (CHECKPOINT_EVERY)."""
         path = str(path)
         if path != ":memory:":
             _prepare_folder(path)
@@ -179,7 +186,7 @@ class Database:
             await conn.execute("PRAGMA wal_autocheckpoint = 0")  # see CHECKPOINT_EVERY
             # Deleted rows are overwritten with zeros, not left in free space (/forget).
             await conn.execute("PRAGMA secure_delete = ON")
-            db = cls(conn, path)
+            db = cls(conn, path, wal_reset_pages)
             db._raw = _raw_connection(conn)
             await db.migrate()
         except BaseException as exc:
@@ -284,13 +291,25 @@ class Database:
         a writer needs), so that no event's COMMIT does it; see CHECKPOINT_EVERY."""
         try:
             done = await self._checkpoint_passive()
-            if done is not None and done[1] > WAL_RESET_PAGES:
-                async with self._lock:  # what was written meanwhile; the next write starts over
-                    await self._checkpoint_passive()
+            if done is not None and done[1] > self.wal_reset_pages:
+                await self._catch_up(done[1])
         except sqlite3.Error as exc:
             log.warning("db.checkpoint_failed", extra={"error": type(exc).__name__})
         finally:
             self._checkpointing = None
+
+    async def _catch_up(self, pages: int) -> None:
+        """Copy the WAL until a round finds few new pages, then those with writers held, so
+        that the next write starts the WAL over; `pages` is what the first round saw."""
+        for _ in range(CATCH_UP_ROUNDS):
+            done = await self._checkpoint_passive()
+            if done is None:
+                return
+            written_meanwhile, pages = done[1] - pages, done[1]
+            if written_meanwhile < HELD_COPY_PAGES:
+                break
+        async with self._lock:
+            await self._checkpoint_passive()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
