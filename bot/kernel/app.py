@@ -26,6 +26,7 @@ from bot.kernel.domain_events import Started
 from bot.kernel.i18n import LANGUAGES, Catalogue
 from bot.kernel.languages import parse_languages
 from bot.kernel.router import Router
+from bot.kernel.threads import in_daemon_thread
 from bot.kernel.transport import Transport
 from bot.mentoring.matchmaking import Matchmaker, weights_from
 from bot.store import open_database
@@ -67,7 +68,7 @@ class App:
         return self._settling
 
     async def _settle(self) -> None:
-        await asyncio.to_thread(warm_up)
+        await in_daemon_thread(warm_up, "warm-up")  # a short console session never waits for it
         await self.services.matchmaker.wait_ready()
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)

@@ -12,17 +12,16 @@ mentor and keeps the mentee from other suggestions until it resumes or ends.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from bot.kernel.clock import to_iso
 from bot.kernel.config import Config
 from bot.kernel.i18n import LANGUAGES, Catalogue
 from bot.kernel.people import Person
+from bot.kernel.threads import in_daemon_thread
 from bot.meetings import free_times
 from bot.mentoring.eligibility import eligible
 from bot.store import matching_changes
@@ -194,7 +193,8 @@ class Matchmaker:
             if not snapshot.rows:  # nothing worth a thread
                 self._indexes[programme_id] = self._build(snapshot)
             else:
-                self._building[programme_id] = _in_thread(self._build, snapshot)
+                self._building[programme_id] = in_daemon_thread(
+                    partial(self._build, snapshot), f"mentor-index-{programme_id}")
 
     async def wait_ready(self) -> None:
         """Until every index started by `prepare` is built (benchmarks, tests)."""
@@ -357,35 +357,6 @@ async def _active_mentors(tx: Tx, ids: list[int]) -> dict[int, Person]:
                 " AND role IN ('mentor', 'both')", chunk):
             found[row["id"]] = Person.from_row(row)
     return found
-
-
-def _in_thread(build: Callable[[_Snapshot], _ProgrammeIndex],
-               snapshot: _Snapshot) -> asyncio.Future[_ProgrammeIndex]:
-    """Run `build` in a daemon thread: a process that exits meanwhile does not wait for it
-    (asyncio.to_thread's executor would hold `asyncio.run` until the build ends)."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[_ProgrammeIndex] = loop.create_future()
-
-    def settle(result: _ProgrammeIndex | None, error: BaseException | None) -> None:
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result)  # type: ignore[arg-type]
-
-    def run() -> None:
-        result, error = None, None
-        try:
-            result = build(snapshot)
-        except Exception as exc:  # handed to whoever waits for the index
-            error = exc
-        with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
-            loop.call_soon_threadsafe(settle, result, error)
-
-    threading.Thread(target=run, name=f"mentor-index-{snapshot.programme_id}",
-                     daemon=True).start()
-    return future
 
 
 def render_reason(catalogue: Catalogue, taxonomy: Taxonomy, lang: str, reason: Reason) -> str:
