@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.kernel.app import App
 from bot.kernel.events import Action
-from bot.mentoring.mentoring import A_MORE
+from bot.mentoring.mentoring import A_MORE, A_REQUEST, A_SEND
 from bot.mentoring.windows import A_JOIN_WAITING
 from tests.conftest import Chat
 from tests.people_factory import add_person
@@ -172,3 +172,25 @@ async def test_the_mentor_reads_the_common_time_in_their_own_week(app: App) -> N
     # Mia's Tuesday 18:00-20:00 in Toronto is Nora's Wednesday 00:00-02:00 in Paris.
     assert "Vous êtes libres en même temps le mercredi avant 6 h (à votre heure) : 2 heures " \
         "par semaine en commun" in plain(received["nora"][0])
+
+
+async def test_a_request_for_a_mentor_under_the_floor_is_refused_politely(
+        programme_app) -> None:
+    """Paul was never offered to Mia (under the floor); a Request or Send button naming him
+    (forged, or from before the floor was raised) sends him nothing."""
+    app = await programme_app()
+    paul = await weak_mentor(app)
+    await add_person(app, "mia", "mentee", sought="project management", seniority=2,
+                     goals="Lead projects.")
+    await add_person(app, "ana", "mentee", sought="project management", seniority=2,
+                     language="fr", languages=("fr",), goals="Mener des projets.")
+    mia, ana = Chat(app, "mia"), Chat(app, "ana")
+    for action in (A_REQUEST, A_SEND):
+        replies = await app.bot.handle(Action(mia.address, action, str(paul)))
+        assert replies[0].text == ("Sorry, Paul doesn't fit what you are looking for well "
+                                   "enough for me to pass on a request. Type /find to see the "
+                                   "mentors who do.")
+    replies = await app.bot.handle(Action(ana.address, A_REQUEST, str(paul)))
+    assert replies[0].text.startswith("Désolé, Paul ne correspond pas assez")
+    async with app.db.read() as tx:
+        assert await tx.value("SELECT count(*) FROM requests") == 0

@@ -282,6 +282,8 @@ async def _check_request(ctx: Context, mentor: Person) -> Reply | Suggestion:
     score = await ctx.services.matchmaker.score(ctx.tx, ctx.person, mentor, to_iso(ctx.now))
     if score is None:
         return ctx.say("request.not_possible", name=mentor.name)
+    if score.score < quality_floor(ctx.services):  # never offered: a forged or stale button
+        return ctx.say("request.not_good_enough", name=mentor.name)
     return score
 
 
