@@ -29,6 +29,7 @@ from bot.kernel.dispatcher import Dispatcher
 from bot.kernel.events import Action, Address, Attachment, Button, Command, Event, Message, Reply
 from bot.kernel.inbound import InboundQueue
 from bot.kernel.markup import without_markers
+from bot.store import is_postgres
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,12 @@ def render_reply(reply: Reply, first: int = 1, saved: Path | None = None) -> str
 
 
 def files_dir_for(database: str | Path) -> Path | None:
-    """Where the console keeps files by default: `<db stem>-files/` beside the database."""
+    """Where the console keeps files by default: `<db stem>-files/` beside the database, or
+    `mentorbot-files/` in the current folder when the database is a PostgreSQL server."""
     if str(database) == ":memory:":
         return None
+    if is_postgres(database):  # a URL is no path: its parts would become folders
+        return Path("mentorbot-files")
     path = Path(database)
     return path.with_name(f"{path.stem}-files")
 

@@ -60,6 +60,8 @@ def _postgres_schema(request: pytest.FixtureRequest) -> Iterator[None]:
     if POSTGRES and request.node.get_closest_marker("sqlite_only"):
         pytest.skip("opens the SQLite file itself")
     tmp_path = request.getfixturevalue("tmp_path") if POSTGRES else None
+    if tmp_path is not None:  # files a console saves by default go to ./mentorbot-files
+        request.getfixturevalue("monkeypatch").chdir(tmp_path)
     yield
     if tmp_path is not None:
         schema = database_for(tmp_path).rsplit("=", 1)[1]

@@ -8,7 +8,10 @@ import json
 import re
 from pathlib import Path
 
-from tests.conftest import START_ARG
+import pytest
+
+from adapters.console import files_dir_for
+from tests.conftest import POSTGRES, START_ARG, database_for
 from tests.test_console import mentorbot
 
 CONFIG = """\
@@ -50,3 +53,25 @@ def test_files_go_where_files_says(tmp_path: Path) -> None:
     assert archive == target / "mentorbot-main-2027-01-11-csv.zip"
     assert archive.read_bytes().startswith(b"PK")
     assert not (tmp_path / "club-files").exists()
+
+
+def test_with_postgresql_files_go_to_mentorbot_files_in_the_current_folder() -> None:
+    """A PostgreSQL URL is no path: its parts must not become folders (`postgresql:/…`)."""
+    assert files_dir_for("postgresql://bot:pw@127.0.0.1:5432/club?search_path=a/b") \
+        == Path("mentorbot-files")
+    assert files_dir_for("/srv/bot/club.sqlite3") == Path("/srv/bot/club-files")
+    assert files_dir_for(":memory:") is None  # nothing kept: the console says "📎 name"
+
+
+@pytest.mark.skipif(not POSTGRES, reason="needs MENTORBOT_TEST_DATABASE (make test-postgres)")
+def test_a_console_on_postgresql_saves_files_in_its_folder(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    done = mentorbot("console", "--config", str(config), "--db", database_for(tmp_path),
+                     "--clock", "simulated", "--start", START_ARG,
+                     stdin="@coord /admin export json\n", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    [export] = saved(done.stdout, "coord")
+    assert (tmp_path / export).parent == tmp_path / "mentorbot-files"
+    assert json.loads((tmp_path / export).read_text(encoding="utf-8"))["exported_at"]
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == ["mentorbot-files"]

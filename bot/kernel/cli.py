@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "2027-01-11T09:00Z (UTC unless an offset is given; default: where "
                          "this database's clock stopped, or now for a new database)")
     console.add_argument("--files", metavar="DIR", help="where files the bot sends are saved "
-                         "(default: <database name>-files/ beside the database)")
+                         "(default: <database name>-files/ beside the database; "
+                         "mentorbot-files/ here with PostgreSQL)")
     console.add_argument("--echo", action="store_true",
                          help="print each input line (a scripted session reads as a transcript)")
     console.add_argument("--demo", action="store_true",
