@@ -194,3 +194,35 @@ async def test_a_request_for_a_mentor_under_the_floor_is_refused_politely(
     assert replies[0].text.startswith("Désolé, Paul ne correspond pas assez")
     async with app.db.read() as tx:
         assert await tx.value("SELECT count(*) FROM requests") == 0
+
+
+async def test_a_coordinators_match_preview_says_when_both_are_free(programme_app) -> None:
+    """/admin match shows the common time in the mentee's week, naming whose week it is, or
+    that there is none, or who has not said; and warns of a pair /find would not offer."""
+    app = await programme_app()
+    coord, coordo = await coordinators(app)
+    await add_person(app, "nora", "mentor", offered="project management", capacity=2,
+                     timezone="Europe/Paris", availability=((2, 0, 120),))
+    await add_person(app, "omar", "mentor", offered="project management", capacity=2,
+                     timezone="Europe/Paris", availability=((5, 600, 720),))
+    await add_person(app, "quinn", "mentor", offered="project management", capacity=2,
+                     availability=())
+    await weak_mentor(app)
+    await add_person(app, "mia", "mentee", sought="project management", seniority=2,
+                     timezone="America/Toronto", availability=TUESDAY_EVENING,
+                     goals="Lead projects.")
+    await coord.say("/admin match @mia @nora")
+    assert "- Both free on Tuesday evenings (Mia's time): 2 hours a week in common" \
+        in coord.text
+    assert "quality floor" not in coord.text
+    await coordo.say("/admin match @mia @nora")
+    assert "- Les deux sont disponibles le mardi soir (heure de Mia) : 2 heures par " \
+        "semaine en commun" in plain(coordo.text)
+    await coord.say("/admin match @mia @omar")
+    assert "- No free time in common, from what both entered" in coord.text
+    await coord.say("/admin match @mia @quinn")
+    assert "- When both are free is unknown: Quinn gave no free times" in coord.text
+    await coord.say("/admin match @mia @paul")
+    assert ("Below the programme's quality floor (25/100): /find would not suggest this "
+            "pair. You can still match them.") in coord.text
+    assert [b.label for b in coord.buttons] == ["Confirm the match"]  # the choice is theirs

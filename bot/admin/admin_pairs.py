@@ -31,11 +31,12 @@ from bot.kernel.outbox import Outgoing
 from bot.kernel.people import Person
 from bot.kernel.roles import audit, programme_code
 from bot.kernel.router import Router
+from bot.meetings import free_times
 from bot.mentoring.lifecycle import end_relationship
 from bot.mentoring.matchmaking import constraints_for, mentor_loads, render_reason, to_profile
-from bot.mentoring.mentoring import close_after_match, introduce
+from bot.mentoring.mentoring import close_after_match, introduce, quality_floor
 from bot.mentoring.pair_actions import open_matches_between
-from matching.model import Suggestion
+from matching.model import Reason, Suggestion
 from matching.scoring import score_pair, unmet_constraint
 
 A_CONFIRM = "admin.match.confirm"   # value: "<mentee id>:<mentor id>"
@@ -108,12 +109,34 @@ async def cmd_match(ctx: Context, args: str) -> list[Reply]:
         return [checked]
     services = ctx.services
     reasons = [render_reason(services.catalogue, services.taxonomy, ctx.lang, reason)
-               for reason in checked.reasons]
+               for reason in checked.reasons if reason.code != "availability"]
     text = ctx.t("pairing.preview", mentee=mentee.name, mentor=mentor.name,
                  score=round(checked.score * 100),
-                 reasons="\n".join(f"- {r}" for r in reasons) or "—")
+                 reasons="\n".join(f"- {r}" for r in reasons) or "—",
+                 when=_common_time(ctx, mentee, mentor, checked.availability))
+    if checked.score < quality_floor(services):
+        text += "\n" + ctx.t("pairing.under_floor",
+                             floor=round(services.config.matching.quality_floor))
     return [ctx.reply(text, [Button(ctx.t("pairing.confirm"), A_CONFIRM,
                                     f"{mentee.id}:{mentor.id}")])]
+
+
+def _common_time(ctx: Context, mentee: Person, mentor: Person, when: Reason | None) -> str:
+    """When both are free, in the mentee's week (the coordinator may live elsewhere), or
+    that they have no time in common, or who has not said."""
+    if when is None:
+        return ctx.t("pairing.when_unknown_both")
+    missing = when.params.get("missing", "")
+    if missing == "both":
+        return ctx.t("pairing.when_unknown_both")
+    if missing:
+        return ctx.t("pairing.when_unknown",
+                     name=mentee.name if missing == "mentee" else mentor.name)
+    if not when.params.get("hours"):
+        return ctx.t("pairing.when_none")
+    return ctx.t("pairing.when", mentee=mentee.name, count=when.params["hours"],
+                 times=free_times.describe(ctx.services.catalogue, ctx.lang,
+                                           when.params["times"]))
 
 
 async def press_confirm(ctx: Context, value: str) -> list[Reply]:
