@@ -265,6 +265,10 @@ class Runner:
     async def send(self, kind: str | None, event: Event) -> list[Reply]:
         if STATEMENTS is not None:
             STATEMENTS.kind = kind or ""
+        # An event reaches an adapter off a socket: the loop turns before each one, so that
+        # the process's background work (WAL checkpoints, index builds) runs between events
+        # as it does in a bot, instead of waiting for the first event that suspends.
+        await asyncio.sleep(0)
         started = time.perf_counter()
         replies = await self.app.bot.handle(event)
         if kind is not None:
