@@ -16,9 +16,10 @@ import unicodedata
 from rapidfuzz import process
 
 from bot.kernel import people
-from bot.kernel.context import Context, Services
+from bot.kernel.context import Context, Later, Services
 from bot.kernel.events import Action, Address, Command, Event, Message, Reply
 from bot.kernel.i18n import normalise_language
+from bot.kernel.not_ready import retried_when_ready
 from bot.kernel.router import Router
 from bot.onboarding import coordinator_home, language_memory, onboarding
 from bot.store.db import Database, Tx
@@ -53,18 +54,9 @@ class Bot:
 
     async def handle(self, event: Event) -> list[Reply]:
         try:
-            async with self.db.transaction() as tx:
-                now = self.services.clock.now()
-                if event.event_id and not await claim_inbound(
-                    tx, _event_key(event.user, event.event_id), now
-                ):
-                    log.info("inbound.duplicate", extra={"event_id": event.event_id})
-                    return []
-                person = await self._person(tx, event)
-                ctx = Context(tx, self.services, event.user, person, now,
-                              attachment=getattr(event, "attachment", None))
-                replies = await self._route(ctx, event)
-            for work in ctx.later:  # heavy reads, once the lock is free for others
+            # Run again whole if it needs what is still being prepared (bot/kernel/not_ready.py).
+            replies, later = await retried_when_ready(lambda: self._transaction(event))
+            for work in later:  # heavy reads, once the lock is free for others
                 async with self.db.snapshot() as snapshot:
                     replies += await work(snapshot)
             return replies
@@ -73,6 +65,20 @@ class Bot:
                                                    "user": event.user.user_id})
             lang = await self._language_of(event.user)
             return [Reply(event.user, self.services.catalogue.text(lang, "common.error"))]
+
+    async def _transaction(self, event: Event) -> tuple[list[Reply], list[Later]]:
+        """The event's own transaction: its replies, and the reads to do after it."""
+        async with self.db.transaction() as tx:
+            now = self.services.clock.now()
+            if event.event_id and not await claim_inbound(
+                tx, _event_key(event.user, event.event_id), now
+            ):
+                log.info("inbound.duplicate", extra={"event_id": event.event_id})
+                return [], []
+            person = await self._person(tx, event)
+            ctx = Context(tx, self.services, event.user, person, now,
+                          attachment=getattr(event, "attachment", None))
+            return await self._route(ctx, event), ctx.later
 
     async def _person(self, tx: Tx, event: Event) -> people.Person:
         # Names refreshed from the event when the platform's changed (no write otherwise).

@@ -53,6 +53,7 @@ from bot.kernel import outbox
 from bot.kernel.clock import Clock, from_iso, to_iso
 from bot.kernel.events import Address, Attachment, Button, Reply
 from bot.kernel.i18n import Catalogue
+from bot.kernel.not_ready import retried_when_ready
 from bot.kernel.outbox import Outgoing
 from bot.kernel.transport import RetryLater, Transport, Unreachable
 from bot.store.db import Database, Tx
@@ -492,7 +493,7 @@ class Dispatcher:
             self._record(row, "failed", f"unknown job {message.key}")
             report.failed += 1
             return
-        try:
+        async def job() -> None:
             async with self.db.transaction() as tx:
                 # Marked first: its row lock keeps anyone from claiming it again meanwhile, and
                 # a row claimed again by another process (we froze) is theirs to run.
@@ -503,6 +504,9 @@ class Dispatcher:
                 if mine == 0:
                     raise _NotOurs
                 await handler(tx, message.params)
+
+        try:
+            await retried_when_ready(job)  # the matching index after a start, say
             self._held.discard(row["id"])  # done: recorded here, not by a flush
         except _NotOurs:
             self._held.discard(row["id"])

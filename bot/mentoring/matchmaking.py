@@ -20,6 +20,7 @@ from typing import Any
 from bot.kernel.clock import to_iso
 from bot.kernel.config import Config
 from bot.kernel.i18n import LANGUAGES, Catalogue
+from bot.kernel.not_ready import until_ready
 from bot.kernel.people import Person
 from bot.kernel.threads import in_daemon_thread
 from bot.meetings import free_times
@@ -160,7 +161,8 @@ class Matchmaker:
     """Suggestions for mentees, kept fast by an incremental index per programme.
 
     The indexes are built at start-up in a worker thread (`prepare`, from the `started`
-    hook), off the event path; an event that needs one before it is ready waits for it.
+    hook), off the event path; an event that needs one before it is ready waits for it
+    with the write lock released (bot/kernel/not_ready.py), so other events go on.
     Afterwards each query re-reads only the mentors changed since the previous one (a UNION
     of indexed range scans on the time stamps, plus the erasures of bot/store/matching_changes.py)
     and updates their rows in place.
@@ -204,6 +206,7 @@ class Matchmaker:
     async def index(self, tx: Tx, programme_id: int, now_iso: str) -> MentorIndex:
         entry = self._indexes.get(programme_id)
         if entry is None and programme_id in self._building:
+            await until_ready(self._building[programme_id])  # never with the write lock held
             entry = await self._built(programme_id)
         if entry is None:  # a programme nobody prepared: build it here, once
             entry = self._build(await self._snapshot(tx, programme_id, now_iso))
