@@ -18,6 +18,11 @@ as an adapter hands them over (each with a platform event id):
   mentor's Accept), 45 % regulars (/points, then /help): about 58 % onboarding answers, 6 %
   each of /find, Request, Send and Accept, 9 % each of /points and /help.
 
+The loop turns once before each event, as when an adapter reads it off a socket, so that
+background work (WAL checkpoints) runs between events as in a bot. The first /find after
+start-up is timed with a /help from someone else sent 50 ms after it (does the wait for the
+matching index hold others up?).
+
 Each latency is also given as a multiple of one write transaction as the bot commits them
 (BEGIN IMMEDIATE, one upsert, COMMIT; WAL with synchronous=NORMAL) measured in the same run
 on the same file, so that figures from a slower or busier machine can be compared. The
