@@ -16,6 +16,7 @@ The next line is read only once the bot is idle (replies printed, due messages d
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import sys
@@ -30,6 +31,7 @@ from bot.kernel.events import Action, Address, Attachment, Button, Command, Even
 from bot.kernel.inbound import InboundQueue
 from bot.kernel.markup import without_markers
 from bot.store import is_postgres
+from bot.store.state import get_meta, set_meta
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ BANNER = ("mentorbot console — '@name text' speaks as someone (try '@alex /sta
           "'#N' presses button N, Ctrl-D quits.")
 _HANDLE = re.compile(r"^@([A-Za-z0-9][\w.-]{0,39})(?:\s+(.*))?$", re.DOTALL)
 _PRESS = re.compile(r"^#(\d{1,3})$")
+BUTTONS_KEY = "console_last_buttons"  # meta: each handle's last buttons, across restarts
 MAX_UPLOAD = 2_000_000  # bytes read from a file named on a command line
 
 
@@ -156,12 +159,14 @@ class Console:
         self.dispatcher = dispatcher if dispatcher is not None else \
             app.dispatcher({PLATFORM: self.transport})
         self.speaker = DEFAULT_HANDLE
+        self._saved_buttons: str | None = None  # as last written by remember_buttons
 
     async def run(self, source: TextIO = sys.stdin) -> None:
         if source.isatty():
             print(BANNER, file=self.out, flush=True)
             if isinstance(self.app.services.clock, SimulatedClock):
                 self.show_clock()
+        await self.restore_buttons()
         await self.dispatcher.recover()
         await self.deliver_due()
         loop = asyncio.get_running_loop()
@@ -170,6 +175,32 @@ class Console:
             if not line:
                 break  # EOF: leave cleanly
             await self.feed(line.rstrip("\n"))
+            await self.remember_buttons()
+
+    async def remember_buttons(self) -> None:
+        """Keep everyone's last buttons in the database, so that `#N` still works after a
+        restart (`make run` again the next day). Only what a press needs: action and value,
+        ids and codes, never the labels, which may hold names."""
+        pressable = {handle: [[b.action_id, b.value] for b in buttons]
+                     for handle, buttons in self.transport.latest_buttons.items()}
+        saved = json.dumps(pressable, sort_keys=True)
+        if saved != self._saved_buttons:
+            async with self.app.db.transaction() as tx:
+                await set_meta(tx, BUTTONS_KEY, saved)
+            self._saved_buttons = saved
+
+    async def restore_buttons(self) -> None:
+        async with self.app.db.read() as tx:
+            saved = await get_meta(tx, BUTTONS_KEY)
+        try:
+            pressable = json.loads(saved) if saved else {}
+            self.transport.latest_buttons = {
+                str(handle): tuple(Button("", str(action), str(value))
+                                   for action, value in buttons)
+                for handle, buttons in pressable.items()}
+        except (ValueError, TypeError, AttributeError):  # a damaged value: start without
+            self.transport.latest_buttons = {}
+        self._saved_buttons = saved
 
     async def feed(self, line: str) -> None:
         """Handle one input line completely (replies and due messages) before returning."""

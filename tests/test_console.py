@@ -180,3 +180,21 @@ def test_echo_turns_a_script_into_a_transcript(tmp_path: Path) -> None:
     assert lines[0] == "← @zoe /help"
     assert lines[1].startswith("→ @zoe: *Here is what I can do*")
     assert "comment" not in result.stdout
+
+
+def test_buttons_can_still_be_pressed_after_a_restart(tmp_path: Path) -> None:
+    """Amélie quits after the language question and comes back the next day: `#2` is still
+    *Français*. What is kept is only what a press needs (no label, which may hold a name)."""
+    db = tmp_path / "again.sqlite3"
+    first = mentorbot("console", "--db", str(db), "--clock", "simulated", "--start", START_ARG,
+                      stdin="@amelie /start\n")
+    assert "[2] Français" in first.stdout
+    second = mentorbot("console", "--db", str(db), "--clock", "simulated",
+                       stdin="@amelie #2\n#1\n")
+    assert "(no button" not in second.stdout, second.stdout
+    assert "Avant de commencer, voici ce que je conserve" in second.stdout
+    assert "[1] J'accepte" in second.stdout
+    with sqlite3.connect(db) as conn:
+        [kept] = conn.execute(
+            "SELECT value FROM meta WHERE key = 'console_last_buttons'").fetchone()
+    assert "amelie" in json.loads(kept) and "Français" not in kept and "accepte" not in kept
