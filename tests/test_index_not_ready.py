@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.kernel.app import build_app
 from bot.kernel.clock import SimulatedClock
-from tests.conftest import START, Chat, make_config
+from tests.conftest import POSTGRES, START, Chat, make_config
 from tests.people_factory import add_person
 
 COPIED = ("programme_id", "language", "status", "consent_at", "role", "topics_sought",
@@ -17,6 +19,9 @@ COPIED = ("programme_id", "language", "status", "consent_at", "role", "topics_so
           "department", "capacity", "created_at", "updated_at", "onboarded_at")
 
 
+# On PostgreSQL the start-up (its round trips) outlasts building this index: the race cannot
+# be set up at this size. The code path is the same (bot/kernel/not_ready.py).
+@pytest.mark.skipif(bool(POSTGRES), reason="the index is built before PostgreSQL's start-up ends")
 async def test_others_are_answered_while_a_find_waits_for_the_index(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     app = await build_app(config, SimulatedClock(START))
