@@ -126,6 +126,37 @@ def test_an_offset_or_abbreviation_gives_suggestions(text: str, expected: str) -
     assert_real_zones(guess)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Eastern time", "America/Toronto"),
+        ("eastern standard time", "America/Toronto"),
+        ("heure de l'Est", "America/Toronto"),
+        ("Heure normale de l'Est", "America/Toronto"),
+        ("heure de l'est du Canada", "America/Toronto"),
+        ("east coast", "America/Toronto"),
+        ("Central time", "America/Winnipeg"),
+        ("heure du Centre", "America/Winnipeg"),
+        ("Mountain time", "America/Edmonton"),
+        ("heure des Rocheuses", "America/Edmonton"),
+        ("Pacific time", "America/Vancouver"),
+        ("heure du Pacifique", "America/Vancouver"),
+        ("heure de l'Atlantique", "America/Halifax"),
+        ("heure de Terre-Neuve", "America/St_Johns"),
+        ("heure française", "Europe/Paris"),
+        ("UK time", "Europe/London"),
+        ("Central European Time", "Europe/Paris"),
+    ],
+)
+def test_a_region_named_in_words_offers_its_zones(text: str, expected: str) -> None:
+    # "Eastern time" used to be read as a typo of Easter Island (Pacific/Easter).
+    guess = resolve_timezone(text, "fr")
+    assert guess.exact is None and not guess.sure  # offered as buttons, never taken
+    assert guess.suggestions[0] == expected
+    assert "Pacific/Easter" not in guess.suggestions
+    assert_real_zones(guess)
+
+
 def test_an_offset_suggests_zones_that_really_have_it() -> None:
     winter, summer = datetime(2027, 1, 15, tzinfo=UTC), datetime(2027, 7, 15, tzinfo=UTC)
     for name in resolve_timezone("UTC+1").suggestions:

@@ -6,7 +6,8 @@ buttons. Suggestions come from, in order:
 
 1. UTC offsets and abbreviations ("UTC-5", "GMT+1", "CET", "EST", Quebec's "HNE"):
    abbreviations are ambiguous (CST is Chicago or Shanghai, IST is India or Ireland), so
-   a short hand-made table lists the zones our people most likely mean;
+   a short hand-made table lists the zones our people most likely mean; regions named in
+   words ("Eastern time", "heure de l'Est", "heure des Rocheuses", "UK") the same way;
 2. city names in English or French (CLDR exemplar cities through Babel: "Londres",
    "Bruxelles"; the last part of zone names and of legacy links: "Montreal"), plus a few
    large cities that are not zone names ("Québec", "Genève", "Lyon");
@@ -313,6 +314,41 @@ _EXTRA_CITIES: dict[str, str] = {
     "Edmonton": "America/Edmonton",
 }
 
+# Regions people name instead of a city: "Eastern time", "heure de l'Est" (how Québec names
+# its own zone), "Pacific Standard Time", "heure des Rocheuses", "heure française", "UK".
+# Keys are the words left once _REGION_FILLER is removed; the zones are offered as buttons,
+# never taken for sure (Eastern is Toronto or New York: the same clock, another city shown).
+_REGION_FILLER = {
+    "time", "zone", "timezone", "tz", "heure", "heures", "fuseau", "horaire", "hour", "de",
+    "du", "des", "d", "l", "la", "le", "les", "the", "my", "mon", "standard", "daylight",
+    "normale", "avancee", "officielle", "locale", "us", "usa", "canada", "canadian",
+    "canadienne", "north", "american", "america", "amerique", "nord", "region", "in", "en",
+    "a", "i", "am", "je", "suis", "on", "sur", "is",
+}
+_EAST = ("America/Toronto", "America/New_York")
+_CENTRAL = ("America/Winnipeg", "America/Chicago", "America/Mexico_City")
+_MOUNTAIN = ("America/Edmonton", "America/Denver", "America/Phoenix")
+_PACIFIC = ("America/Vancouver", "America/Los_Angeles")
+_CENTRAL_EUROPE = ("Europe/Paris", "Europe/Brussels", "Europe/Berlin")
+_REGIONS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("eastern", "east", "est", "east coast", "cote est"), _EAST),
+    **dict.fromkeys(("central", "centre", "center"), _CENTRAL),
+    **dict.fromkeys(("mountain", "rocky mountain", "rocheuses", "montagnes rocheuses",
+                     "montagnes"), _MOUNTAIN),
+    **dict.fromkeys(("pacific", "pacifique", "west coast", "cote ouest"), _PACIFIC),
+    **dict.fromkeys(("atlantic", "atlantique"), ("America/Halifax",)),
+    **dict.fromkeys(("newfoundland", "terre neuve", "terre neuvienne"), ("America/St_Johns",)),
+    **dict.fromkeys(("alaska",), ("America/Anchorage",)),
+    **dict.fromkeys(("hawaii", "hawai"), ("Pacific/Honolulu",)),
+    **dict.fromkeys(("francaise", "france metropolitaine", "french"), ("Europe/Paris",)),
+    **dict.fromkeys(("belge",), ("Europe/Brussels",)),
+    **dict.fromkeys(("uk", "u k", "royaume uni", "britain", "great britain", "british",
+                     "grande bretagne", "angleterre", "england", "anglaise", "ecosse",
+                     "scotland"), ("Europe/London",)),
+    **dict.fromkeys(("central europe", "central european", "europe centrale",
+                     "centre europe"), _CENTRAL_EUROPE),
+}
+
 _OFFSET = re.compile(r"^(?:utc|gmt|z)?\s*([+-])\s*(\d{1,2})(?:\s*[:h.]?\s*(\d{2}))?$")
 
 
@@ -346,6 +382,10 @@ def resolve_timezone(text: str, lang: str = "en") -> TzGuess:
     exact = index.exact_names.get(query.replace(" ", ""))
     if exact:
         return TzGuess(exact)
+    region = _REGIONS.get(" ".join(w for w in query.replace("-", " ").split()
+                                   if w not in _REGION_FILLER))
+    if region:
+        return TzGuess(None, region)
 
     words = [w for w in query.split() if w not in _FILLER] or query.split()
     place = " ".join(words)
