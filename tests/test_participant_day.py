@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.kernel.app import App
 from tests.conftest import Chat
 from tests.people_factory import add_person
+from tests.test_mentoring import Inbox, mia_has_asked_nora
 
 NB = "\xa0"
 
@@ -45,3 +46,69 @@ async def test_eastern_time_offers_toronto_and_new_york(app: App) -> None:
     await sam.press(2)
     assert "Time zone: America/New_York" in sam.text
     assert await zone_of(app, "sam") == "America/New_York"
+
+
+async def amelie_has_asked_karim(app: App) -> tuple[Inbox, Chat, Chat]:
+    """Amélie (Montréal) has asked Karim (Paris) to be her mentor, in French."""
+    await add_person(app, "karim", "mentor", language="fr", languages=("fr", "en"),
+                     offered="gestion de projet, prise de parole", timezone="Europe/Paris",
+                     seniority=4, capacity=2)
+    await add_person(app, "amelie", "mentee", language="fr", languages=("fr",),
+                     sought="gestion de projet", timezone="America/Toronto", seniority=2)
+    inbox = Inbox(app)
+    amelie, karim = Chat(app, "amelie"), Chat(app, "karim")
+    await amelie.say("/find")
+    await amelie.press_label("Solliciter Karim")
+    await amelie.press_label("Envoyer sans message")
+    await inbox.deliver()
+    return inbox, amelie, karim
+
+
+async def test_a_mentee_answers_the_mentor_s_question_by_just_typing_fr(app: App) -> None:
+    inbox, amelie, karim = await amelie_has_asked_karim(app)
+    inbox.give_buttons(karim)
+    await karim.press_label("Demander des précisions")
+    await karim.say("Sur quel projet travaillez-vous en ce moment ?")
+    received = await inbox.deliver()
+    assert "Écrivez simplement votre réponse ici" in received["amelie"][0]
+    # She types her answer without pressing *Répondre* first: it is her answer.
+    await amelie.say("La migration de notre outil de paie.")
+    assert "Votre réponse est partie chez Karim." in amelie.text
+    received = await inbox.deliver()
+    assert f"Amelie a répondu à votre question{NB}: «{NB}La migration de notre outil de paie." \
+        in received["karim"][0]
+    inbox.give_buttons(karim)
+    await karim.press_label("Accepter")
+    assert "Vous accompagnez désormais *Amelie*" in karim.text
+
+
+async def test_a_mentee_answers_the_mentor_s_question_by_just_typing_en(app: App) -> None:
+    inbox, mia, nora = await mia_has_asked_nora(app)
+    inbox.give_buttons(nora)
+    await nora.press_label("Ask for more info")
+    await nora.say("What's your current role exactly?")
+    received = await inbox.deliver()
+    assert "Just type your answer here" in received["mia"][0]
+    await mia.say("I'm a support lead for the EMEA region.")
+    assert "Your answer is on its way to Nora." in mia.text
+    received = await inbox.deliver()
+    assert "Mia answered your question: “I'm a support lead for the EMEA region.”" \
+        in received["nora"][0]
+
+
+async def test_a_mentee_busy_with_something_else_keeps_it(app: App) -> None:
+    # Editing her profile when the question arrives: what she types still answers the
+    # profile question; the *Answer* button remains for the mentor's.
+    inbox, mia, nora = await mia_has_asked_nora(app)
+    await mia.say("/profile")
+    await mia.press_label("time zone")
+    inbox.give_buttons(nora)
+    await nora.press_label("Ask for more info")
+    await nora.say("Which project are you working on?")
+    await inbox.deliver()
+    await mia.say("London")
+    assert "Time zone: Europe/London" in mia.text
+    inbox.give_buttons(mia)
+    await mia.press_label("Answer")
+    await mia.say("A CRM migration.")
+    assert "Your answer is on its way to Nora." in mia.text

@@ -37,7 +37,7 @@ from bot.store.schema_map import marks
 if TYPE_CHECKING:
     from bot.admin.admin import AdminRegistry
 from bot.store.db import Tx
-from bot.store.state import Conversation, clear_conversation, set_conversation
+from bot.store.state import Conversation, clear_conversation, get_conversation, set_conversation
 from matching import availability
 from matching.model import Suggestion
 from matching.scoring import common_availability
@@ -617,6 +617,11 @@ async def _relay(ctx: Context, conv: Conversation, text: str, relay: _Relay) -> 
     await ctx.notify(reader.id, Outgoing(
         key=relay.message_key, params={relay.writer: ctx.person.name, relay.text_param: text},
         buttons=buttons), key=f"request:{row['id']}:{relay.key_letter}{count + 1}")
+    if relay.writer == "mentor" and await get_conversation(ctx.tx, reader.id) is None:
+        # People answer a question by typing, without pressing *Answer* first: what the
+        # mentee types next is the answer (unless they are in the middle of something else).
+        await set_conversation(ctx.tx, reader.id, Conversation(
+            F_ANSWER, "answer", {"request_id": row["id"]}), ctx.now)
     other = "mentee" if relay.writer == "mentor" else "mentor"
     return [ctx.say(relay.sent_key, **{other: reader.name})]
 
