@@ -185,6 +185,27 @@ def test_format_in_english_and_french() -> None:
     assert format_availability((), "fr") == ""
 
 
+@pytest.mark.parametrize(
+    ("text", "en", "fr"),
+    [
+        ("lun-ven 18h-20h", "Mon–Fri 18:00–20:00", "lun.–ven. 18 h – 20 h"),
+        ("weekdays 12-1pm, tue evening", "Mon–Fri 12:00–13:00, Tue 18:00–21:00",
+         "lun.–ven. 12 h – 13 h, mar. 18 h – 21 h"),
+        ("le week-end de 10h à 12h", "Sat and Sun 10:00–12:00", "sam. et dim. 10 h – 12 h"),
+        ("lun mer ven 9-10, mar 14-15", "Mon, Wed, and Fri 09:00–10:00, Tue 14:00–15:00",
+         "lun., mer. et ven. 9 h – 10 h, mar. 14 h – 15 h"),
+        ("tous les jours 7h-8h", "every day 07:00–08:00", "tous les jours 7 h – 8 h"),
+    ],
+)
+def test_days_with_the_same_hours_are_said_together(text: str, en: str, fr: str) -> None:
+    # "lun. 18 h – 20 h, mar. 18 h – 20 h, mer. …" five times over was long to read.
+    slots = parse_availability(text, "fr")
+    assert format_availability(slots, "en") == en
+    assert format_availability(slots, "fr") == fr
+    for lang in ("en", "fr"):
+        assert parse_availability(format_availability(slots, lang), lang) == slots
+
+
 def test_formatted_text_reads_back_to_the_same_slots() -> None:
     slots = parse_availability("lun-ven 9h-10h30, samedi matin, dimanche 22h-minuit", "fr")
     for lang in ("en", "fr"):

@@ -33,6 +33,7 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
+from babel.lists import format_list
 from rapidfuzz import fuzz, process
 
 from bot.text.parse_errors import ParseError, fold, fold_with_offsets, quote, quote_span
@@ -174,13 +175,39 @@ def parse_availability(text: str, lang: str) -> tuple[Slot, ...]:
 
 
 def format_availability(slots: tuple[Slot, ...] | list[Slot], lang: str) -> str:
-    """Slots as text: "Tue 17:00–19:00, Thu 12:00–13:00" / "mar. 17 h – 19 h, jeu. 12 h – 13 h"."""
+    """Slots as people write them, days sharing the same hours together:
+    "Mon–Fri 18:00–20:00, Sat and Sun 10:00–12:00" / "lun.–ven. 18 h – 20 h, sam. et dim.
+    10 h – 12 h" (the list of five days said one by one was long to read and to check)."""
     names = _locale(lang).days["format"]["abbreviated"]
     dash = " – " if _is_french(lang) else "–"
+    by_range: dict[tuple[int, int], list[int]] = {}
+    for day, start, end in sorted(slots):
+        by_range.setdefault((start, end), []).append(day)
+    groups = sorted(by_range.items(), key=lambda item: (item[1][0], item[0]))
     return ", ".join(
-        f"{names[day]} {format_clock(start, lang)}{dash}{format_clock(end, lang)}"
-        for day, start, end in sorted(slots)
+        f"{_days_text(days, names, lang)} {format_clock(start, lang)}{dash}"
+        f"{format_clock(end, lang)}"
+        for (start, end), days in groups
     )
+
+
+def _days_text(days: list[int], names: dict[int, str], lang: str) -> str:
+    """ "Mon–Fri", "Tue and Thu", "Mon–Wed and Fri": runs of three days or more as a range."""
+    if len(set(days)) == len(EVERY_DAY):
+        return "tous les jours" if _is_french(lang) else "every day"  # both read back
+    runs: list[list[int]] = []
+    for day in sorted(set(days)):
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{names[run[0]]}–{names[run[-1]]}")
+        else:
+            parts.extend(names[day] for day in run)
+    return format_list(parts, locale=_locale(lang))
 
 
 def weekly_hours(slots: tuple[Slot, ...] | list[Slot]) -> float:
