@@ -95,7 +95,7 @@ def test_overlapping_and_adjacent_ranges_are_merged_and_sorted() -> None:
         ("mardi 25h-26h", "parsing.availability.bad_time", "25h-26h"),
         ("sat 13pm-14pm", "parsing.availability.bad_time", "13pm-14pm"),
         ("mardi 17h", "parsing.availability.no_end", "17h"),
-        ("whenever you like", "parsing.availability.not_understood", "whenever"),
+        ("whenever you like", "parsing.availability.vague", "whenever you like"),
         ("mardi 17-19 sauf le 3", "parsing.availability.not_understood", "sauf"),
         ("😀", "parsing.availability.not_understood", "😀"),
         ("'; DROP TABLE people;--", "parsing.availability.not_understood", "DROP"),
@@ -180,7 +180,8 @@ def test_any_forward_24_hour_range_is_read_as_written(day: str, start: int, end:
 def test_format_in_english_and_french() -> None:
     slots = ((TUE, h(17), h(19)), (THU, h(12), h(13.5)))
     assert format_availability(slots, "en") == "Tue 17:00–19:00, Thu 12:00–13:30"
-    assert format_availability(slots, "fr") == "mar. 17 h – 19 h, jeu. 12 h – 13 h 30"
+    assert format_availability(slots, "fr") == \
+        "mar. 17\xa0h – 19\xa0h, jeu. 12\xa0h – 13\xa0h\xa030"
     assert format_availability(((MON, h(22), 1440),), "en") == "Mon 22:00–24:00"
     assert format_availability((), "fr") == ""
 
@@ -188,13 +189,13 @@ def test_format_in_english_and_french() -> None:
 @pytest.mark.parametrize(
     ("text", "en", "fr"),
     [
-        ("lun-ven 18h-20h", "Mon–Fri 18:00–20:00", "lun.–ven. 18 h – 20 h"),
+        ("lun-ven 18h-20h", "Mon–Fri 18:00–20:00", "lun.–ven. 18\xa0h – 20\xa0h"),
         ("weekdays 12-1pm, tue evening", "Mon–Fri 12:00–13:00, Tue 18:00–21:00",
-         "lun.–ven. 12 h – 13 h, mar. 18 h – 21 h"),
-        ("le week-end de 10h à 12h", "Sat and Sun 10:00–12:00", "sam. et dim. 10 h – 12 h"),
+         "lun.–ven. 12\xa0h – 13\xa0h, mar. 18\xa0h – 21\xa0h"),
+        ("le week-end de 10h à 12h", "Sat and Sun 10:00–12:00", "sam. et dim. 10\xa0h – 12\xa0h"),
         ("lun mer ven 9-10, mar 14-15", "Mon, Wed, and Fri 09:00–10:00, Tue 14:00–15:00",
-         "lun., mer. et ven. 9 h – 10 h, mar. 14 h – 15 h"),
-        ("tous les jours 7h-8h", "every day 07:00–08:00", "tous les jours 7 h – 8 h"),
+         "lun., mer. et ven. 9\xa0h – 10\xa0h, mar. 14\xa0h – 15\xa0h"),
+        ("tous les jours 7h-8h", "every day 07:00–08:00", "tous les jours 7\xa0h – 8\xa0h"),
     ],
 )
 def test_days_with_the_same_hours_are_said_together(text: str, en: str, fr: str) -> None:
@@ -236,3 +237,29 @@ def test_weekly_hours() -> None:
 )
 def test_catalogue_examples_are_understood(text: str, lang: str) -> None:
     assert parse_availability(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("demain 14h", "parsing.availability.one_date"),
+        ("tomorrow at 2pm", "parsing.availability.one_date"),
+        ("12/01 14h", "parsing.availability.one_date"),
+        ("n'importe quand", "parsing.availability.vague"),
+        ("whenever", "parsing.availability.vague"),
+        ("je sais pas trop, plutôt le soir", "parsing.availability.vague"),
+        ("I don't know", "parsing.availability.vague"),
+    ],
+)
+def test_a_date_or_a_shrug_gets_its_own_explanation(text: str, key: str) -> None:
+    # They used to be "I didn't understand «n»" (of "n'importe quand") or «sais».
+    with pytest.raises(ParseError) as caught:
+        parse_availability(text, "fr")
+    assert caught.value.key == key
+
+
+def test_words_around_an_answer_are_not_in_the_way() -> None:
+    assert parse_availability("surtout le mardi 17h-19h", "fr") == ((TUE, h(17), h(19)),)
+    assert parse_availability("mardi soir, sinon jeudi midi", "fr") == (
+        (TUE, h(18), h(21)), (THU, h(12), h(13)))
+    assert parse_availability("mostly Tue 5-7pm", "en") == ((TUE, h(17), h(19)),)

@@ -163,8 +163,8 @@ async def test_three_times_in_each_persons_zone_then_confirmed_with_an_invitatio
     mia = Chat(app, "mia")
     await mia.say("/meet")
     assert "J'ai proposé ces horaires à Nora" in mia.text
-    for day in ("mardi 12 janvier 2027, 17 h – 17 h 45 (heure de Paris)",
-                "jeudi 14 janvier 2027, 17 h – 17 h 45", "mardi 19 janvier 2027, 17 h"):
+    for day in ("mardi 12 janvier 2027, 17\xa0h – 17\xa0h\xa045 (heure de Paris)",
+                "jeudi 14 janvier 2027, 17\xa0h – 17\xa0h\xa045", "mardi 19 janvier 2027, 17\xa0h"):
         assert day in mia.text
 
     received = await inbox.deliver()
@@ -190,7 +190,7 @@ async def test_three_times_in_each_persons_zone_then_confirmed_with_an_invitatio
 
     received = await inbox.deliver()
     [to_mia] = received["mia"]
-    assert "Rencontre confirmée avec Nora\xa0: jeudi 14 janvier 2027, 17 h – 17 h 45 " \
+    assert "Rencontre confirmée avec Nora\xa0: jeudi 14 janvier 2027, 17\xa0h – 17\xa0h\xa045 " \
            "(heure de Paris)" in to_mia.text
     assert str(event_of(to_mia)["UID"]) == str(event["UID"])
     assert str(event_of(to_mia)["SUMMARY"]) == "Mentorat\xa0: Nora (Programme Test)"
@@ -220,12 +220,12 @@ async def test_another_time_in_free_text_then_accepted(app: App) -> None:
     await nora.say("friday 9am")
     assert "I've proposed Friday, January 15, 2027, 09:00–09:45 (Toronto time) to Mia" in nora.text
     received = await inbox.deliver()
-    assert "*Nora* propose de se rencontrer le vendredi 15 janvier 2027, 15 h – 15 h 45 " \
+    assert "*Nora* propose de se rencontrer le vendredi 15 janvier 2027, 15\xa0h – 15\xa0h\xa045 " \
            "(heure de Paris)" in texts(received, "mia")
     inbox.give_buttons(mia)
-    assert [b.label for b in mia.buttons][:1] == ["Oui\xa0: ven. 15 janv., 15 h"]
+    assert [b.label for b in mia.buttons][:1] == ["Oui\xa0: ven. 15 janv., 15\xa0h"]
     await mia.press_label("Oui")
-    assert "Rencontre confirmée avec Nora\xa0: vendredi 15 janvier 2027, 15 h" in mia.text
+    assert "Rencontre confirmée avec Nora\xa0: vendredi 15 janvier 2027, 15\xa0h" in mia.text
     assert "Meeting confirmed with Mia: Friday, January 15, 2027, 09:00" in texts(
         await inbox.deliver(), "nora")
 
@@ -297,7 +297,7 @@ async def test_moving_keeps_the_uid_bumps_the_sequence_and_moves_the_reminders(
     inbox, mia, nora = await confirmed_meeting(app)
     first_uid = str(event_of(nora.last[0])["UID"])
     await mia.say("/meetings")
-    assert "jeudi 14 janvier 2027, 17 h – 17 h 45 avec Nora" in mia.text
+    assert "jeudi 14 janvier 2027, 17\xa0h – 17\xa0h\xa045 avec Nora" in mia.text
     await mia.press_label("Déplacer")
     assert "En attendant sa réponse, votre rencontre reste prévue" in mia.text
     received = await inbox.deliver()
@@ -352,7 +352,8 @@ async def test_reminders_then_both_say_it_took_place(app: App) -> None:
     advance_to(app, datetime(2027, 1, 13, 16, 1, tzinfo=UTC))
     received = await inbox.deliver()
     assert "⏰ Rappel\xa0: votre rencontre avec Nora a lieu dans 1 jour\xa0: " \
-           "jeudi 14 janvier 2027, 17 h – 17 h 45 (heure de Paris)." in texts(received, "mia")
+           "jeudi 14 janvier 2027, 17\xa0h – 17\xa0h\xa045 (heure de Paris)." \
+        in texts(received, "mia")
     assert "⏰ Reminder: your meeting with Mia is in 1 day: Thursday, January 14, 2027, " \
            "11:00–11:45 (Toronto time)." in texts(received, "nora")
     assert "https://meet.example/m-1" in texts(received, "nora")
@@ -498,7 +499,8 @@ async def test_typed_times_that_cannot_be_used_are_explained(app: App) -> None:
     await nora.press_label("03:30")
     assert "I've proposed Sunday, March 14, 2027, 03:30–04:15 (Toronto time) to Mia" in nora.text
     received = await inbox.deliver()
-    assert "dimanche 14 mars 2027, 8 h 30 – 9 h 15 (heure de Paris)" in texts(received, "mia")
+    assert "dimanche 14 mars 2027, 8\xa0h\xa030 – 9\xa0h\xa015 (heure de Paris)" \
+        in texts(received, "mia")
     inbox.give_buttons(mia)
     await mia.press_label("Proposer un autre horaire")
     await mia.say("31 février 14h")

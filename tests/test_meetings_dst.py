@@ -80,9 +80,10 @@ async def toronto_and_paris(app: App) -> tuple[Inbox, Chat, Chat]:
 async def test_spring_2027_toronto_changes_first(spring: App) -> None:
     inbox, mia, nora = await toronto_and_paris(spring)
     await mia.say("/meet")
-    assert "mardi 9 mars 2027, 17 h – 17 h 45" in mia.text
-    assert "jeudi 11 mars 2027, 17 h – 17 h 45" in mia.text
-    assert "mardi 16 mars 2027, 16 h – 16 h 45" in mia.text  # Toronto has changed, Paris not
+    assert "mardi 9 mars 2027, 17\xa0h – 17\xa0h\xa045" in mia.text
+    assert "jeudi 11 mars 2027, 17\xa0h – 17\xa0h\xa045" in mia.text
+    # Toronto has changed, Paris not
+    assert "mardi 16 mars 2027, 16\xa0h – 16\xa0h\xa045" in mia.text
     await inbox.deliver()
     inbox.give_buttons(nora)
     assert [b.label for b in nora.buttons][:3] == ["Tue 9 Mar, 11:00", "Thu 11 Mar, 11:00",
@@ -94,14 +95,14 @@ async def test_spring_2027_toronto_changes_first(spring: App) -> None:
     advance_to(spring, datetime(2027, 3, 15, 15, 1, tzinfo=UTC))  # exactly 24 real hours before
     received = await inbox.deliver()
     assert "Tuesday, March 16, 2027, 11:00–11:45 (Toronto time)" in texts(received, "nora")
-    assert "mardi 16 mars 2027, 16 h – 16 h 45 (heure de Paris)" in texts(received, "mia")
+    assert "mardi 16 mars 2027, 16\xa0h – 16\xa0h\xa045 (heure de Paris)" in texts(received, "mia")
 
 
 async def test_autumn_2027_a_meeting_booked_before_both_changes(autumn: App) -> None:
     inbox, mia, nora = await toronto_and_paris(autumn)
     await mia.say("/meet")
-    assert "jeudi 28 octobre 2027, 17 h" in mia.text      # both still on summer time
-    assert "mardi 2 novembre 2027, 16 h" in mia.text      # Paris changed on 31 October
+    assert "jeudi 28 octobre 2027, 17\xa0h" in mia.text      # both still on summer time
+    assert "mardi 2 novembre 2027, 16\xa0h" in mia.text      # Paris changed on 31 October
     await inbox.deliver()
     inbox.give_buttons(nora)
     assert [b.label for b in nora.buttons][:3] == ["Thu 28 Oct, 11:00", "Tue 2 Nov, 11:00",
@@ -113,7 +114,8 @@ async def test_autumn_2027_a_meeting_booked_before_both_changes(autumn: App) -> 
     await nora.say("2027-11-09 11:00")  # after both changes
     assert "Tuesday, November 9, 2027, 11:00–11:45 (Toronto time)" in nora.text
     received = await inbox.deliver()
-    assert "mardi 9 novembre 2027, 17 h – 17 h 45 (heure de Paris)" in texts(received, "mia")
+    assert "mardi 9 novembre 2027, 17\xa0h – 17\xa0h\xa045 (heure de Paris)" \
+        in texts(received, "mia")
     inbox.give_buttons(mia)
     await mia.press_label("Oui")
     assert event_of(mia.last[0])["DTSTART"].dt == datetime(2027, 11, 9, 16, 0, tzinfo=UTC)
@@ -121,4 +123,5 @@ async def test_autumn_2027_a_meeting_booked_before_both_changes(autumn: App) -> 
     advance_to(autumn, datetime(2027, 11, 8, 16, 1, tzinfo=UTC))
     received = await inbox.deliver()
     assert "Tuesday, November 9, 2027, 11:00–11:45 (Toronto time)" in texts(received, "nora")
-    assert "mardi 9 novembre 2027, 17 h – 17 h 45 (heure de Paris)" in texts(received, "mia")
+    assert "mardi 9 novembre 2027, 17\xa0h – 17\xa0h\xa045 (heure de Paris)" \
+        in texts(received, "mia")

@@ -112,3 +112,31 @@ async def test_a_mentee_busy_with_something_else_keeps_it(app: App) -> None:
     await mia.press_label("Answer")
     await mia.say("A CRM migration.")
     assert "Your answer is on its way to Nora." in mia.text
+
+
+async def test_availability_answered_with_a_date_or_a_shrug_fr(app: App) -> None:
+    await add_person(app, "lea", "mentee", language="fr", languages=("fr",))
+    lea = Chat(app, "lea")
+    await lea.say("/profile")
+    await lea.press_label("disponibilités")
+    await lea.say("demain 14h")
+    assert "Je cherche vos disponibilités habituelles, d'une semaine à l'autre" in lea.text
+    await lea.say("n'importe quand")
+    assert "vous êtes plutôt flexible" in lea.text and "«\xa0n\xa0»" not in lea.text
+    await lea.say("le week-end")
+    assert f"Pour «{NB}week-end{NB}», à quelles heures" in lea.text
+    await lea.say("lun-ven 18h-20h")
+    assert f"Disponibilités{NB}: lun.–ven. 18{NB}h – 20{NB}h" in lea.text
+
+
+async def test_availability_answered_with_a_date_or_a_shrug_en(app: App) -> None:
+    await add_person(app, "sam", "mentee", language="en", languages=("en",))
+    sam = Chat(app, "sam")
+    await sam.say("/profile")
+    await sam.press_label("availability")
+    await sam.say("tomorrow at 2pm")
+    assert "I'm asking when you are usually free, week after week" in sam.text
+    await sam.say("whenever")
+    assert "Noted, you're flexible!" in sam.text
+    await sam.say("weekdays 12-1pm, tue evening")
+    assert "Availability: Mon–Fri 12:00–13:00, Tue 18:00–21:00" in sam.text

@@ -63,7 +63,7 @@ async def test_a_meeting_proposal_says_heure_de_montreal(app: App) -> None:
 
     inbox.give_buttons(nora_chat)
     await nora_chat.press_label("jeu. 14 janv.")
-    assert f"Rencontre confirmée avec Mia{NB}: jeudi 14 janvier 2027, 11 h – 11 h 45 " \
+    assert f"Rencontre confirmée avec Mia{NB}: jeudi 14 janvier 2027, 11\xa0h – 11\xa0h\xa045 " \
            "(heure de Montréal)" in nora_chat.text
     received = texts(await inbox.deliver(), "mia")
     assert "(heure de Paris)" in received  # Mia typed nothing: her zone's own city

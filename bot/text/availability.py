@@ -97,7 +97,9 @@ _WORDS: dict[str, tuple[str, object]] = {
             "at", "in", "en", "ce", "cette", "ces", "mes", "my", "je", "suis", "i", "am",
             "dispo", "dispos", "disponible", "disponibles", "available", "free", "libre",
             "libres", "jour", "jours", "day", "days", "ok", "s", "usually", "generally",
-            "generalement", "normalement",
+            "generalement", "normalement", "plutot", "surtout", "souvent", "idealement",
+            "mostly", "mainly", "often", "ideally", "preferably", "sinon", "otherwise",
+            "also", "aussi",
         ),
         ("skip", None),
     ),
@@ -155,8 +157,11 @@ def parse_availability(text: str, lang: str) -> tuple[Slot, ...]:
         params = {"fragment": quote(text), "max": MAX_LENGTH}
         raise ParseError("parsing.availability.too_long", params)
     folded, origin = fold_with_offsets(text)
-    tokens = _lex(text, folded, origin)
-    groups = _group(text, origin, tokens)
+    try:
+        tokens = _lex(text, folded, origin)
+        groups = _group(text, origin, tokens)
+    except ParseError as error:
+        raise _kinder(error, folded, text) from None
     if not groups:
         raise ParseError("parsing.availability.no_day", {"fragment": quote(text)})
 
@@ -172,6 +177,33 @@ def parse_availability(text: str, lang: str) -> tuple[Slot, ...]:
     return tuple(
         (day, start, end) for day in sorted(by_day) for start, end in _merge(by_day[day])
     )
+
+
+# What people answer instead of a weekly availability: one date ("demain 14h", "tomorrow at
+# 2pm") or no time at all ("n'importe quand", "whenever", "je sais pas"). Each gets its own
+# explanation rather than "I didn't understand «n»" about a fragment of it.
+_ONE_DATE = re.compile(
+    r"\b(?:demain|apres-demain|aujourd'?hui|ce soir|ce matin|cet apres-midi|tomorrow|today"
+    r"|tonight|this (?:morning|afternoon|evening|week)|next (?:week|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday)|semaine prochaine|la semaine derniere"
+    r"|\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|\d{4}-\d{2}-\d{2})\b")
+_VAGUE = re.compile(
+    r"\b(?:n'?importe quand|peu importe|quand (?:vous|tu) (?:voulez|veux)|tout le temps"
+    r"|toujours|flexible|souple|je (?:ne )?sais pas|(?:je )?sais pas|aucune idee|any ?time"
+    r"|whenever|all the time|always|i (?:do not|don'?t) know|not sure|no idea|idk|dunno"
+    r"|depends|ca depend|it depends)\b")
+
+
+def _kinder(error: ParseError, folded: str, text: str) -> ParseError:
+    """A clearer error when the whole answer is a date or a shrug (see _ONE_DATE, _VAGUE)."""
+    if error.key not in ("parsing.availability.not_understood", "parsing.availability.no_day",
+                         "parsing.availability.no_time", "parsing.availability.no_end"):
+        return error
+    if _ONE_DATE.search(folded):
+        return ParseError("parsing.availability.one_date", {"fragment": quote(text)})
+    if _VAGUE.search(folded):
+        return ParseError("parsing.availability.vague", {"fragment": quote(text)})
+    return error
 
 
 def format_availability(slots: tuple[Slot, ...] | list[Slot], lang: str) -> str:
@@ -222,8 +254,8 @@ def weekly_hours(slots: tuple[Slot, ...] | list[Slot]) -> float:
 def format_clock(minutes: int, lang: str) -> str:
     """A time of day as people write it: "09:30" in English, "9 h 30" / "17 h" in French."""
     hours, rest = divmod(minutes, 60)
-    if _is_french(lang):
-        return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+    if _is_french(lang):  # no-break spaces (OQLF): "17 h" never splits across two lines
+        return f"{hours}\u00a0h\u00a0{rest:02d}" if rest else f"{hours}\u00a0h"
     return f"{hours:02d}:{rest:02d}"
 
 
