@@ -89,8 +89,10 @@ async def test_hard_constraints_are_explained(app: App) -> None:
     assert coord.text == ("Mia and Quinn can't be matched: These two people have no language in"
                           " common.")
     assert coord.buttons == []
-    await coord.say("/admin match @nora @mia")
+    await coord.say("/admin match @nora @quinn")  # two mentors
     assert "Nora is not an active mentee" in coord.text
+    await coord.say("/admin match @nora @mia")  # the wrong order is read the right way
+    assert coord.text.startswith("(The mentor was named first: I read Mia as the mentee")
     await coord.say("/admin match @mia @leo")
     assert "This person is not a mentor." in coord.text
     await coord.say("/admin match @mia @mia")

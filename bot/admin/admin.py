@@ -12,11 +12,12 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot.admin import admin_help
 from bot.kernel import people
 from bot.kernel.clock import from_iso, to_iso
 from bot.kernel.context import Context
 from bot.kernel.domain_events import Started
-from bot.kernel.events import Reply
+from bot.kernel.events import Button, Reply
 from bot.kernel.roles import (
     audit,
     configured_keys,
@@ -27,9 +28,11 @@ from bot.kernel.roles import (
 )
 from bot.kernel.router import Router
 from bot.onboarding import coordinator_home
-from bot.onboarding.identities import find_people
+from bot.onboarding.identities import find_people, fold
 
 AdminHandler = Callable[[Context, str], Awaitable[list[Reply]]]
+A_SUGGESTED = "admin.suggested"   # value: the admin command line a typo was taken for
+MAX_SUGGESTED = 200               # longer lines get the suggestion in words, no button
 
 
 @dataclass
@@ -40,6 +43,14 @@ class AdminRegistry:
     def add(self, name: str, handler: AdminHandler, help_key: str) -> None:
         self.handlers[name] = handler
         self.help_keys[name] = help_key
+
+    def help_lines(self, ctx: Context) -> list[str]:
+        """Every command's line, under the heading of its part of the day."""
+        lines: list[str] = []
+        for section, names in admin_help.sections(self.help_keys):
+            lines += ["", ctx.t(f"admin.help.section.{section}")]
+            lines += [ctx.t(self.help_keys[name]) for name in names]
+        return lines
 
 
 def _guarded(name: str, handler: AdminHandler) -> AdminHandler:
@@ -59,18 +70,23 @@ def register(router: Router, registry: AdminRegistry) -> None:
     registry.add("audit", cmd_audit, "admin.help.audit")
 
     async def dispatch(ctx: Context, args: str) -> list[Reply]:
-        name, _, rest = args.partition(" ")
-        name = name.lower() or "help"
-        handler = registry.handlers.get(name)
-        if handler is None:
+        typed, _, rest = args.strip().partition(" ")
+        name = admin_help.canonical(typed or "help", registry.handlers)
+        if name is None:
             allowed = await is_coordinator(ctx)
-            await audit(ctx, f"unknown {name[:30]}", allowed)
+            await audit(ctx, f"unknown {typed[:30]}", allowed)
             if not allowed:
                 return [ctx.say("admin.refused")]
-            return [ctx.say("admin.unknown", name=name[:30])]
-        return await _guarded(name, handler)(ctx, rest.strip())
+            return [_unknown(ctx, registry, typed, rest.strip())]
+        return await _guarded(name, registry.handlers[name])(ctx, rest.strip())
+
+    async def press_suggested(ctx: Context, value: str) -> list[Reply]:
+        """*Run /admin person mia*: the line a typo was taken for, as if typed (every check
+        of the command itself happens again)."""
+        return await dispatch(ctx, value[:MAX_SUGGESTED])
 
     router.command("admin", dispatch, admin=True)
+    admin_action(router, A_SUGGESTED, press_suggested)
     router.action(coordinator_home.A_JOIN, coordinator_home.press_join)
     router.hooks.on(Started, sync_config_coordinators)
 
@@ -81,12 +97,51 @@ def admin_action(router: Router, action_id: str, handler: AdminHandler) -> None:
     router.action(action_id, _guarded(f"button {action_id}", handler))
 
 
+def _unknown(ctx: Context, registry: AdminRegistry, typed: str, rest: str) -> Reply:
+    """A command nobody knows: the one it is most likely a typo of, with a button that runs
+    it with the same words; or the way to the list."""
+    guess = admin_help.suggest(typed, registry.handlers)
+    if guess is None:
+        return ctx.say("admin.unknown", name=typed[:30])
+    line = f"{guess} {rest}".strip()
+    text = ctx.t("admin.did_you_mean", name=typed[:30], command=f"/admin {line}"[:80])
+    if len(line) > MAX_SUGGESTED or ctx.attachment is not None:
+        return ctx.reply(text)  # a file would not come with the button: typed again instead
+    label = ctx.t("admin.run_suggested", command=f"/admin {line}"[:60])
+    return ctx.reply(text, [Button(label, A_SUGGESTED, line)])
+
+
 def _admin_help(registry: AdminRegistry) -> AdminHandler:
     async def cmd_help(ctx: Context, args: str) -> list[Reply]:
-        lines = [ctx.t("admin.help.title")]
-        lines += [ctx.t(key) for key in registry.help_keys.values()]
+        topic = args.split()[0].lstrip("/") if args.split() else ""
+        if topic.casefold() == "admin" and len(args.split()) > 1:  # "/admin help /admin match"
+            topic = args.split()[1]
+        if topic:
+            return [_one_command(ctx, registry, topic)]
+        lines = [ctx.t("admin.help.title"), *registry.help_lines(ctx), "",
+                 ctx.t("admin.help.footer")]
         return [ctx.reply("\n".join(lines))]
     return cmd_help
+
+
+def _one_command(ctx: Context, registry: AdminRegistry, topic: str) -> Reply:
+    """`/admin help match`: what the command does, an example, its French name."""
+    name = admin_help.canonical(topic, registry.handlers)
+    if name == "unmatch":
+        name = "end"
+    if name is None or name not in registry.help_keys:
+        guess = admin_help.suggest(topic, registry.help_keys)
+        if guess is None:
+            return ctx.say("admin.help.no_such", name=topic[:30])
+        name = guess
+    lines = [ctx.t(registry.help_keys[name])]
+    example = f"admin.example.{name}"
+    if ctx.services.catalogue.has(example):
+        lines.append(ctx.t("admin.help.example", example=ctx.t(example)))
+    french = admin_help.french_name(name)
+    if french:
+        lines.append(ctx.t("admin.help.french_name", command=f"/admin {french}"))
+    return ctx.reply("\n".join(lines))
 
 
 async def named(ctx: Context, typed: str) -> people.Person | Reply:
@@ -95,11 +150,39 @@ async def named(ctx: Context, typed: str) -> people.Person | Reply:
     typed = typed.strip()
     found = await find_people(ctx.tx, ctx.person.programme_id, typed) if typed else []
     if not found:
+        close = await close_to(ctx, typed) if typed else []
+        if close:
+            return ctx.say("admin.no_person_close", name=typed[:40],
+                           people=ctx.join([_labelled(person) for person in close]))
         return ctx.say("admin.no_person", name=typed[:40])
     if len(found) > 1:
         return ctx.say("admin.several", name=typed[:40],
                        people=ctx.join([_labelled(person) for person in found]))
     return found[0]
+
+
+async def close_to(ctx: Context, typed: str, limit: int = 3) -> list[people.Person]:
+    """The people whose handle or name `typed` is most likely a typo of ("@niamh.galager"):
+    read only when nobody matches, so the common case pays nothing for it."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    wanted = fold(typed.lstrip("@"))[:100]
+    if len(wanted) < 3:
+        return []
+    choices: dict[tuple[int, str], str] = {}
+    for row in await ctx.tx.all("SELECT id, display_name, handle FROM people"
+                                " WHERE programme_id = ?", (ctx.person.programme_id,)):
+        for kind in ("handle", "display_name"):
+            if row[kind]:
+                choices[(row["id"], kind)] = fold(row[kind])
+        if " " not in wanted and row["display_name"]:  # one word: a first or last name
+            for number, word in enumerate(fold(row["display_name"]).split()):
+                choices[(row["id"], f"word{number}")] = word
+    found = process.extract(wanted, choices, scorer=DamerauLevenshtein.normalized_similarity,
+                            score_cutoff=0.75, limit=limit * 2)
+    ids = list(dict.fromkeys(key[0] for _, _, key in found))[:limit]
+    return [person for pid in ids if (person := await people.get(ctx.tx, pid)) is not None]
 
 
 def _labelled(person: people.Person) -> str:

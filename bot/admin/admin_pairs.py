@@ -104,11 +104,15 @@ async def cmd_match(ctx: Context, args: str) -> list[Reply]:
     if isinstance(named, Reply):
         return [named]
     mentee, mentor, _ = named
+    swapped = not mentee.is_mentee and mentee.is_mentor and mentor.is_mentee
+    if swapped:  # "/admin match @nora @mia": the mentor named first, read the other way round
+        mentee, mentor = mentor, mentee
     checked = await _check(ctx, mentee, mentor)
     if isinstance(checked, Reply):
         return [checked]
     services = ctx.services
-    reasons = [render_reason(services.catalogue, services.taxonomy, ctx.lang, reason)
+    reasons = [render_reason(services.catalogue, services.taxonomy, ctx.lang, reason,
+                             staff=True)
                for reason in checked.reasons if reason.code != "availability"]
     text = ctx.t("pairing.preview", mentee=mentee.name, mentor=mentor.name,
                  score=round(checked.score * 100),
@@ -117,6 +121,8 @@ async def cmd_match(ctx: Context, args: str) -> list[Reply]:
     if checked.score < quality_floor(services):
         text += "\n" + ctx.t("pairing.under_floor",
                              floor=round(services.config.matching.quality_floor))
+    if swapped:
+        text = ctx.t("pairing.swapped", mentee=mentee.name, mentor=mentor.name) + "\n" + text
     return [ctx.reply(text, [Button(ctx.t("pairing.confirm"), A_CONFIRM,
                                     f"{mentee.id}:{mentor.id}")])]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.admin.admin import AdminRegistry, admin_action, named
+from bot.admin.admin import AdminRegistry, admin_action, close_to, named
 from bot.admin.figures import HELD_SQL, LAST_HELD_SQL, name_sql
 from bot.kernel import people
 from bot.kernel.clock import from_iso
@@ -167,13 +167,19 @@ async def cmd_person(ctx: Context, args: str) -> list[Reply]:
 
 async def _person(ctx: Context, typed: str) -> list[Reply]:
     found = await find_people(ctx.tx, ctx.person.programme_id, typed)
-    if not found:
-        return [ctx.say("admin.no_person", name=typed[:40])]
+    if not found:  # a typo ("@niamh.galager"): the closest names, one press away
+        close = await close_to(ctx, typed)
+        if not close:
+            return [ctx.say("admin.no_person", name=typed[:40])]
+        return [ctx.reply(ctx.t("roster.person.close", name=typed[:40]), _choices(close))]
     if len(found) > 1:  # "marie": which one?
-        return [ctx.reply(ctx.t("roster.person.choose", name=typed[:40]), [
-            Button(f"{p.name} (@{p.handle})"[:75] if p.handle else p.name[:75], A_PERSON,
-                   str(p.id)) for p in found])]
+        return [ctx.reply(ctx.t("roster.person.choose", name=typed[:40]), _choices(found))]
     return await _person_card(ctx, found[0])
+
+
+def _choices(found: list[Person]) -> list[Button]:
+    return [Button(f"{p.name} (@{p.handle})"[:75] if p.handle else p.name[:75], A_PERSON,
+                   str(p.id)) for p in found]
 
 
 async def press_person(ctx: Context, value: str) -> list[Reply]:

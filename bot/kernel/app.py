@@ -138,6 +138,9 @@ async def _wire(db: Database, config: Config, clock: Clock) -> App:
     taxonomy = Taxonomy.load(content / "topics.toml")
     if isinstance(clock, SimulatedClock):
         await restore_simulated_clock(db, clock)
+        # Kept at once, not only after a `/time` jump: a console restarted without --start
+        # goes on from here instead of jumping back to the wall clock.
+        await save_simulated_clock(db, clock)
     programme_ids = await sync_programmes(db, config, clock)
     matchmaker = Matchmaker(taxonomy, weights_from(config))
     router = build_router()

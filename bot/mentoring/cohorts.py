@@ -147,8 +147,8 @@ def render_plan(plan: CohortPlan, services: Services, lang: str, limit: int = 40
             rank=number(quality.get("mean_rank", 0), lang, 1)))
     lines.append("")
     for pair in sorted(result.pairs, key=lambda p: -p.score)[:limit]:
-        reason = render_reason(catalogue, services.taxonomy, lang, pair.reasons[0]) \
-            if pair.reasons else ""
+        reason = render_reason(catalogue, services.taxonomy, lang, pair.reasons[0],
+                               staff=True) if pair.reasons else ""
         lines.append(catalogue.text(lang, "cohort.pair", mentee=plan.names[pair.mentee_id],
                                     mentor=plan.names[pair.mentor_id],
                                     score=round(pair.score * 100), reason=reason))

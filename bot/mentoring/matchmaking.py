@@ -362,8 +362,11 @@ async def _active_mentors(tx: Tx, ids: list[int]) -> dict[int, Person]:
     return found
 
 
-def render_reason(catalogue: Catalogue, taxonomy: Taxonomy, lang: str, reason: Reason) -> str:
-    """One reason in words: "3 shared topics: Python, leadership and public speaking"."""
+def render_reason(catalogue: Catalogue, taxonomy: Taxonomy, lang: str, reason: Reason, *,
+                  staff: bool = False) -> str:
+    """One reason in words: "3 shared topics: Python, leadership and public speaking".
+    `staff`: worded for a coordinator, who is neither of the two ("Speaks the mentee's
+    language", not "Speaks your language"), where the wording differs."""
     from bot.kernel.languages import language_name
 
     params: dict[str, Any] = {}
@@ -380,7 +383,10 @@ def render_reason(catalogue: Catalogue, taxonomy: Taxonomy, lang: str, reason: R
             params[name] = f"{value:g}"
         else:
             params[name] = value
-    return catalogue.text(lang, reason.message_key, **params)
+    key = reason.message_key
+    if staff and catalogue.has(staff_key := key.replace("matching.", "coordinators.", 1)):
+        key = staff_key
+    return catalogue.text(lang, key, **params)
 
 
 def in_every_language(render: Any) -> dict[str, Any]:

@@ -59,6 +59,6 @@ async def help_reply(ctx: Context, registry: AdminRegistry | None,
         return ctx.reply("\n".join([*participant_lines, "", ctx.t("coordinator_home.also")]))
     programme = ctx.services.programme_name(ctx.person.programme_id)
     lines = [ctx.t("coordinator_home.help_title", programme=programme)]
-    lines += [ctx.t(key) for key in registry.help_keys.values()]
+    lines += registry.help_lines(ctx)  # grouped as /admin help groups them
     lines += ["", ctx.t("help.language"), ctx.t("coordinator_home.help_join")]
     return ctx.reply("\n".join(lines))
