@@ -173,3 +173,48 @@ async def test_the_cohort_dry_run_speaks_of_the_mentee(app: App) -> None:
     assert "- Mia → Nora · " in coord.text and "your" not in coord.text
     await coordfr.say("/admin cohorte")
     assert "- Mia → Nora · " in coordfr.text and " vous" not in coordfr.text.split("\n\n")[1]
+
+
+async def named_member(app: App, handle: str, name: str, role: str, **profile) -> int:
+    person_id = await member(app, handle, role, **profile)
+    async with app.db.transaction() as tx:
+        await tx.execute("UPDATE people SET display_name = ? WHERE id = ?", (name, person_id))
+    return person_id
+
+
+async def test_lists_give_the_handle_that_match_and_end_take(app: App) -> None:
+    await named_member(app, "niamh.g", "Niamh Gallagher", "mentee", sought="finance")
+    await named_member(app, "marcus.d", "Marcus Delgado", "mentor", offered="finance",
+                       capacity=2)
+    await member(app, "kim", "mentee")  # "Kim" is her handle already: not repeated
+    coord, coordfr = staff(app)
+    await coord.say("/admin unmatched")
+    assert "- Niamh Gallagher (@niamh.g) · waiting for less than an hour" in coord.text
+    assert "- Kim · waiting" in coord.text
+    niamh = Chat(app, "niamh.g")
+    await niamh.say("/find")
+    await niamh.press_label("Request Marcus")
+    await niamh.press_label("Send without a message")
+    await coord.say("/admin requests")
+    assert "- Niamh Gallagher (@niamh.g) → Marcus Delgado (@marcus.d) · sent" in coord.text
+    await coord.say("/admin match @niamh.g @marcus.d")
+    await coord.press_label("Confirm")
+    await coordfr.say("/admin pairs")
+    assert coordfr.text.splitlines()[1] == (
+        "- Niamh Gallagher (@niamh.g) et Marcus Delgado (@marcus.d) · depuis le 15 mars 2027"
+        " · aucune rencontre tenue pour l'instant")  # not "0 rencontre tenue" before it
+
+
+async def test_times_read_in_the_programmes_zone_when_the_coordinator_has_none(
+        app: App) -> None:
+    app.services.config.programmes["main"].timezone = "America/Toronto"
+    coord, coordfr = staff(app)
+    await coord.say("/admin stats")
+    await coord.say("/admin audit")  # 12:00 UTC is 08:00 in Toronto (daylight time)
+    assert coord.text.splitlines()[1] == "- Mar 15, 2027, 08:00 · Coord · audit"
+    await coordfr.say("/admin audit")
+    assert coordfr.text.splitlines()[1] == "- 15 mars 2027, 8\u00a0h · Coordfr · audit"
+    await named_member(app, "nina", "Nina", "mentee", timezone="Europe/Paris")
+    own = Chat(app, "coord", timezone="Europe/Paris")  # a zone of their own wins
+    await own.say("/admin audit")
+    assert own.text.splitlines()[1].startswith("- Mar 15, 2027, 13:00 · Coord")

@@ -12,9 +12,9 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.admin import admin_help
+from bot.admin import admin_help, staff_time
 from bot.kernel import people
-from bot.kernel.clock import from_iso, to_iso
+from bot.kernel.clock import to_iso
 from bot.kernel.context import Context
 from bot.kernel.domain_events import Started
 from bot.kernel.events import Button, Reply
@@ -220,8 +220,6 @@ async def cmd_revoke(ctx: Context, args: str) -> list[Reply]:
 
 
 async def cmd_audit(ctx: Context, args: str) -> list[Reply]:
-    from babel.dates import format_datetime
-
     rows = await ctx.tx.all(
         "SELECT a.*, p.display_name, p.handle, t.display_name AS target_name,"
         " t.handle AS target_handle FROM audit_log a"
@@ -229,8 +227,7 @@ async def cmd_audit(ctx: Context, args: str) -> list[Reply]:
         " WHERE a.programme_id = ? ORDER BY a.id DESC LIMIT 20", (ctx.person.programme_id,))
     lines = [ctx.t("admin.audit.title")]
     for row in rows:
-        when = format_datetime(from_iso(row["created_at"]), format="short", locale=ctx.lang,
-                               tzinfo=_zone(ctx.person.timezone))
+        when = staff_time.moment(ctx, row["created_at"])
         who = row["display_name"] or row["handle"] or row["actor"]
         line = ctx.t("admin.audit.allowed" if row["allowed"] else "admin.audit.refused",
                      when=when, who=who, action=row["action"])
@@ -261,11 +258,3 @@ async def _with_names(ctx: Context, details: str) -> str:
         last = match.end()
     return "".join([*parts, details[last:]])
 
-
-def _zone(name: str):
-    from zoneinfo import ZoneInfo
-
-    try:
-        return ZoneInfo(name) if name else ZoneInfo("UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.admin import staff_time
 from bot.admin.admin import AdminRegistry, admin_action, close_to, named
 from bot.admin.figures import HELD_SQL, LAST_HELD_SQL, name_sql
 from bot.kernel import people
@@ -20,7 +21,6 @@ from bot.kernel.events import Button, Reply
 from bot.kernel.ids import parse_number
 from bot.kernel.people import Person
 from bot.kernel.router import Router
-from bot.meetings.meeting_time import day_form
 from bot.onboarding.identities import find_people
 from bot.onboarding.profile import profile_lines
 from bot.store.db import Tx
@@ -41,7 +41,15 @@ async def find_named(ctx: Context, token: str) -> Person | Reply:
 
 
 def _date(ctx: Context, iso: str) -> str:
-    return day_form(from_iso(iso), ctx.person.timezone, ctx.lang)
+    return staff_time.day(ctx, iso)
+
+
+def labelled(name: str, handle: str | None) -> str:
+    """"Niamh Gallagher (@niamh.gallagher)": the handle that /admin match and /admin end
+    take, unless the name already is it ("Kim", @kim)."""
+    if not handle or handle.casefold() == name.casefold():
+        return name
+    return f"{name} (@{handle})"
 
 
 def _age(ctx: Context, iso: str) -> str:
@@ -65,14 +73,16 @@ class Waiting:
     name: str
     since: str                                  # joined, or their last relationship ended
     requests: tuple[tuple[str, str], ...]       # (mentor name, sent at), oldest first
+    handle: str = ""
 
 
 async def unmatched_mentees(tx: Tx, programme_id: int) -> list[Waiting]:
     """Active mentees with no active or paused relationship, the longest waiting first."""
     # One pass over the programme's matches (there is no index by mentee).
     rows = await tx.all(
-        f"SELECT p.id, {name_sql('p')} AS name, coalesce(p.onboarded_at, p.created_at)"
-        " AS joined, x.last_ended FROM people p LEFT JOIN (SELECT mentee_id,"
+        f"SELECT p.id, {name_sql('p')} AS name, p.handle,"
+        " coalesce(p.onboarded_at, p.created_at) AS joined, x.last_ended FROM people p"
+        " LEFT JOIN (SELECT mentee_id,"
         "  max(CASE WHEN status = 'ended' THEN ended_at END) AS last_ended,"
         "  max(status IN ('active', 'paused')) AS open FROM matches WHERE programme_id = :p"
         "  GROUP BY mentee_id) x ON x.mentee_id = p.id"
@@ -85,7 +95,7 @@ async def unmatched_mentees(tx: Tx, programme_id: int) -> list[Waiting]:
             " AND r.status = 'pending' ORDER BY r.created_at, r.id", (programme_id,)):
         pending.setdefault(row["mentee_id"], []).append((row["mentor"], row["created_at"]))
     waiting = [Waiting(r["id"], r["name"], max(r["joined"], r["last_ended"] or ""),
-                       tuple(pending.get(r["id"], ()))) for r in rows]
+                       tuple(pending.get(r["id"], ())), r["handle"] or "") for r in rows]
     return sorted(waiting, key=lambda w: (w.since, w.person_id))
 
 
@@ -101,7 +111,7 @@ async def cmd_unmatched(ctx: Context, args: str) -> list[Reply]:
             status = ctx.t("roster.unmatched.pending", requests=asked)
         else:
             status = ctx.t("roster.unmatched.no_request")
-        lines.append(ctx.t("roster.unmatched.line", name=mentee.name,
+        lines.append(ctx.t("roster.unmatched.line", name=labelled(mentee.name, mentee.handle),
                            waited=_age(ctx, mentee.since), status=status))
     title = counted(ctx, "roster.unmatched.title", len(waiting))
     hint = ctx.t("roster.unmatched.hint")
@@ -113,13 +123,15 @@ async def cmd_unmatched(ctx: Context, args: str) -> list[Reply]:
 
 async def cmd_requests(ctx: Context, args: str) -> list[Reply]:
     rows = await ctx.tx.all(
-        f"SELECT r.created_at, r.expires_at, {name_sql('e')} AS mentee, {name_sql('o')} AS mentor"
-        " FROM requests r JOIN people e ON e.id = r.mentee_id JOIN people o"
-        " ON o.id = r.mentor_id WHERE r.programme_id = ? AND r.status = 'pending'"
+        f"SELECT r.created_at, r.expires_at, {name_sql('e')} AS mentee, {name_sql('o')} AS mentor,"
+        " e.handle AS mentee_handle, o.handle AS mentor_handle FROM requests r"
+        " JOIN people e ON e.id = r.mentee_id JOIN people o ON o.id = r.mentor_id"
+        " WHERE r.programme_id = ? AND r.status = 'pending'"
         " ORDER BY r.created_at, r.id", (ctx.person.programme_id,))
     if not rows:
         return [ctx.say("roster.requests.none")]
-    lines = [ctx.t("roster.requests.line", mentee=r["mentee"], mentor=r["mentor"],
+    lines = [ctx.t("roster.requests.line", mentee=labelled(r["mentee"], r["mentee_handle"]),
+                   mentor=labelled(r["mentor"], r["mentor_handle"]),
                    age=_age(ctx, r["created_at"]), expires=_date(ctx, r["expires_at"]))
              for r in rows]
     title = counted(ctx, "roster.requests.title", len(rows))
@@ -131,6 +143,7 @@ async def cmd_requests(ctx: Context, args: str) -> list[Reply]:
 async def cmd_pairs(ctx: Context, args: str) -> list[Reply]:
     rows = await ctx.tx.all(
         f"SELECT m.status, m.started_at, {name_sql('e')} AS mentee, {name_sql('o')} AS mentor,"
+        " e.handle AS mentee_handle, o.handle AS mentor_handle,"
         f" {HELD_SQL} AS held, {LAST_HELD_SQL} AS last_held, h.at_risk_since FROM matches m"
         " JOIN people e ON e.id = m.mentee_id JOIN people o ON o.id = m.mentor_id"
         " LEFT JOIN relationship_health h ON h.match_id = m.id"
@@ -140,14 +153,17 @@ async def cmd_pairs(ctx: Context, args: str) -> list[Reply]:
         return [ctx.say("roster.pairs.none")]
     lines = []
     for row in rows:
+        # "no meeting held yet" alone, not after "0 meetings held"
+        held = counted(ctx, "insight.held", row["held"]) + " · " if row["held"] else ""
         last = ctx.t("roster.pairs.last", date=_date(ctx, row["last_held"])) \
             if row["last_held"] else ctx.t("roster.pairs.no_meeting")
         flags = [ctx.t("roster.pairs.paused")] if row["status"] == "paused" else []
         if row["at_risk_since"]:
             flags.append(ctx.t("roster.pairs.at_risk"))
-        lines.append(ctx.t("roster.pairs.line", mentee=row["mentee"], mentor=row["mentor"],
-                           since=_date(ctx, row["started_at"]),
-                           held=counted(ctx, "insight.held", row["held"]), last=last,
+        lines.append(ctx.t("roster.pairs.line_held", mentee=labelled(row["mentee"],
+                                                                     row["mentee_handle"]),
+                           mentor=labelled(row["mentor"], row["mentor_handle"]),
+                           since=_date(ctx, row["started_at"]), held=held, last=last,
                            flags="".join(f" · {flag}" for flag in flags)))
     title = counted(ctx, "roster.pairs.title", len(rows))
     return [ctx.reply("\n".join([title, *capped(ctx, lines, MAX_LINES)]))]

@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from bot.admin import figures
+from bot.admin import figures, staff_time
 from bot.admin.admin import AdminRegistry
 from bot.admin.charts import Bars, Chart, Series, render_png
 from bot.admin.figures import Attendance, GroupFigures, ProgrammeStats
@@ -25,7 +25,6 @@ from bot.kernel.context import Context
 from bot.kernel.events import Attachment, Reply
 from bot.kernel.languages import language_name
 from bot.kernel.router import Router
-from bot.meetings.meeting_time import day_form
 from bot.store.db import Tx
 from bot.text.figure_text import capped, counted, days, month, number, percent, rating
 from bot.training.lessons import load_lessons
@@ -74,7 +73,7 @@ def stats_lines(ctx: Context, stats: ProgrammeStats, titles: dict[str, str]) -> 
         lines += capped(ctx, [
             ctx.t("stats.at_risk", mentee=risk.mentee, mentor=risk.mentor,
                   reason=ctx.t(f"stats.risk.{_known(risk.reason)}"),
-                  since=day_form(risk.since, ctx.person.timezone, ctx.lang))
+                  since=staff_time.day(ctx, risk.since))
             for risk in stats.at_risk], AT_RISK_SHOWN)
     lines.append(ctx.t("stats.more"))
     return lines

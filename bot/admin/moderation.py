@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.admin import staff_time
 from bot.kernel import people
 from bot.kernel.alerts import alert_coordinators
 from bot.kernel.clock import to_iso
@@ -190,7 +191,8 @@ async def cmd_reports(ctx: Context, args: str) -> list[Reply]:
 async def _queue_entry(ctx: Context, row: Any) -> Reply:
     reporter = await people.get(ctx.tx, row["reporter_id"])
     reported = await people.get(ctx.tx, row["reported_id"]) if row["reported_id"] else None
-    text = ctx.t("report.admin.entry", number=row["id"], when=relay.when(ctx, row["created_at"]),
+    text = ctx.t("report.admin.entry", number=row["id"],
+                 when=staff_time.moment(ctx, row["created_at"]),
                  reporter=reporter.name if reporter else "?",
                  reported=reported.name if reported else ctx.t("report.admin.someone_gone"),
                  what=ctx.t("report.admin.what_message" if row["message_id"]
@@ -227,7 +229,7 @@ async def _note_lines(ctx: Context, report_id: int) -> list[str]:
     for row in rows:
         who = row["display_name"] or row["handle"] or ctx.t("report.admin.someone_gone")
         key = "report.admin.note_line" if row["kind"] == "note" else "report.admin.warning_line"
-        lines.append(ctx.t(key, when=relay.when(ctx, row["updated_at"]), who=who,
+        lines.append(ctx.t(key, when=staff_time.moment(ctx, row["updated_at"]), who=who,
                            text=row["body"]))
     return lines
 

@@ -30,7 +30,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.admin import roster_retention
+from bot.admin import roster_retention, staff_time
 from bot.admin.admin import AdminRegistry, admin_action
 from bot.admin.export import ExportTable, register_table
 from bot.admin.roster import Checked, Problem, RosterRow, read_roster
@@ -378,9 +378,7 @@ async def cmd_invitations(ctx: Context, args: str) -> list[Reply]:
 
 
 def _date(ctx: Context, iso: str | None) -> str:
-    from babel.dates import format_date
-
-    return format_date(from_iso(iso), format="medium", locale=ctx.lang) if iso else "—"
+    return staff_time.day(ctx, iso, "medium") if iso else "—"
 
 
 def _row_of(entry: Any) -> RosterRow:
