@@ -184,8 +184,11 @@ def test_catalogues_have_the_same_keys_and_placeholders(catalogues: dict) -> Non
 
 def test_catalogue_has_the_texts_the_bot_needs(catalogues: dict) -> None:
     buttons = {lang: catalogues[lang]["lessons"]["buttons"] for lang in LANGUAGES}
-    assert buttons["en"]["read"] == "Read" and buttons["fr"]["read"] == "Lu"
-    assert buttons["en"]["done"] == "Done" and buttons["fr"]["done"] == "Terminé"
+    assert buttons["en"]["read"] == "I've read it" and buttons["fr"]["read"] == "J'ai lu"
+    assert buttons["en"]["done"] == "Exercise done ✅"
+    assert buttons["fr"]["done"] == "Exercice fait ✅"
+    assert buttons["en"]["later"] == "Remind me later"
+    assert buttons["fr"]["later"] == "Me la renvoyer plus tard"
     assert buttons["en"]["useful"] == "Useful 👍" and buttons["fr"]["useful"] == "Utile 👍"
     assert buttons["en"]["not_now"] == "Not now" and buttons["fr"]["not_now"] == "Plus tard"
     for lang in LANGUAGES:

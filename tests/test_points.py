@@ -205,7 +205,7 @@ async def test_finishing_every_onboarding_lesson_earns_a_good_start(app: App) ->
     mia = Chat(app, "mia")
     for lesson_id in ("how-mentoring-works", "being-a-mentee"):
         await mia.say(f"/learn {lesson_id}")
-        await mia.press_label("Terminé")
+        await mia.press_label("Exercice fait")
     got = for_person(await inbox.deliver(), "mia")
     assert [d.text for d in got] == [
         "🌱 Nouveau badge\xa0: *Bon départ*\u202f! Tapez /points pour voir vos badges et vos"

@@ -297,7 +297,10 @@ async def test_open_read_done_useful_and_quiz_count_once(app: App) -> None:
     assert amelie.last[0].text.startswith("📘 *How mentoring works here* · 3 min read")
     assert all(len(reply.text) <= 2800 for reply in amelie.last)
     lesson_end = list(amelie.buttons)
-    assert [b.label for b in lesson_end] == ["Read", "Done", "Useful 👍", "Not now"]
+    assert [b.label for b in lesson_end] == ["I've read it", "Exercise done ✅", "Useful 👍",
+                                             "Remind me later"]
+    # The end says what each button means (it asked "Was it useful?" above "Read", "Done").
+    assert "Press *I've read it*, or *Exercise done* once you've tried" in amelie.text
     await amelie.press_label("Useful")
     await amelie.press_label("Useful")
     assert "Thanks!" in amelie.text
@@ -346,16 +349,20 @@ async def test_not_now_comes_back_tomorrow_at_most_three_times(app: App) -> None
     inbox = Inbox(app)
     amelie = Chat(app, "amelie")
     await amelie.say("/learn reverse-mentoring")  # opened, no time to read it now
+    async def put_off() -> None:  # "Remind me later" under the lesson, "Not now" on a card
+        labels = " ".join(b.label for b in amelie.buttons)
+        await amelie.press_label("Remind me later" if "Remind me later" in labels else "Not now")
+
     for snooze in range(1, MAX_SNOOZES + 1):
-        await amelie.press_label("Not now")
+        await put_off()
         assert "send it again tomorrow at 10:00" in amelie.text
-        await amelie.press_label("Not now")  # pressed twice: planned once
+        await put_off()  # pressed twice: planned once
         assert "tomorrow at 10:00" in amelie.text
         again = nudges_of(await inbox.run_for(timedelta(days=1)), "amelie")
         assert [lesson_of(d) for d in again] == ["reverse-mentoring"], snooze
         assert again[0].local(PARIS).hour == 10
         inbox.press(amelie, again[0])
-    await amelie.press_label("Not now")
+    await put_off()
     assert "put this lesson off 3 times" in amelie.text and "won't send it again" in amelie.text
     assert nudges_of(await inbox.run_for(timedelta(days=2)), "amelie") == []
     assert await value(app, "SELECT snoozes FROM lesson_progress") == MAX_SNOOZES
@@ -387,8 +394,9 @@ async def test_learn_lists_the_audience_lessons_and_opens_any(app: App) -> None:
     assert "Votre rôle de mentor" not in listing  # a mentor's lesson
     await amelie.press(1)
     assert amelie.last[0].text.startswith("📘 *")
+    assert "Appuyez sur *J'ai lu*, ou sur *Exercice fait* une fois" in amelie.text
     await amelie.press_label("Utile")
-    await amelie.press_label("Terminé")
+    await amelie.press_label("Exercice fait")
     await amelie.say("/learn")
     assert "terminée · 👍" in amelie.text and "Leçons terminées\xa0: 1 sur" in amelie.text
     await bob.say("/learn smart-goals")

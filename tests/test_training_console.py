@@ -56,8 +56,10 @@ def test_a_new_pair_learns_earns_points_and_a_badge(tmp_path: Path) -> None:
     # The latest card opens the full lesson, with the buttons under it.
     latest_title = re.search(r"\*(.+?)\*", cards["amelie"][-1])[1]
     assert f"→ @amelie: 📘 *{latest_title}* · 3 minutes de lecture" in out
-    assert "   [1] Lu\n   [2] Terminé\n   [3] Utile 👍\n   [4] Plus tard" in out
-    assert "   [1] Read\n   [2] Done\n   [3] Useful 👍\n   [4] Not now" in out
+    assert ("   [1] J'ai lu\n   [2] Exercice fait ✅\n   [3] Utile 👍\n"
+            "   [4] Me la renvoyer plus tard") in out
+    assert ("   [1] I've read it\n   [2] Exercise done ✅\n   [3] Useful 👍\n"
+            "   [4] Remind me later") in out
     assert "→ @amelie: ✅ Bonne réponse\u202f!" in out
     assert "→ @amelie: 🌱 Nouveau badge\xa0: *Bon départ*\u202f!" in out
     points = [text for who, text in messages if text.startswith(("*Vous avez", "*You have"))]

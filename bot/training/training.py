@@ -311,7 +311,7 @@ class TrainingFeature:
         end = ctx.t("lessons.card.finished")
         buttons = [Button(ctx.t(f"lessons.buttons.{name}"), action, lesson.id) for name, action
                    in (("read", A_READ), ("done", A_DONE), ("useful", A_USEFUL),
-                       ("not_now", A_SNOOZE))]
+                       ("later", A_SNOOZE))]
         replies = [ctx.reply(text) for text in texts[:-1]]
         if len(texts[-1]) + len(end) + 2 <= MAX_MESSAGE:
             replies.append(ctx.reply(f"{texts[-1]}\n\n{end}", buttons))
