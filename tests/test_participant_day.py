@@ -140,3 +140,35 @@ async def test_availability_answered_with_a_date_or_a_shrug_en(app: App) -> None
     assert "Noted, you're flexible!" in sam.text
     await sam.say("weekdays 12-1pm, tue evening")
     assert "Availability: Mon–Fri 12:00–13:00, Tue 18:00–21:00" in sam.text
+
+
+async def test_a_mentor_pauses_and_looks_at_their_relationships_fr(app: App) -> None:
+    await add_person(app, "karim", "mentor", language="fr", languages=("fr",), capacity=2)
+    karim = Chat(app, "karim")
+    await karim.say("/mentors")  # used to send a mentor to /find a mentor
+    assert "Vous n'accompagnez personne en ce moment" in karim.text and "/find" not in karim.text
+    await karim.say("/pause")  # used to say "J'ai clos 0 demande en attente pour vous"
+    assert karim.text == (f"Vous êtes en pause{NB}: personne ne peut vous envoyer de nouvelle "
+                          "demande, et vos relations en cours continuent. Tapez /resume quand "
+                          "vous voudrez reprendre.")
+    await karim.say("/mentors")
+    assert "vous êtes en pause" in karim.text and "/resume" in karim.text
+
+
+async def test_a_mentor_pauses_and_looks_at_their_relationships_en(app: App) -> None:
+    await add_person(app, "nora", "mentor", language="en", capacity=2)
+    nora = Chat(app, "nora")
+    await nora.say("/mentors")
+    assert "You aren't mentoring anyone right now" in nora.text and "/find" not in nora.text
+    await nora.say("/pause")
+    assert "0 pending" not in nora.text and "your current relationships go on" in nora.text
+
+
+async def test_a_mentee_who_wants_a_break_is_told_about_notifications(app: App) -> None:
+    await add_person(app, "lea", "mentee", language="fr", languages=("fr",))
+    await add_person(app, "sam", "mentee", language="en")
+    lea, sam = Chat(app, "lea"), Chat(app, "sam")
+    await lea.say("/pause")
+    assert "/notifications off" in lea.text
+    await sam.say("/pause")
+    assert "type /notifications off" in sam.text

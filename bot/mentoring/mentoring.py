@@ -703,6 +703,8 @@ async def cmd_pause(ctx: Context, args: str) -> list[Reply]:
         "SELECT id FROM requests WHERE mentor_id = ? AND status = 'pending'", (ctx.person.id,))
     for request in waiting:
         await close_request(ctx.tx, request["id"], "paused", ctx.now)
+    if not waiting:
+        return [ctx.say("pause.paused_none")]
     return [ctx.say("pause.paused", count=len(waiting))]
 
 
@@ -745,6 +747,9 @@ async def cmd_mentors(ctx: Context, args: str) -> list[Reply]:
             lines.append(ctx.t("mentors.pending_out" if outgoing else "mentors.pending_in",
                                name=other.name, since=since(row["created_at"])))
     if len(lines) == 1:
+        if ctx.person.is_mentor and not ctx.person.is_mentee:  # /find is not for them
+            return [ctx.say("mentors.none_mentor_paused" if ctx.person.paused
+                            else "mentors.none_mentor")]
         return [ctx.say("mentors.none")]
     return [ctx.reply("\n".join(lines), buttons)]
 
