@@ -91,4 +91,4 @@ async def test_accepting_a_request_introduces_the_mentor_once(app: App) -> None:
     received = await inbox.deliver()
     assert not any("accompagnez" in text or "@mia" in text      # no introduction again
                    for text in received.get("nora", []))
-    assert "*Nora* accepted to be your mentor" in received["mia"][0]
+    assert "*Nora* agreed to be your mentor" in received["mia"][0]

@@ -83,7 +83,7 @@ async def test_find_request_accept_introduction(app: App) -> None:
     await nora.press_label("Accept")  # her answer is the introduction, given once
     assert "You are now *Mia*'s mentor" in nora.text and "@mia" in nora.text
     received = await inbox.deliver()
-    assert "*Nora* accepted to be your mentor" in received["mia"][0]
+    assert "*Nora* agreed to be your mentor" in received["mia"][0]
     assert "@nora" in received["mia"][0]
     assert not any("You are now" in text for text in received.get("nora", []))
 

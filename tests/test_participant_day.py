@@ -172,3 +172,27 @@ async def test_a_mentee_who_wants_a_break_is_told_about_notifications(app: App) 
     assert "/notifications off" in lea.text
     await sam.say("/pause")
     assert "type /notifications off" in sam.text
+
+
+async def test_meetings_list_and_cancel_read_right_in_both_languages(app: App) -> None:
+    from tests.test_meetings import Inbox as MeetingInbox
+    from tests.test_meetings import nora_and_mia
+
+    await nora_and_mia(app)  # Nora (English, Toronto) mentors Mia (French, Paris)
+    inbox = MeetingInbox(app)
+    mia, nora = Chat(app, "mia"), Chat(app, "nora")
+    await mia.say("/meet")
+    await inbox.deliver()
+    inbox.give_buttons(nora)
+    await nora.press_label("Tue 12 Jan")
+    await inbox.deliver()
+    await nora.say("/meetings")
+    assert nora.text.startswith("*Upcoming meetings* (Toronto time)\n")  # was "times in …"
+    await mia.say("/meetings")
+    assert mia.text.startswith("*Rencontres à venir* (heure de Paris)\n")  # "heures en heure"
+    await mia.press_label("Annuler")
+    # "Je les préviendrai" spoke of Nora as "them", in French.
+    assert mia.text.endswith("Je m'occupe de prévenir Nora.")
+    await mia.press_label("Oui")
+    assert "est annulée\u202f; j'ai transmis l'information à Nora." in mia.text
+    assert "informés" not in mia.text

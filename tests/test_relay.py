@@ -25,7 +25,7 @@ async def test_introduction_says_talk_through_me_without_a_contact(relay_app: Ap
     [nora_intro] = [r.text for r in nora.last if "You are now *Mia*'s mentor" in r.text]
     assert [b.label for r in nora.last for b in r.buttons] == ["Write to Mia"]
     received = await inbox.deliver()
-    mia_intro = next(t for t in received["mia"] if "accepted to be your mentor" in t)
+    mia_intro = next(t for t in received["mia"] if "agreed to be your mentor" in t)
     assert "talk through me" in mia_intro and "/msg" in nora_intro
     for text in [*received["mia"], *received["nora"]]:  # nothing any feature sent them
         assert "@mia" not in text and "@nora" not in text and "console" not in text

@@ -292,7 +292,7 @@ async def test_find_request_accept_introduces_both(world: World) -> None:
     assert "You are now *Mia*'s mentor" in nora.text  # the introduction, once
     assert f"<@{MIA}>" in nora.text  # a live Slack mention, not escaped
     to_mia = "\n".join(section_texts(m) for m in mia.inbox[mia_before:])
-    assert "*Nora* accepted to be your mentor" in to_mia and f"<@{NORA}>" in to_mia
+    assert "*Nora* agreed to be your mentor" in to_mia and f"<@{NORA}>" in to_mia
     [match] = await world.rows("SELECT status FROM matches")
     assert match["status"] == "active"
 
