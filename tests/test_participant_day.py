@@ -196,3 +196,22 @@ async def test_meetings_list_and_cancel_read_right_in_both_languages(app: App) -
     await mia.press_label("Oui")
     assert "est annulée\u202f; j'ai transmis l'information à Nora." in mia.text
     assert "informés" not in mia.text
+
+
+async def test_a_mentee_s_profile_says_goals_a_mentor_s_says_about(app: App) -> None:
+    await add_person(app, "amelie", "mentee", language="fr", languages=("fr",),
+                     goals="Devenir cheffe d'équipe d'ici un an.")
+    await add_person(app, "karim", "mentor", language="fr", languages=("fr",), capacity=1,
+                     goals="J'ai dirigé des équipes pendant quinze ans.")
+    await add_person(app, "sam", "mentee", goals="Move from support into product.")
+    amelie, karim, sam = Chat(app, "amelie"), Chat(app, "karim"), Chat(app, "sam")
+    await amelie.say("/profile")
+    assert f"Objectifs{NB}: Devenir cheffe d'équipe d'ici un an." in amelie.text
+    assert "Présentation" not in amelie.text
+    await amelie.press_label("Modifier\xa0: objectifs")
+    assert "qu'aimeriez-vous accomplir" in amelie.text
+    await karim.say("/profile")
+    assert f"Présentation{NB}: J'ai dirigé des équipes" in karim.text
+    await sam.say("/profile")
+    assert "Goals: Move from support into product." in sam.text and "About:" not in sam.text
+    assert any(b.label.endswith(": goals") for b in sam.buttons)

@@ -42,9 +42,15 @@ def visible_fields(ctx: Context) -> list[str]:
     return [f for f in EDITABLE if STEP_BY_NAME[f].applies(ctx.person)]
 
 
+def _key(ctx: Context, field: str) -> str:
+    """A mentee's "goals" are what they want to achieve: not an "About" as a mentor's are."""
+    return f"{field}_mentee" if field == "goals" and ctx.person.role == "mentee" else field
+
+
 def profile_lines(ctx: Context) -> list[str]:
     lines = [ctx.t("profile.status", status=ctx.t(f"profile.status_{ctx.person.status}"))]
-    lines += [ctx.t(f"profile.{field}", value=_value(ctx, field)) for field in visible_fields(ctx)]
+    lines += [ctx.t(f"profile.{_key(ctx, field)}", value=_value(ctx, field))
+              for field in visible_fields(ctx)]
     return lines
 
 
@@ -53,7 +59,8 @@ def show_profile(ctx: Context) -> list[Reply]:
         return [ctx.say("common.needs_profile")]
     text = "\n".join([ctx.t("profile.title"), *profile_lines(ctx), "", ctx.t("profile.edit_hint")])
     buttons = [
-        Button(ctx.t("profile.edit", field=ctx.t(f"profile.field_{field}")), ACTION_EDIT, field)
+        Button(ctx.t("profile.edit", field=ctx.t(f"profile.field_{_key(ctx, field)}")),
+               ACTION_EDIT, field)
         for field in visible_fields(ctx)
     ]
     return [ctx.reply(text, choices=buttons)]
