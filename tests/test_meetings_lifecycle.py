@@ -59,7 +59,13 @@ async def test_quiet_weeks_prompt_repeat_then_at_risk(app: App) -> None:  # noqa
     assert "Great to hear" in nora.text
     assert (await rows(app, "SELECT at_risk_since FROM relationship_health"))[0] == \
         {"at_risk_since": None}
-    assert seen[-1] == CheckinAnswered(person_id=nora_id, match_id=match_id)
+    [checkin_id] = [r["id"] for r in await rows(app, "SELECT id FROM checkins")]
+    # The check-in the button answers (it used to be left out: points then counted once a day).
+    assert seen[-1] == CheckinAnswered(person_id=nora_id, match_id=match_id,
+                                       checkin_id=checkin_id)
+    [points] = await rows(app, "SELECT unique_key FROM points_ledger WHERE reason ="
+                               " 'checkin_answered'")
+    assert points["unique_key"].endswith(f".{checkin_id}")
     await nora.press_label("All is well")
     assert "already settled" in nora.text
 

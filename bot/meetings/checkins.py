@@ -213,7 +213,9 @@ async def press_answer(ctx: Context, value: str) -> list[Reply]:
         return [ctx.say("checkin.already")]
     await _close(ctx.tx, row["id"], answer, ctx.now)
     await _forget_reply(ctx)
-    await ctx.emit(CheckinAnswered(person_id=ctx.person.id, match_id=match["id"]))
+    # The button's check-in: points count once per check-in answered (bot/training).
+    await ctx.emit(CheckinAnswered(person_id=ctx.person.id, match_id=match["id"],
+                                   checkin_id=row["id"]))
     if answer == "struggling":
         return await not_working(ctx, match, "checkin")
     await ctx.tx.execute("UPDATE relationship_health SET at_risk_since = NULL, reason = NULL,"
