@@ -70,7 +70,7 @@ async def test_audiences_stay_within_the_programme(app: App) -> None:
         assert f": {count} {'person' if count == 1 else 'people'}," in coord.text, audience
     for refused in ("status:suspended", "status:no_consent", "everybody-else", "status:"):
         await coord.say(f"/admin broadcast {refused} Hello")
-        assert "Write /admin broadcast <audience> <message>" in coord.text
+        assert f"“{refused}” is not an audience" in coord.text
     await coord.say("/admin broadcast mentors")
     assert "Write /admin broadcast" in coord.text
     await coord.say("/admin broadcast mentors " + "x" * 3500)

@@ -25,8 +25,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
+from bot.admin import staff_time
 from bot.admin.admin import AdminRegistry, admin_action
 from bot.admin.admin_people import unmatched_mentees
 from bot.kernel.clock import to_iso
@@ -49,11 +51,19 @@ A_ADD = "admin.broadcast.add"         # value: "<broadcast id>:<language>" — a
 F_VERSION = "broadcast_version"       # data: {"broadcast_id", "lang"}: the next text is it
 AUDIENCES = ("all", "mentors", "mentees", "unmatched", "active-pairs")
 STATUSES = ("active", "onboarding", "new")
-ALIASES = {"tous": "all", "tout": "all", "everyone": "all", "mentore": "mentees",
-           "mentores": "mentees", "mentorés": "mentees", "mentoré": "mentees",
-           "sans-mentor": "unmatched", "pairs": "active-pairs", "binomes": "active-pairs",
+# "mentoré·e" (with the accent) is a mentee; "mentore" is a woman mentor. Without the accent
+# "mentores" could be either, so it is asked about (AMBIGUOUS), never guessed: a message meant
+# for the mentors must not reach the mentees.
+ALIASES = {"tous": "all", "tout": "all", "tout-le-monde": "all", "everyone": "all",
+           "mentor": "mentors", "mentors-et-mentores": "mentors", "mentee": "mentees",
+           "mentoré": "mentees", "mentorée": "mentees", "mentorés": "mentees",
+           "mentorées": "mentees", "mentoré·es": "mentees", "mentoré·e·s": "mentees",
+           "personnes-mentorées": "mentees", "sans-mentor": "unmatched",
+           "sans-binôme": "unmatched", "pairs": "active-pairs", "binomes": "active-pairs",
            "binômes": "active-pairs"}
+AMBIGUOUS = frozenset({"mentore", "mentores", "mentoree", "mentorees"})
 MAX_BODY = 3000   # leaves room for the header under Telegram's 4,096 characters
+RECENT = timedelta(days=1)  # the same words to the same audience again: said in the preview
 
 
 def parse_audience(word: str) -> str | None:
@@ -64,6 +74,17 @@ def parse_audience(word: str) -> str | None:
         return word
     kind, _, status = word.partition(":")
     return f"status:{status}" if kind == "status" and status in STATUSES else None
+
+
+def _closest_audience(word: str) -> str | None:
+    """"mentros" → "mentors": a typo of an audience, or None."""
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    names = [*AUDIENCES, *(f"status:{status}" for status in STATUSES)]
+    scored = [(DamerauLevenshtein.normalized_similarity(word.casefold(), name), name)
+              for name in names]
+    score, name = max(scored)
+    return name if score >= 0.7 else None
 
 
 async def recipients(tx: Tx, programme_id: int, audience: str) -> list[int]:
@@ -148,8 +169,17 @@ async def cmd_broadcast(ctx: Context, args: str) -> list[Reply]:
     word, body = [*args.split(maxsplit=1), "", ""][:2]
     audience = parse_audience(word) if word else None
     body = body.strip()
+    audiences = ", ".join([*AUDIENCES, "status:…"])
+    if word and word.casefold() in AMBIGUOUS:
+        return [ctx.say("broadcast.ambiguous", word=word[:30], mentors="mentors",
+                        mentees="mentees")]
+    if word and audience is None:  # "/admin broadcast Hello everyone": no audience named
+        guess = _closest_audience(word)
+        if guess is not None:
+            return [ctx.say("broadcast.did_you_mean", word=word[:30], audience=guess)]
+        return [ctx.say("broadcast.no_audience", word=word[:30], audiences=audiences)]
     if audience is None or not body:
-        return [ctx.say("broadcast.usage", audiences=", ".join([*AUDIENCES, "status:…"]))]
+        return [ctx.say("broadcast.usage", audiences=audiences)]
     texts = parse_texts(body, ctx.lang)
     if texts is None:
         return [ctx.say("broadcast.languages_usage")]
@@ -189,6 +219,11 @@ async def _preview(ctx: Context, row: Any) -> Reply:
         shown = "\n\n".join(sections)
     text = ctx.t("broadcast.preview", count=count, number=number(count, ctx.lang, 0),
                  audience=_audience(ctx, row["audience"]), message=shown)
+    twice = await _same_sent_lately(ctx, row)
+    if twice is not None:  # a busy coordinator pasting the announcement a second time
+        text = ctx.t("broadcast.sent_lately", when=staff_time.moment(ctx, twice["sent_at"]),
+                     number=number(twice["recipients"] or 0, ctx.lang, 0),
+                     count=twice["recipients"] or 0) + "\n\n" + text
     value = str(row["id"])
     buttons = [Button(ctx.t("broadcast.send", count=count, number=number(count, ctx.lang, 0)),
                       A_SEND, value),
@@ -199,6 +234,18 @@ async def _preview(ctx: Context, row: Any) -> Reply:
                                        language=language_name(missing[0], ctx.lang)),
                                  A_ADD, f"{value}:{missing[0]}"))
     return ctx.reply(text, buttons)
+
+
+async def _same_sent_lately(ctx: Context, row: Any) -> Any:
+    """The same words sent to the same audience of this programme in the last day, if any."""
+    texts = _texts(row)
+    for sent in await ctx.tx.all(
+            "SELECT * FROM broadcasts WHERE programme_id = ? AND audience = ? AND status = 'sent'"
+            " AND sent_at >= ? AND id <> ? ORDER BY sent_at DESC",
+            (row["programme_id"], row["audience"], to_iso(ctx.now - RECENT), row["id"])):
+        if set(_texts(sent).values()) & set(texts.values()):  # whoever of the team sent it
+            return sent
+    return None
 
 
 def _capital(name: str) -> str:

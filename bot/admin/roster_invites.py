@@ -77,7 +77,9 @@ def report_problems(catalogue: Any, lang: str, checked: Checked) -> str:
     if len(checked.problems) > MAX_PROBLEMS:
         lines.append(catalogue.text(lang, "roster_import.more_problems",
                                     count=len(checked.problems) - MAX_PROBLEMS))
-    lines.append(catalogue.text(lang, "roster_import.nothing_imported"))
+    whole_file = all(problem.line == 0 for problem in checked.problems)
+    lines.append(catalogue.text(lang, "roster_import.nothing_imported_file" if whole_file
+                                else "roster_import.nothing_imported"))
     return "\n".join(lines)
 
 
@@ -96,9 +98,13 @@ async def split_new(tx: Tx, programme_id: int,
                     rows: tuple[RosterRow, ...]) -> tuple[list[RosterRow], list[RosterRow]]:
     """(rows to invite, rows already on a roster of this programme)."""
     known = await _known(tx, programme_id)
+    key = await roster_retention.email_key(tx)
     new, already = [], []
     for row in rows:
-        (already if set(row.keys()) & known else new).append(row)
+        keys = set(row.keys())
+        if row.email:  # someone who joined is known by their e-mail's digest only
+            keys.add(("email_digest", roster_retention.digest(key, row.email)))
+        (already if keys & known else new).append(row)
     return new, already
 
 
@@ -121,7 +127,10 @@ def preview_text(catalogue: Any, lang: str, new: list[RosterRow], already: list[
 async def cmd_import(ctx: Context, args: str) -> list[Reply]:
     file = ctx.attachment
     if file is None:
-        return [ctx.say("roster_import.no_file", path=args.strip()[:80])]
+        no_file = ctx.t("roster_import.no_file", path=args.strip()[:80])
+        if args.strip():  # "/admin import roster.csv" with a path that led to no file
+            no_file = ctx.t("roster_import.not_received", path=args.strip()[:80]) + "\n" + no_file
+        return [ctx.reply(no_file)]
     checked = read_roster(file.content)
     if not checked.ok:
         return [ctx.reply(report_problems(ctx.services.catalogue, ctx.lang, checked))]

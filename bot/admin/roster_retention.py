@@ -3,7 +3,8 @@ ids…): only while it is of use (docs/privacy.md, "Rosters and invitations").
 
 - Joining: what the roster said moves into the person's profile (bot/admin/roster_invites.py
   `prefill`) and their row keeps no copy — only the role, the language, which questions it
-  answered, the code and the dates, for `/admin invitations`.
+  answered, the code and the dates, for `/admin invitations`, and a keyed digest of the
+  e-mail, so that the same roster imported again does not invite them a second time.
 - `/forget` (and the retention sweep): rows linked to the person go with them (foreign key);
   rows that name one of their platform ids without being linked (they joined without the
   code) are deleted too (`forget_rows`), and `/mydata` shows them (`rows_about`).
@@ -15,6 +16,9 @@ ids…): only while it is of use (docs/privacy.md, "Rosters and invitations").
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -24,6 +28,7 @@ from bot.kernel.clock import to_iso
 from bot.kernel.domain_events import Started
 from bot.kernel.outbox import Outgoing
 from bot.store.db import Tx
+from bot.store.state import get_meta, set_meta
 
 if TYPE_CHECKING:
     from bot.kernel.context import Services
@@ -33,6 +38,7 @@ JOB = "roster_retention"
 RUN_AT = (3, 30)        # UTC: the daily run, beside the privacy sweep's 03:00
 MAX_PER_RUN = 200       # expired invitations per run; a backlog continues minutes later
 PREVIEW_TTL = timedelta(days=1)  # a roster preview not applied by then cannot be applied
+EMAIL_KEY = "roster_email_key"   # meta: the key of the joined rows' e-mail digests
 
 # What a joined person's row keeps: nothing that says who they are.
 _EMPTIED = ("name = '', email = '', slack_id = '', telegram = '', handle = '',"
@@ -40,17 +46,44 @@ _EMPTIED = ("name = '', email = '', slack_id = '', telegram = '', handle = '',"
 
 
 async def anonymise_joined(tx: Tx, entry_id: int, answered: str, now_iso: str) -> None:
-    """The row of someone who joined: marked joined, emptied of what identifies them."""
+    """The row of someone who joined: marked joined, emptied of what identifies them — but
+    for a keyed digest of their e-mail, so that a roster imported again recognises them."""
+    email = await tx.value("SELECT email FROM roster_entries WHERE id = ?", (entry_id,))
+    digest = await email_digest(tx, email) if email else ""
     await tx.execute(f"UPDATE roster_entries SET status = 'joined', joined_at = ?,"
-                     f" answered = ?, {_EMPTIED} WHERE id = ? AND status = 'invited'",
-                     (now_iso, answered, entry_id))
+                     f" answered = ?, email_digest = ?, {_EMPTIED}"
+                     f" WHERE id = ? AND status = 'invited'",
+                     (now_iso, answered, digest, entry_id))
+
+
+async def email_digest(tx: Tx, email: str) -> str:
+    return digest(await email_key(tx), email)
+
+
+async def email_key(tx: Tx) -> bytes:
+    """This deployment's own key for e-mail digests, made the first time it is needed."""
+    key = await get_meta(tx, EMAIL_KEY)
+    if key is None:
+        key = secrets.token_hex(32)
+        await set_meta(tx, EMAIL_KEY, key)
+    return bytes.fromhex(key)
+
+
+def digest(key: bytes, email: str) -> str:
+    """HMAC-SHA256 of the address (case ignored): the same address always gives the same
+    digest here, and the digest alone does not give the address back (a dictionary of known
+    addresses is no use without the key, which never leaves the database)."""
+    return hmac.new(key, email.strip().casefold().encode(), hashlib.sha256).hexdigest()
 
 
 async def joined_keys(tx: Tx, programme_id: int) -> set[tuple[str, str]]:
     """The (kind, value) roster keys of the people who joined from this programme's rosters,
-    read from their addresses (their rows no longer hold them): a roster imported again
-    does not invite them twice. An e-mail is not kept anywhere once they joined."""
-    keys: set[tuple[str, str]] = set()
+    read from their addresses (their rows no longer hold them), and the digest of their
+    e-mail (`email_digest`): a roster imported again does not invite them twice."""
+    keys: set[tuple[str, str]] = {
+        ("email_digest", row[0]) for row in await tx.all(
+            "SELECT email_digest FROM roster_entries WHERE programme_id = ?"
+            " AND status = 'joined' AND email_digest <> ''", (programme_id,))}
     for row in await tx.all(
             "SELECT a.platform, a.user_id, a.username FROM roster_entries e"
             " JOIN addresses a ON a.person_id = e.person_id"
