@@ -215,3 +215,19 @@ async def test_a_mentee_s_profile_says_goals_a_mentor_s_says_about(app: App) -> 
     await sam.say("/profile")
     assert "Goals: Move from support into product." in sam.text and "About:" not in sam.text
     assert any(b.label.endswith(": goals") for b in sam.buttons)
+
+
+async def test_a_mistyped_command_is_never_taken_for_forget(app: App) -> None:
+    await add_person(app, "lea", "mentee", language="fr", languages=("fr",))
+    await add_person(app, "sam", "mentee")
+    lea, sam = Chat(app, "lea"), Chat(app, "sam")
+    await lea.say("/foo")  # "Vouliez-vous dire /forget ?" — the command that deletes everything
+    assert "/forget" not in lea.text and "Tapez /help" in lea.text
+    await lea.say("/fnid")
+    assert lea.text.endswith("Vouliez-vous dire /find\u202f?")
+    await lea.say("/désabonner")  # a plain word for a command, typed as one
+    assert "Vouliez-vous dire /notifications" in lea.text
+    await sam.say("/fo")
+    assert "/forget" not in sam.text and "Type /help" in sam.text
+    await sam.say("/unsubscribe")
+    assert "Did you mean /notifications?" in sam.text

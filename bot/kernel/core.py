@@ -13,7 +13,7 @@ import logging
 import re
 import unicodedata
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 from bot.kernel import people
 from bot.kernel.context import Context, Later, Services
@@ -151,11 +151,26 @@ class Bot:
     def _unknown_command(self, ctx: Context, name: str) -> Reply:
         shown = re.sub(r"[^\w-]", "", name)[:32]
         text = ctx.t("common.unknown_command", name=shown)
-        known = [n for n, spec in self.router.commands.items() if not spec.admin]
-        best = process.extractOne(name[:32], known, score_cutoff=70) if name else None
-        hint = ctx.t("common.did_you_mean", suggestion=best[0]) if best else \
+        suggestion = self._closest_command(name[:32])
+        hint = ctx.t("common.did_you_mean", suggestion=suggestion) if suggestion else \
             ctx.t("common.help_hint")
         return ctx.reply(f"{text} {hint}")
+
+    def _closest_command(self, name: str) -> str | None:
+        """The command meant by a mistyped or shortened one: a plain word for it ("/aide"),
+        the one it begins ("/notif"), or one a typo away ("/fnid"). A whole-word ratio, not
+        WRatio: its partial matching offered /forget for "/foo" and /profile for "/f"."""
+        if not name:
+            return None
+        meaning = self.phrases.understand(name)
+        if meaning is not None:
+            return meaning.command
+        known = [n for n, spec in self.router.commands.items() if not spec.admin]
+        starting = [n for n in known if n.startswith(name)]
+        if len(name) >= 3 and len(starting) == 1:
+            return starting[0]
+        best = process.extractOne(name, known, scorer=fuzz.ratio, score_cutoff=70)
+        return best[0] if best else None
 
     async def _action(self, ctx: Context, event: Action) -> list[Reply]:
         handler = self.router.actions.get(event.action_id)
