@@ -4,8 +4,12 @@ lived it, and what they read now."""
 
 from __future__ import annotations
 
-from bot.kernel.app import App
-from tests.conftest import Chat
+from pathlib import Path
+
+from bot.kernel.app import App, build_app
+from bot.kernel.clock import SimulatedClock
+from bot.kernel.config import ProgrammeSettings
+from tests.conftest import START, Chat, make_config
 from tests.people_factory import add_person
 from tests.test_mentoring import Inbox, mia_has_asked_nora
 
@@ -231,3 +235,22 @@ async def test_a_mistyped_command_is_never_taken_for_forget(app: App) -> None:
     assert "/forget" not in sam.text and "Type /help" in sam.text
     await sam.say("/unsubscribe")
     assert "Did you mean /notifications?" in sam.text
+
+
+async def test_a_programme_with_the_default_name_is_named_in_each_language(
+        tmp_path: Path) -> None:
+    # The demo (and any config that keeps the default) welcomed French speakers to
+    # "*Mentoring programme*".
+    config = make_config(tmp_path)
+    config.programmes = {"main": ProgrammeSettings()}
+    app = await build_app(config, SimulatedClock(START))
+    try:
+        amelie, sam = Chat(app, "amelie"), Chat(app, "sam")
+        await amelie.say("/start")
+        await amelie.press_label("Français")
+        assert "Bienvenue dans *Programme de mentorat*" in amelie.text
+        await sam.say("/start")
+        await sam.press_label("English")
+        assert "Welcome to *Mentoring programme*!" in sam.text
+    finally:
+        await app.close()

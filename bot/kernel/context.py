@@ -34,10 +34,17 @@ class Services:
     matchmaker: Matchmaker
     hooks: Hooks
 
-    def programme_name(self, programme_id: int) -> str:
+    def programme_name(self, programme_id: int, lang: str = "") -> str:
+        """The programme's name; with `lang`, a programme left with the default English name
+        reads in that language ("Programme de mentorat", not "Mentoring programme")."""
+        from bot.kernel.config import ProgrammeSettings
+
         for code, pid in self.programme_ids.items():
             if pid == programme_id:
-                return self.config.programmes[code].name
+                name = self.config.programmes[code].name
+                if lang and name == ProgrammeSettings.name:
+                    return self.catalogue.text(lang, "common.programme_default_name")
+                return name
         return ""
 
 

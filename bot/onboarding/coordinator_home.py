@@ -32,7 +32,7 @@ async def _welcome_instead(ctx: Context) -> bool:
 
 
 def welcome(ctx: Context) -> Reply:
-    programme = ctx.services.programme_name(ctx.person.programme_id)
+    programme = ctx.services.programme_name(ctx.person.programme_id, ctx.lang)
     return ctx.reply(ctx.t("coordinator_home.welcome", programme=programme),
                      [Button(ctx.t("coordinator_home.join"), A_JOIN, "")])
 
@@ -57,7 +57,7 @@ async def help_reply(ctx: Context, registry: AdminRegistry | None,
         return ctx.reply("\n".join(participant_lines))
     if ctx.person.onboarded_at is not None:
         return ctx.reply("\n".join([*participant_lines, "", ctx.t("coordinator_home.also")]))
-    programme = ctx.services.programme_name(ctx.person.programme_id)
+    programme = ctx.services.programme_name(ctx.person.programme_id, ctx.lang)
     lines = [ctx.t("coordinator_home.help_title", programme=programme)]
     lines += registry.help_lines(ctx)  # grouped as /admin help groups them
     lines += ["", ctx.t("help.language"), ctx.t("coordinator_home.help_join")]

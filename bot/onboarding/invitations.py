@@ -62,7 +62,7 @@ def invitation(services: Services, meeting: Meeting, parts: list[Participant], r
     key = "meetings.ics.summary_group" if meeting.is_group else "meetings.ics.summary"
     summary = services.catalogue.text(lang, key, names=names_for(services, parts, reader.id,
                                                                   lang),
-                                      programme=services.programme_name(meeting.programme_id))
+                                      programme=services.programme_name(meeting.programme_id, lang))
     description = services.catalogue.text(lang, "meetings.ics.description",
                                           video=video_line(services, meeting, lang))
     return ics.render(ics.Invitation(

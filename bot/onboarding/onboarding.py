@@ -461,7 +461,7 @@ async def _advance(ctx: Context, after: str) -> list[Reply]:
         await clear_conversation(ctx.tx, ctx.person.id)
         return [ctx.say("onboarding.consent_declined")]
     if after == "language":
-        programme = ctx.services.programme_name(ctx.person.programme_id)
+        programme = ctx.services.programme_name(ctx.person.programme_id, ctx.lang)
         welcome = [ctx.say("onboarding.welcome", programme=programme)]
     else:
         welcome = []

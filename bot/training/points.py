@@ -375,7 +375,7 @@ async def cmd_leaderboard(ctx: Context, args: str) -> list[Reply]:
     """`/leaderboard [on|off]`: the programme's top people among those who opted in, with the
     asker's own line when they are further down. Off unless the person says on."""
     choice = args.strip().lower()
-    programme = ctx.services.programme_name(ctx.person.programme_id)
+    programme = ctx.services.programme_name(ctx.person.programme_id, ctx.lang)
     if choice in _ON | _OFF:
         await set_leaderboard(ctx.tx, ctx.person.id, choice in _ON, ctx.now)
         return [ctx.say("training.leaderboard.joined" if choice in _ON
