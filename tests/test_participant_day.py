@@ -14,6 +14,7 @@ from tests.people_factory import add_person
 from tests.test_mentoring import Inbox, mia_has_asked_nora
 
 NB = "\xa0"
+NB_THIN = "\u202f"
 
 
 async def zone_of(app: App, handle: str) -> str:
@@ -254,3 +255,23 @@ async def test_a_programme_with_the_default_name_is_named_in_each_language(
         assert "Welcome to *Mentoring programme*!" in sam.text
     finally:
         await app.close()
+
+
+async def test_a_report_typed_straight_after_report_reaches_the_coordinators(app: App) -> None:
+    from tests.test_meetings import nora_and_mia
+
+    await nora_and_mia(app)  # Nora (English) mentors Mia (French): one relationship each
+    mia, nora = Chat(app, "mia"), Chat(app, "nora")
+    await mia.say("/report")
+    assert f"Que s'est-il passé avec Nora{NB_THIN}?" in mia.text
+    # She types at once instead of pressing « Ma relation avec Nora »: it was lost.
+    await mia.say("Elle ne répond jamais à mes messages.")
+    assert "L'équipe de coordination est informée" in mia.text
+    await nora.say("/report")
+    assert "What happened with Mia? Type it in a few words" in nora.text
+    await nora.say("Mia cancelled three meetings at the last minute.")
+    assert "coordinators have been alerted" in nora.text
+    async with app.db.read() as tx:
+        reasons = [r["reason"] for r in await tx.all("SELECT reason FROM reports ORDER BY id")]
+    assert reasons == ["Elle ne répond jamais à mes messages.",
+                       "Mia cancelled three meetings at the last minute."]

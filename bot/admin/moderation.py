@@ -93,6 +93,15 @@ async def cmd_report(ctx: Context, args: str) -> list[Reply]:
                                   relay.A_REPORT_MESSAGE, str(last["id"])))
     if not buttons:
         return [ctx.say("report.nothing")]
+    if len(matches) == 1 and len(buttons) == 1 and buttons[0].action_id == A_PICK \
+            and await _reports_today(ctx) < MAX_REPORTS_PER_DAY:
+        # One relationship: people type what happened without pressing its button first,
+        # and that text is the report (it used to be lost as "I'm not sure what you mean").
+        other = await people.get(ctx.tx, _other(matches[0], ctx.person.id))
+        await set_conversation(ctx.tx, ctx.person.id, Conversation(
+            F_REASON, "reason", {"match_id": matches[0]["id"]}), ctx.now)
+        return [ctx.reply(ctx.t("report.pick_or_type", name=other.name if other else "?",
+                                limit=MAX_REASON), buttons)]
     return [ctx.reply(ctx.t("report.pick"), buttons)]
 
 
