@@ -275,3 +275,25 @@ async def test_a_report_typed_straight_after_report_reaches_the_coordinators(app
         reasons = [r["reason"] for r in await tx.all("SELECT reason FROM reports ORDER BY id")]
     assert reasons == ["Elle ne répond jamais à mes messages.",
                        "Mia cancelled three meetings at the last minute."]
+
+
+async def test_skip_typed_does_what_the_skip_button_does(app: App) -> None:
+    from tests.test_meetings import nora_and_mia
+
+    await nora_and_mia(app)  # Nora (English) mentors Mia (French)
+    mia = Chat(app, "mia")
+    await mia.say("/end")
+    await mia.press_label("Terminer la relation")
+    assert "appuyez sur *Passer*" in mia.text
+    await mia.say("/skip")  # was "Il n'y a pas de question à passer pour le moment."
+    assert "C'est fait\xa0: votre relation avec Nora a pris fin" in mia.text
+
+    await add_person(app, "omar", "mentor", offered="project management", capacity=2,
+                     languages=("en",))
+    await add_person(app, "sam", "mentee", sought="project management", languages=("en",))
+    sam = Chat(app, "sam")
+    await sam.say("/find")
+    await sam.press_label("Request Omar")
+    assert "press the button to send without a message" in sam.text
+    await sam.say("/skip")
+    assert "Your request is on its way to Omar" in sam.text

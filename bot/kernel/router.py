@@ -17,6 +17,9 @@ from bot.store.state import Conversation
 CommandHandler = Callable[[Context, str], Awaitable[list[Reply]]]
 ActionHandler = Callable[[Context, str], Awaitable[list[Reply]]]
 FlowHandler = Callable[[Context, Conversation, str], Awaitable[list[Reply]]]
+# What /skip does in a flow whose question has a skip button ("Passer", "Send without a
+# message"): the same as the button, so typing /skip is never "nothing to skip".
+SkipHandler = Callable[[Context, Conversation], Awaitable[list[Reply]]]
 # Asked before any event is routed: replies that take its place (a changed code of conduct
 # to accept first), or None to let the event through.
 Gate = Callable[[Context, Event], Awaitable[list[Reply] | None]]
@@ -39,6 +42,7 @@ class Router:
     commands: dict[str, CommandSpec] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     flows: dict[str, FlowHandler] = field(default_factory=dict)
+    skips: dict[str, SkipHandler] = field(default_factory=dict)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
     hooks: Hooks = field(default_factory=Hooks)
     help_order: list[str] = field(default_factory=list)
@@ -59,8 +63,10 @@ class Router:
             raise ValueError(f"action {action_id} registered twice")
         self.actions[action_id] = handler
 
-    def flow(self, name: str, handler: FlowHandler) -> None:
+    def flow(self, name: str, handler: FlowHandler, *, skip: SkipHandler | None = None) -> None:
         self.flows[name] = handler
+        if skip is not None:
+            self.skips[name] = skip
 
     def gate(self, gate: Gate) -> None:
         self.gates.append(gate)

@@ -272,6 +272,7 @@ def register(router: Router, registry: AdminRegistry) -> None:
                                (A_WHY, press_why), (A_RATE, press_rate),
                                (A_NO_NOTE, press_no_note)]:
         router.action(action_id, handler)
-    router.flow(F_NOTE, flow_note)
+    router.flow(F_NOTE, flow_note, skip=lambda ctx, conv: press_no_note(
+        ctx, str(conv.data.get("meeting_id", ""))))
     router.job(JOB_OUTCOME, job_outcome)
 

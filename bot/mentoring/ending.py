@@ -208,4 +208,8 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.action(A_CONFIRM, active_only(press_confirm))
     router.action(A_SKIP, active_only(skip))
     router.action(A_KEEP, active_only(press_keep))
-    router.flow(F_REASON, reason)
+    async def skip_reason(ctx: Context, conv: Conversation) -> list[Reply]:
+        value = f"{conv.data.get('match_id', '')}:{conv.data.get('mode', '')}"
+        return await press_skip(ctx, value, find=find)
+
+    router.flow(F_REASON, reason, skip=skip_reason)

@@ -279,7 +279,8 @@ def register(router: Router, registry: AdminRegistry) -> None:
     for action_id, handler in [(A_CHOICE, press_choice), (A_RATE, press_rate),
                                (A_SKIP, press_skip), (A_RECOMMEND, press_recommend)]:
         router.action(action_id, active_only(handler))
-    router.flow(F_BENEFITS, flow_benefits)
+    router.flow(F_BENEFITS, flow_benefits, skip=lambda ctx, conv: press_skip(
+        ctx, str(conv.data.get("match_id", ""))))
     router.job(JOB_NEAR_END, job_near_end)
     router.job(JOB_END, job_end)
     router.hooks.on(Matched, on_matched)

@@ -766,7 +766,8 @@ def register(router: Router, registry: AdminRegistry) -> None:
                                (A_ACCEPT, press_accept), (A_DECLINE, press_decline),
                                (A_INFO, press_info), (A_ANSWER, press_answer)]:
         router.action(action_id, active_only(handler))
-    router.flow(F_NOTE, flow_note)
+    router.flow(F_NOTE, flow_note, skip=lambda ctx, conv: press_send(
+        ctx, str(conv.data.get("mentor_id", ""))))
     router.flow(F_QUESTION, flow_question)
     router.flow(F_ANSWER, flow_answer)
     router.job("expire_request", job_expire_request)

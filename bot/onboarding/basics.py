@@ -60,8 +60,11 @@ async def cmd_back(ctx: Context, args: str) -> list[Reply]:
     return await onboarding.back(ctx, await get_conversation(ctx.tx, ctx.person.id))
 
 
-async def cmd_skip(ctx: Context, args: str) -> list[Reply]:
-    return await onboarding.skip(ctx, await get_conversation(ctx.tx, ctx.person.id))
+async def cmd_skip(ctx: Context, args: str, *, router: Router) -> list[Reply]:
+    conv = await get_conversation(ctx.tx, ctx.person.id)
+    if conv is not None and conv.flow in router.skips:  # a question with a skip button
+        return await router.skips[conv.flow](ctx, conv)
+    return await onboarding.skip(ctx, conv)
 
 
 async def cmd_cancel(ctx: Context, args: str) -> list[Reply]:
@@ -87,7 +90,10 @@ def register(router: Router, registry: AdminRegistry) -> None:
     router.command("language", cmd_language, aliases=("langue", "lang"), help_key="help.language")
     router.command("help", help_handler, aliases=("aide",), help_key="help.help")
     router.command("back", cmd_back, aliases=("retour",))
-    router.command("skip", cmd_skip, aliases=("passer",))
+    async def skip_handler(ctx: Context, args: str) -> list[Reply]:
+        return await cmd_skip(ctx, args, router=router)
+
+    router.command("skip", skip_handler, aliases=("passer",))
     # /stop: bot/training/notifications.py
     router.command("cancel", cmd_cancel, aliases=("annuler",))
     router.action(onboarding.ACTION, press_onboarding)
