@@ -217,12 +217,15 @@ async def run(config: Config, *, console_only: bool, demo: bool, simulated: bool
     app.settle_memory()  # fewer, cheaper garbage collections from now on (bot/kernel/app.py)
     try:
         if demo:
-            from bot.demo.demo import seed_demo
+            from bot.demo.demo import demo_coordinator, seed_demo
 
             added = await seed_demo(app)
+            coordinator = await demo_coordinator(app) if added else ""
             if added:
+                staff = (f"; '@{coordinator} /admin help' for the coordinator's commands"
+                         if coordinator else "")
                 print(f"(demo programme: {added} fictional people added; try "
-                      "'@alex /start' or '@alex /help')", flush=True)
+                      f"'@alex /start' or '@alex /help'{staff})", flush=True)
         if console_only or not adapters:
             return await _console(app, simulated, echo, files)
         return await _adapters(app)

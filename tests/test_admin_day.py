@@ -218,3 +218,32 @@ async def test_times_read_in_the_programmes_zone_when_the_coordinator_has_none(
     own = Chat(app, "coord", timezone="Europe/Paris")  # a zone of their own wins
     await own.say("/admin audit")
     assert own.text.splitlines()[1].startswith("- Mar 15, 2027, 13:00 · Coord")
+
+
+async def test_cohort_window_dates_written_as_people_write_them(app: App) -> None:
+    coord, coordfr = staff(app)
+    await coordfr.say("/admin fenetre Printemps ouverture=1er avril fermeture=14 avril"
+                      " jumelage=16 avril 14h")
+    assert coordfr.text.startswith("Enregistré")
+    assert "candidatures du 1 avril 2027 au 14 avril 2027, jumelage le 16 avril 2027, 14:00" \
+        in coordfr.text
+    await coord.say('/admin cohort-window Summer opens=June 1 closes=06/14/2027'
+                    ' matching="Jun 16 2027 9:30am"')
+    assert ("applications June 1, 2027 – June 14, 2027, matching June 16, 2027,"
+            " 9:30\u202fAM") in coord.text
+    await coordfr.say("/admin cohort-window Été ouverture=16/06/2027 fermeture=30/06/2027"
+                      " jumelage=2 juillet")  # day first, in French
+    assert "du 16 juin 2027 au 30 juin 2027, jumelage le 2 juillet 2027" in coordfr.text
+    await coord.say("/admin cohort-window Old opens=yesterday closes=April 2 matching=April 3")
+    assert coord.text.startswith("«yesterday»: I can't read that as a date to come.")
+    await coordfr.say("/admin cohort-window Été annuler")  # nobody applied: nobody was told
+    assert coordfr.text == ("La fenêtre «\u00a0Été\u00a0» est annulée\u202f; personne n'y avait"
+                            " encore posé sa candidature.")
+
+
+async def test_a_forged_weights_button_without_values_saves_nothing(app: App) -> None:
+    coord = Chat(app, "coord")
+    await coord._send(Action(coord.address, "admin.weights.apply", ""))
+    assert coord.text == "That button is no longer valid. Type /help to see what you can do."
+    async with app.db.read() as tx:
+        assert await tx.value("SELECT count(*) FROM programme_settings") == 0

@@ -116,8 +116,8 @@ async def _preview(ctx: Context, current: Weights, proposed: Weights) -> str:
 
 async def press_weights_apply(ctx: Context, value: str) -> list[Reply]:
     current = ctx.services.matchmaker.weights(ctx.person.programme_id)
-    proposed, _ = parse_weights(value, current)
-    if proposed is None:
+    proposed, _ = parse_weights(value, current) if value.strip() else (None, "")
+    if proposed is None:  # a forged or damaged button: "Saved" would be untrue
         return [ctx.say("common.unknown_button")]
     await ctx.tx.execute(
         "INSERT INTO programme_settings (programme_id, key, value, updated_at)"

@@ -27,6 +27,28 @@ async def seed_demo(app: App, seed: int = 2026) -> int:
     return len(population)
 
 
+DEMO_COORDINATOR = "coord"
+
+
+async def demo_coordinator(app: App) -> str:
+    """The demo's coordinator, so that a newcomer can try the coordinators' commands at once:
+    `@coord` is granted the first programme when nobody coordinates it (neither the config
+    nor a grant). Returns the handle, or "" when the programme has coordinators already."""
+    code = next(iter(app.config.programmes))
+    if app.config.programmes[code].coordinators:
+        return ""
+    programme_id = app.services.programme_ids[code]
+    async with app.db.transaction() as tx:
+        if await tx.value("SELECT count(*) FROM coordinators WHERE programme_id = ?",
+                          (programme_id,)):
+            return ""
+        await tx.execute(
+            "INSERT INTO coordinators (programme_id, platform, workspace, user_id, created_at,"
+            " source) VALUES (?, 'console', 'local', ?, ?, 'grant')",
+            (programme_id, DEMO_COORDINATOR, to_iso(app.services.clock.now())))
+    return DEMO_COORDINATOR
+
+
 def _profile(demo: DemoPerson, taxonomy: object) -> dict[str, object]:
     def topics(text: str) -> list[str]:
         return list(dict.fromkeys(m.id for m in taxonomy.normalise(text)))[:10] if text else []

@@ -58,8 +58,10 @@ MAX_NAME = 60
 MAX_LINES = 30
 _KEYS = {"opens": "opens", "ouverture": "opens", "closes": "closes", "fermeture": "closes",
          "matching": "matching", "jumelage": "matching"}
+# A value runs to the next key or the end ("jumelage=16 février 14h"), as a coordinator types it.
 _SETTING = re.compile(r"\b(opens|closes|matching|ouverture|fermeture|jumelage)\s*=\s*"
-                      r"(\S+(?:[ T]\d{1,2}:\d{2})?)", re.IGNORECASE)
+                      r"(.+?)(?=\s+(?:opens|closes|matching|ouverture|fermeture|jumelage)\s*="
+                      r"|\s+(?:cancel|annuler)\s*$|\s*$)", re.IGNORECASE)
 _CANCEL = re.compile(r"\s+(cancel|annuler)\s*$", re.IGNORECASE)
 
 
@@ -91,10 +93,16 @@ class Window:
         return "open" if now < self.closes_at else "closed"
 
 
-def moment(settings: ProgrammeSettings, text: str, kind: str) -> datetime | None:
+def moment(settings: ProgrammeSettings, text: str, kind: str, lang: str = "",
+           now: datetime | None = None) -> datetime | None:
     """A config or chat date, read in the programme's time zone, as UTC: "opens" at 00:00,
-    "closes" at the end of the day, "matching" at 09:00, unless a time is given."""
+    "closes" at the end of the day, "matching" at 09:00, unless a time is given. Typed in
+    chat (`now` given), it may also be written as people write dates ("1er février")."""
     parsed = parse_local_moment(text)
+    if parsed is None and now is not None:
+        from bot.admin.staff_dates import read_day
+
+        parsed = read_day(text, lang, now.astimezone(ZoneInfo(settings.timezone)))
     if parsed is None:
         return None
     day, at = parsed
@@ -489,7 +497,7 @@ async def _save(ctx: Context, name: str, window: Window | None,
     moments: dict[str, datetime] = {}
     for kind in ("opens", "closes", "matching"):
         if kind in given:
-            parsed = moment(settings, given[kind], kind)
+            parsed = moment(settings, given[kind], kind, ctx.lang, ctx.now)
             if parsed is None:
                 return [ctx.say("windows.admin.bad_date", value=given[kind][:20])]
             moments[kind] = parsed
@@ -547,6 +555,8 @@ async def _cancel(ctx: Context, window: Window) -> list[Reply]:
                          key=f"window:{window.id}:cancelled:{row['person_id']}")
     await describe(ctx, details=f"cohort window {window.name}: cancelled")
     await _refresh_waiting(ctx)
+    if not rows:  # "its applicant is back on the list and was told" would be untrue
+        return [ctx.say("windows.admin.cancelled_empty", name=window.name)]
     return [ctx.say("windows.admin.cancelled", name=window.name, count=len(rows))]
 
 
