@@ -297,3 +297,17 @@ async def test_skip_typed_does_what_the_skip_button_does(app: App) -> None:
     assert "press the button to send without a message" in sam.text
     await sam.say("/skip")
     assert "Your request is on its way to Omar" in sam.text
+
+
+async def test_shared_languages_are_listed_with_the_reader_s_own_first(app: App) -> None:
+    await add_person(app, "karim", "mentor", language="fr", languages=("fr", "en", "ar"),
+                     offered="gestion de projet", capacity=2)
+    await add_person(app, "amelie", "mentee", language="fr", languages=("fr", "en"),
+                     sought="gestion de projet")
+    await add_person(app, "sam", "mentee", language="en", languages=("en", "fr"),
+                     sought="project management")
+    amelie, sam = Chat(app, "amelie"), Chat(app, "sam")
+    await amelie.say("/find")
+    assert f"Parle vos langues{NB}: français et anglais" in amelie.text  # was "anglais et …"
+    await sam.say("/find")
+    assert "Speaks your languages: English and French" in sam.text

@@ -375,8 +375,9 @@ def render_reason(catalogue: Catalogue, taxonomy: Taxonomy, lang: str, reason: R
             params[name] = free_times.describe(catalogue, lang, value)
         elif name == "topics":
             params[name] = catalogue.join(lang, [taxonomy.label(t, lang) for t in value])
-        elif name == "languages":
-            params[name] = catalogue.join(lang, [language_name(c, lang) for c in value])
+        elif name == "languages":  # the reader's own language first: "français et anglais"
+            ordered = sorted(value, key=lambda code: code != lang)
+            params[name] = catalogue.join(lang, [language_name(c, lang) for c in ordered])
         elif isinstance(value, tuple | list):
             params[name] = catalogue.join(lang, [str(v) for v in value])
         elif isinstance(value, float):
