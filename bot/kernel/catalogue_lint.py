@@ -352,6 +352,12 @@ def _prose(text: str) -> str:
     return _SYNTAX.sub(" ", text)
 
 
+def french_wording(text: str) -> list[tuple[str, str]]:
+    """The fr-CA and reader-agreement rules alone, for longer French texts than messages
+    (the micro-lessons, tests/test_lessons_french.py): (rule, what to write)."""
+    return [*_quebec(_prose(text)), *_gendered(text)]
+
+
 def _quebec(prose: str) -> Iterator[tuple[str, str]]:
     for pattern, fix in _QUEBEC:
         for match in pattern.finditer(prose):
