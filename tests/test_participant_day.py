@@ -158,6 +158,8 @@ async def test_a_mentor_pauses_and_looks_at_their_relationships_fr(app: App) -> 
                           "vous voudrez reprendre.")
     await karim.say("/mentors")
     assert "vous êtes en pause" in karim.text and "/resume" in karim.text
+    await karim.say("/meet")  # was "Si vous cherchez de l'accompagnement, tapez /find"
+    assert "Vous n'accompagnez personne en ce moment" in karim.text and "/find" not in karim.text
 
 
 async def test_a_mentor_pauses_and_looks_at_their_relationships_en(app: App) -> None:
@@ -167,6 +169,8 @@ async def test_a_mentor_pauses_and_looks_at_their_relationships_en(app: App) -> 
     assert "You aren't mentoring anyone right now" in nora.text and "/find" not in nora.text
     await nora.say("/pause")
     assert "0 pending" not in nora.text and "your current relationships go on" in nora.text
+    await nora.say("/meet")
+    assert "You aren't mentoring anyone right now" in nora.text and "/find" not in nora.text
 
 
 async def test_a_mentee_who_wants_a_break_is_told_about_notifications(app: App) -> None:
@@ -311,3 +315,15 @@ async def test_shared_languages_are_listed_with_the_reader_s_own_first(app: App)
     assert f"Parle vos langues{NB}: français et anglais" in amelie.text  # was "anglais et …"
     await sam.say("/find")
     assert "Speaks your languages: English and French" in sam.text
+
+
+async def test_a_lesson_put_off_comes_back_at_a_french_time(app: App) -> None:
+    await add_person(app, "amelie", "mentee", language="fr", languages=("fr",))
+    await add_person(app, "sam", "mentee")
+    amelie, sam = Chat(app, "amelie"), Chat(app, "sam")
+    await amelie.say("/learn 1")
+    await amelie.press_label("plus tard")
+    assert f"je vous la renverrai demain à 10{NB}h." in amelie.text  # was "à 10:00"
+    await sam.say("/learn 1")
+    await sam.press_label("later")
+    assert "I'll send it again tomorrow at 10:00." in sam.text

@@ -75,7 +75,9 @@ def _settings(services: Services) -> tuple[int, int]:
 async def cmd_meet(ctx: Context, args: str) -> list[Reply]:
     relations = await store.relationships(ctx.tx, ctx.person.id)
     if not relations:
-        return [ctx.say("meetings.no_relationship")]
+        mentor_only = ctx.person.is_mentor and not ctx.person.is_mentee  # /find is not theirs
+        return [ctx.say("meetings.no_relationship_mentor" if mentor_only
+                        else "meetings.no_relationship")]
     mentees = [r for r in relations if r.as_mentor]
     wanted = fold(args).lstrip("@").strip()
     if wanted in GROUP_WORDS and len(mentees) > 1:

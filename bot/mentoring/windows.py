@@ -29,7 +29,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 
 from bot.admin.admin import AdminRegistry
 from bot.admin.export import ExportTable, register_table
@@ -48,6 +48,7 @@ from bot.kernel.roles import describe
 from bot.kernel.router import Router, active_only
 from bot.mentoring import eligibility
 from bot.store.db import Tx
+from bot.text.availability import format_clock
 from bot.text.figure_text import capped, counted
 
 A_APPLY = "windows.apply"            # value: window id
@@ -174,7 +175,7 @@ def day(services: Services, person: Person, when: datetime, lang: str,
     text = format_date(local, format="long", locale=lang)
     if local.time() in (time(0), time(9)):
         return text
-    return f"{text}, {format_time(local, format='short', locale=lang)}"
+    return f"{text}, {format_clock(local.hour * 60 + local.minute, lang)}"  # "9 h 30"
 
 
 def _last_day(services: Services, person: Person, window: Window, lang: str,

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 
 from bot.admin.admin import AdminRegistry
 from bot.admin.export import ExportTable, register_table
@@ -53,6 +53,7 @@ from bot.kernel.people import Person
 from bot.kernel.router import Router
 from bot.meetings import checkins
 from bot.meetings.meetings import A_MEET
+from bot.text.availability import format_clock
 from bot.training import badges, nudges, points
 from bot.training.lessons import (
     PROMPT_PREFIX,
@@ -430,7 +431,7 @@ class TrainingFeature:
     def _when(self, ctx: Context, moment: datetime) -> str:
         local = moment.astimezone(nudges.zone_of(ctx.person))
         today = ctx.now.astimezone(local.tzinfo).date()
-        at = format_time(local, format="short", locale=ctx.lang)
+        at = format_clock(local.hour * 60 + local.minute, ctx.lang)  # "10 h", as meetings say
         if local.date() == today + timedelta(days=1):
             return ctx.t("training.snooze.tomorrow", time=at)
         return ctx.t("training.snooze.on_day", time=at,
