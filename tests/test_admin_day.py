@@ -247,3 +247,22 @@ async def test_a_forged_weights_button_without_values_saves_nothing(app: App) ->
     assert coord.text == "That button is no longer valid. Type /help to see what you can do."
     async with app.db.read() as tx:
         assert await tx.value("SELECT count(*) FROM programme_settings") == 0
+
+
+async def test_end_with_one_name_says_how_to_end(app: App) -> None:
+    await member(app, "mia", "mentee")
+    coord, coordfr = staff(app)
+    await coord.say("/admin end @mia")
+    assert coord.text.startswith("Name both people of the relationship: /admin end @mentee"
+                                 " @mentor [reason]")
+    await coordfr.say("/admin terminer @mia")
+    assert coordfr.text.startswith("Nommez les deux personnes du binôme\u00a0: /admin end")
+    await coord.say("/admin match @mia")  # the match usage is unchanged
+    assert coord.text.startswith("Name the mentee, then the mentor")
+
+
+async def test_stats_name_statuses_without_gender_in_french(app: App) -> None:
+    await member(app, "mia", "mentee")
+    _, coordfr = staff(app)
+    await coordfr.say("/admin stats")
+    assert "- Personnes mentorées\u00a0: 1 (en activité\u00a0: 1)" in coordfr.text

@@ -54,7 +54,7 @@ async def test_stats_in_french_use_french_numbers_and_words(app: App) -> None:
     await coordfr.say("/admin stats")
     text = coordfr.text
     assert "*Statistiques du programme — Programme Test*" in text
-    assert "- Personnes mentorées\xa0: 5 (actif 5)" in text
+    assert "- Personnes mentorées\xa0: 5 (en activité\xa0: 5)" in text
     assert "attente médiane\xa0: 2 jours · la plus ancienne\xa0: 3 jours" in text
     assert "taux de présence 50\xa0%" in text
     assert "après les rencontres 3,8/5 (6 réponses) · questionnaires de fin 4,5/5 (2 réponses)" \

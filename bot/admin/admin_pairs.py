@@ -44,11 +44,12 @@ MAX_REASON = 300
 END_CODE = "coordinator"
 
 
-async def _two_people(ctx: Context, args: str) -> tuple[Person, Person, str] | Reply:
+async def _two_people(ctx: Context, args: str,
+                      usage: str = "pairing.usage") -> tuple[Person, Person, str] | Reply:
     """The two people named first in `args` (own programme), and the rest of the text."""
     parts = args.split(maxsplit=2)
     if len(parts) < 2:
-        return ctx.say("pairing.usage")
+        return ctx.say(usage)
     found = []
     for token in parts[:2]:
         person = await find_named(ctx, token)
@@ -191,7 +192,7 @@ async def _create(ctx: Context, mentee: Person, mentor: Person, suggestion: Sugg
 
 
 async def cmd_end(ctx: Context, args: str) -> list[Reply]:
-    named = await _two_people(ctx, args)
+    named = await _two_people(ctx, args, "pairing.usage_end")
     if isinstance(named, Reply):
         return [named]
     first, second, reason = named

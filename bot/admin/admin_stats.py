@@ -96,8 +96,11 @@ def _people(ctx: Context, stats: ProgrammeStats) -> list[str]:
 
 
 def _status(ctx: Context, status: str) -> str:
-    key = f"profile.status_{status}"
-    return ctx.t(key) if ctx.services.catalogue.has(key) else status
+    """The coordinators' word for a status (épicène in French: "en activité", not "actif")."""
+    for key in (f"stats.status.{status}", f"profile.status_{status}"):
+        if ctx.services.catalogue.has(key):
+            return ctx.t(key)
+    return status
 
 
 def _known(reason: str) -> str:
