@@ -225,12 +225,12 @@ async def test_cohort_window_dates_written_as_people_write_them(app: App) -> Non
     await coordfr.say("/admin fenetre Printemps ouverture=1er avril fermeture=14 avril"
                       " jumelage=16 avril 14h")
     assert coordfr.text.startswith("Enregistré")
-    assert "candidatures du 1 avril 2027 au 14 avril 2027, jumelage le 16 avril 2027, 14:00" \
+    assert "candidatures du 1 avril 2027 au 14 avril 2027, jumelage le 16 avril 2027, 14\u00a0h" \
         in coordfr.text
     await coord.say('/admin cohort-window Summer opens=June 1 closes=06/14/2027'
                     ' matching="Jun 16 2027 9:30am"')
     assert ("applications June 1, 2027 – June 14, 2027, matching June 16, 2027,"
-            " 9:30\u202fAM") in coord.text
+            " 09:30") in coord.text
     await coordfr.say("/admin cohort-window Été ouverture=16/06/2027 fermeture=30/06/2027"
                       " jumelage=2 juillet")  # day first, in French
     assert "du 16 juin 2027 au 30 juin 2027, jumelage le 2 juillet 2027" in coordfr.text
@@ -266,3 +266,17 @@ async def test_stats_name_statuses_without_gender_in_french(app: App) -> None:
     _, coordfr = staff(app)
     await coordfr.say("/admin stats")
     assert "- Personnes mentorées\u00a0: 1 (en activité\u00a0: 1)" in coordfr.text
+
+
+async def test_the_first_of_the_month_reads_1er_in_french(app: App) -> None:
+    from tests.fixtures_insight import day, relationship
+
+    mia = await member(app, "mia", "mentee")
+    nora = await member(app, "nora", "mentor", capacity=1)
+    async with app.db.transaction() as tx:
+        await relationship(tx, app.services.programme_ids["main"], mia, nora, day(2, 1))
+    coord, coordfr = staff(app)
+    await coordfr.say("/admin pairs")
+    assert "- Mia et Nora · depuis le 1er février 2027 · " in coordfr.text
+    await coord.say("/admin pairs")
+    assert "- Mia & Nora · since February 1, 2027 · " in coord.text

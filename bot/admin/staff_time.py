@@ -42,11 +42,19 @@ def moment(ctx: Context, when: str | datetime) -> str:
     instant = from_iso(when) if isinstance(when, str) else when
     local = instant.astimezone(ZoneInfo(zone_name(ctx)))
     clock = format_clock(local.hour * 60 + local.minute, ctx.lang)
-    return f"{format_date(local, format='medium', locale=ctx.lang)}, {clock}"
+    return f"{_first(format_date(local, format='medium', locale=ctx.lang), local, ctx)}, {clock}"
 
 
 def day(ctx: Context, when: str | datetime, form: str = "long") -> str:
     """A date alone: "January 26, 2027" / "26 janvier 2027" (`form="medium"`: "Jan 26, 2027")."""
-    instant = from_iso(when) if isinstance(when, str) else when
-    return format_date(instant.astimezone(ZoneInfo(zone_name(ctx))), format=form,
-                       locale=ctx.lang)
+    local = (from_iso(when) if isinstance(when, str) else when).astimezone(
+        ZoneInfo(zone_name(ctx)))
+    return _first(format_date(local, format=form, locale=ctx.lang), local, ctx)
+
+
+def _first(text: str, local: datetime, ctx: Context) -> str:
+    """French writes the first day of a month "1er" ("1er février 2027", OQLF); Babel
+    writes "1 février 2027"."""
+    if ctx.lang == "fr" and local.day == 1 and text.startswith("1 "):
+        return "1er " + text[2:]
+    return text
