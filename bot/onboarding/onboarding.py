@@ -185,11 +185,45 @@ async def parse_role(ctx: Context, text: str) -> Accepted:
     folded = _fold(text)
     for role, words in _ROLE_WORDS.items():
         if folded in words or folded == _fold(ctx.t(f"onboarding.role_{role}")):
-            changes: dict[str, Any] = {"role": role}
-            if role == "mentee":
-                changes["capacity"] = 0
-            return Accepted(changes)
+            return Accepted(_role_changes(role))
+    role = _role_in_sentence(typed, folded)
+    if role == "ask":
+        raise Invalid(ctx.reply(ctx.t("role_check.ask"), [
+            _button(ctx, "role", "mentor", "onboarding.role_mentor"),
+            _button(ctx, "role", "mentee", "onboarding.role_mentee")]))
+    if role is not None:  # said back, since it was read from a sentence
+        return Accepted(_role_changes(role), note=ctx.t(
+            "profile.role", value=ctx.t(f"onboarding.role_{role}")))
     raise Invalid(ctx.say("onboarding.role_invalid"))
+
+
+def _role_changes(role: str) -> dict[str, Any]:
+    return {"role": role, "capacity": 0} if role == "mentee" else {"role": role}
+
+
+# The role said in a sentence ("je veux être mentor", "je cherche un mentor", "I'd like to
+# be mentored"), read on the folded text; "mentoré(e)" is read with its accent first.
+_BOTH_SAID = re.compile(r"\b(?:les deux|both|un peu des deux|mentor(?:e|a)? (?:et|and) "
+                        r"(?:mentoree?|mentee|personne mentoree))\b")
+_MENTEE_SAID = re.compile(
+    r"\b(?:mentees?|(?:etre|me faire|be|get|being) (?:accompagnee?|mentored|coache?e?)"
+    r"|(?:cherche|veux|voudrais|aimerais|souhaite|besoin d'|avoir|trouver|want|need|looking for"
+    r"|find|get|like|seeking) (?:un |une |d'un |d'une |a |an |some )?(?:mentor|mentore|mentorat"
+    r"|mentoring|accompagnement|coach|guide))\b")
+_MENTOR_SAID = re.compile(r"\b(?:mentor|mentora|mentoring|accompagner|aider|transmettre|coacher"
+                          r"|help|helping|guide|coach)\b")
+
+
+def _role_in_sentence(typed: str, folded: str) -> str | None:
+    """"mentee", "mentor", "both", "ask" (a bare unaccented "mentore" in the sentence: a
+    woman mentor or "mentoré" typed without its accent), or None."""
+    if _BOTH_SAID.search(folded):
+        return "both"
+    if "mentoré" in typed or _MENTEE_SAID.search(folded):
+        return "mentee"
+    if re.search(r"\bmentores?\b", typed):
+        return "ask"
+    return "mentor" if _MENTOR_SAID.search(folded) else None
 
 
 # --- topics -----------------------------------------------------------------------------
