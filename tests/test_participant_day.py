@@ -327,3 +327,27 @@ async def test_a_lesson_put_off_comes_back_at_a_french_time(app: App) -> None:
     await sam.say("/learn 1")
     await sam.press_label("later")
     assert "I'll send it again tomorrow at 10:00." in sam.text
+
+
+async def test_career_stage_and_capacity_typed_in_words(app: App) -> None:
+    await add_person(app, "paul", "mentor", language="fr", languages=("fr",), capacity=1)
+    await add_person(app, "nora", "mentor", capacity=1)
+    paul, nora = Chat(app, "paul"), Chat(app, "nora")
+    await paul.say("/profile")
+    await paul.press_label("parcours")
+    await paul.say("plus de 10 ans")  # was "Choisissez l'une des options"
+    assert f"Parcours{NB}: Plus de 10 ans d'expérience" in paul.text
+    await paul.say("/profile")
+    await paul.press_label("capacité")
+    await paul.say("deux personnes")
+    await paul.say("/profile")
+    assert f"Personnes mentorées en même temps{NB}: 2" in paul.text
+    await nora.say("/profile")
+    await nora.press_label("career")
+    await nora.say("I'm a student")
+    assert "Student or apprentice" in nora.text
+    await nora.say("/profile")
+    await nora.press_label("capacity")
+    await nora.say("three at most")
+    await nora.say("/profile")
+    assert "Mentees at once: 3" in nora.text

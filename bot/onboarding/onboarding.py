@@ -328,14 +328,52 @@ def ask_seniority(ctx: Context) -> Reply:
     ])
 
 
+# Words people type for a career stage instead of pressing its button.
+_SENIORITY_WORDS = {
+    1: ("etudiant", "etudiante", "etudes", "student", "apprenti", "apprentie", "apprentice",
+        "stagiaire", "intern", "alternant", "alternante", "ecole", "school", "universite"),
+    2: ("junior", "debutant", "debutante", "debut", "early", "jeune diplome",
+        "jeune diplomee", "graduate", "new grad"),
+    3: ("confirme", "confirmee", "experienced", "intermediaire", "intermediate", "mid"),
+    4: ("senior", "expert", "experte", "experimente", "experimentee"),
+    5: ("executive", "direction", "directeur", "directrice", "dirigeant", "dirigeante",
+        "vp", "ceo", "pdg", "cadre superieur", "cadre superieure", "leader", "haute gestion"),
+}
+_YEARS = re.compile(r"(\d{1,2})\s*(?:\+\s*)?(?:ans?|years?|yrs?)\b")
+
+
 async def parse_seniority(ctx: Context, text: str) -> Accepted:
     folded = _fold(text)
     if folded in {"1", "2", "3", "4", "5"}:
         return Accepted({"seniority": int(folded)})
-    for level in range(1, 6):
-        if folded == _fold(ctx.t(f"onboarding.seniority_{level}")):
-            return Accepted({"seniority": level})
-    raise Invalid(ctx.say("onboarding.seniority_invalid"))
+    level = _seniority_in(ctx, folded)
+    if level is None:
+        raise Invalid(ctx.say("onboarding.seniority_invalid"))
+    return Accepted({"seniority": level}, note=ctx.t(
+        "profile.seniority", value=ctx.t(f"onboarding.seniority_{level}")))
+
+
+def _seniority_in(ctx: Context, folded: str) -> int | None:
+    """The stage meant by typed words: part of an option's label in either language ("plus
+    de 10 ans", "senior"), a word for it ("étudiante", "directrice"), or years ("12 ans")."""
+    if not folded:
+        return None
+    labels = {level: [_fold(ctx.services.catalogue.text(lang, f"onboarding.seniority_{level}"))
+                      for lang in ("en", "fr")] for level in range(1, 6)}
+    if len(folded) >= 4:
+        within = {level for level, texts in labels.items()
+                  if any(re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", t) for t in texts)}
+        if len(within) == 1:
+            return within.pop()
+    said = {level for level, words in _SENIORITY_WORDS.items()
+            if any(re.search(rf"\b{word}\b", folded) for word in words)}
+    if len(said) == 1:
+        return said.pop()
+    years = _YEARS.search(folded)
+    if years and not said:
+        count = int(years.group(1))
+        return 2 if count < 3 else 3 if count <= 10 and "+" not in years.group(0) else 4
+    return None
 
 
 async def parse_department(ctx: Context, text: str) -> Accepted:
@@ -350,11 +388,21 @@ def ask_capacity(ctx: Context) -> Reply:
     ])
 
 
+_NUMBER_WORDS = {
+    "un": 1, "une": 1, "one": 1, "deux": 2, "two": 2, "trois": 3, "three": 3, "quatre": 4,
+    "four": 4, "cinq": 5, "five": 5, "six": 6, "sept": 7, "seven": 7, "huit": 8, "eight": 8,
+    "neuf": 9, "nine": 9, "dix": 10, "ten": 10,
+}
+
+
 async def parse_capacity(ctx: Context, text: str) -> Accepted:
-    match = re.fullmatch(r"\s*(\d{1,3})\s*", text)
-    if not match or not 1 <= int(match.group(1)) <= MAX_CAPACITY:
+    """A number, alone or in words ("2", "deux", "2 personnes", "two mentees")."""
+    numbers = [int(n) for n in re.findall(r"\b\d{1,3}\b", text)]
+    numbers += [_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", _fold(text))
+                if w in _NUMBER_WORDS]
+    if len(set(numbers)) != 1 or not 1 <= numbers[0] <= MAX_CAPACITY:
         raise Invalid(ctx.say("onboarding.capacity_invalid", max=MAX_CAPACITY))
-    return Accepted({"capacity": int(match.group(1))})
+    return Accepted({"capacity": numbers[0]})
 
 
 STEPS: tuple[Step, ...] = (
