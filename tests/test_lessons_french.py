@@ -6,6 +6,7 @@ nerveux, lui aussi" and "Votre programme a des coordinateurs. Ils peuvent vous a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,7 @@ def test_a_french_lesson_reads_as_quebec_french_for_everyone(path: Path) -> None
     text = path.read_text(encoding="utf-8")
     assert french_wording(text) == []
     assert "coordinateur" not in text  # « l'équipe de coordination », as in the messages
+    # A participle agreeing with "vous" ("Merci de vous être porté volontaire").
+    assert not re.search(r"vous (?:vous )?(?:êtes|être|étiez|serez|soyez|restez)"
+                         r"(?: pas| plus| très| un peu| trop| bien)? "
+                         r"[a-zéèêàù]+(?:é|és|i|is|u|us|eux)\b", text)
