@@ -351,3 +351,23 @@ async def test_career_stage_and_capacity_typed_in_words(app: App) -> None:
     await nora.say("three at most")
     await nora.say("/profile")
     assert "Mentees at once: 3" in nora.text
+
+
+async def test_a_meeting_time_pressed_after_the_relationship_ended(app: App) -> None:
+    from tests.test_meetings import Inbox as MeetingInbox
+    from tests.test_meetings import nora_and_mia
+
+    await nora_and_mia(app)
+    inbox = MeetingInbox(app)
+    mia, nora = Chat(app, "mia"), Chat(app, "nora")
+    await mia.say("/meet")
+    await inbox.deliver()
+    inbox.give_buttons(nora)
+    times = list(nora.buttons)
+    await mia.say("/end")
+    await mia.press_label("Terminer la relation")
+    await mia.press_label("Passer")
+    nora.buttons = times
+    await nora.press_label("Tue 12 Jan")  # the times offered before Mia ended it
+    assert nora.text == ("This mentoring relationship has ended, so there's no meeting to "
+                         "plan any more.")

@@ -235,10 +235,11 @@ async def _answerable(ctx: Context, proposal: Proposal | None) -> Meeting | list
     if proposal.responder_id != ctx.person.id:
         return [ctx.say("meetings.not_yours")]
     meeting = await store.get(ctx.tx, proposal.meeting_id)
+    if meeting is not None and not await _relationships_active(ctx.tx, meeting):
+        # Said first: "answered or replaced, see /meetings" sent people to look for nothing.
+        return [ctx.say("meetings.relationship_over")]
     if proposal.status != "pending" or meeting is None or meeting.status not in store.OPEN:
         return [ctx.say("meetings.proposal_closed")]
-    if not await _relationships_active(ctx.tx, meeting):
-        return [ctx.say("meetings.relationship_over")]
     return meeting
 
 
