@@ -280,3 +280,47 @@ async def test_the_first_of_the_month_reads_1er_in_french(app: App) -> None:
     assert "- Mia et Nora · depuis le 1er février 2027 · " in coordfr.text
     await coord.say("/admin pairs")
     assert "- Mia & Nora · since February 1, 2027 · " in coord.text
+
+
+async def test_people_named_by_their_full_names(app: App) -> None:
+    await named_member(app, "niamh.g", "Niamh Gallagher", "mentee", sought="finance")
+    await named_member(app, "marcus.d", "Marcus Delgado", "mentor", offered="finance",
+                       capacity=2)
+    coord, coordfr = staff(app)
+    # It used to read "niamh" and "gallagher" as the two people: "Niamh Gallagher and Niamh
+    # Gallagher can't be matched".
+    await coord.say("/admin match niamh gallagher marcus delgado")
+    assert coord.text.startswith("*Match Niamh Gallagher with Marcus Delgado?*")
+    await coord.press_label("Confirm")
+    await coordfr.say("/admin end niamh gallagher marcus delgado plus le temps")
+    assert coordfr.text.startswith("Le binôme de Niamh Gallagher et Marcus Delgado est terminé")
+    async with app.db.read() as tx:
+        assert await tx.value("SELECT end_reason FROM matches") == "coordinator: plus le temps"
+    await coord.say("/admin match niamh niamh")
+    assert coord.text.startswith("You named Niamh Gallagher twice.")
+    await coordfr.say("/admin jumeler niamh niamh")
+    assert coordfr.text.startswith("Vous avez nommé Niamh Gallagher deux fois.")
+    await coord.say("/admin @niamh.g")  # a handle alone: who is it?
+    assert coord.text.startswith("*Niamh Gallagher* (@niamh.g) — coordinators' view")
+
+
+async def test_a_coordinator_who_forgets_or_mistypes_admin_is_offered_the_admin_command(
+        app: App) -> None:
+    await member(app, "mia", "mentee")
+    coord, coordfr = staff(app)
+    await coord.say("/admn stats")
+    assert coord.text == "I don't know the command /admn. Did you mean /admin stats?"
+    await coord.press_label("Run /admin stats")
+    assert coord.text.startswith("*Programme statistics")
+    await coord.say("/stats")
+    assert coord.text == "I don't know the command /stats. Did you mean /admin stats?"
+    await coordfr.say("/personne @mia")
+    assert coordfr.text == ("Je ne connais pas la commande /personne. Vouliez-vous dire"
+                            " /admin person @mia\u202f?")
+    await coord.say("/xyz")  # nothing close: the usual answer
+    assert coord.text == "I don't know the command /xyz. Type /help to see what I can do."
+    mia = Chat(app, "mia")  # a participant is never offered an admin command
+    await mia.say("/stats")
+    assert mia.text == "I don't know the command /stats. Did you mean /start?"
+    await mia.say("/admn stats")
+    assert "admin" not in mia.text

@@ -64,7 +64,7 @@ async def test_person_is_shown_whole_in_the_coordinators_language(app: App) -> N
     assert "Rôle\xa0: Mentor" in text                      # the /profile card, in French
     assert "Service\xa0: Finance" in text
     assert "- Personne mentorée\xa0: Ben · actif depuis le 5 mars 2027 · 0 rencontre tenue" in text
-    assert "- Personne mentorée\xa0: Ana · terminé le 1 mars 2027 (arrivé à son terme)" \
+    assert "- Personne mentorée\xa0: Ana · terminé le 1er mars 2027 (arrivé à son terme)" \
            " · 1 rencontre tenue" in text
     assert "Demande en attente de la part de Kim (depuis 1 jour)" in text
     assert "*Points*\xa0: 10 · badges\xa0: 0 · leçons terminées\xa0: 0" in text

@@ -17,7 +17,7 @@ from bot.kernel import people
 from bot.kernel.clock import to_iso
 from bot.kernel.context import Context
 from bot.kernel.domain_events import Started
-from bot.kernel.events import Button, Reply
+from bot.kernel.events import Button, Command, Event, Reply
 from bot.kernel.roles import (
     audit,
     configured_keys,
@@ -71,6 +71,8 @@ def register(router: Router, registry: AdminRegistry) -> None:
 
     async def dispatch(ctx: Context, args: str) -> list[Reply]:
         typed, _, rest = args.strip().partition(" ")
+        if typed.startswith("@") and "person" in registry.handlers:  # "/admin @mia"
+            typed, rest = "person", args.strip()
         name = admin_help.canonical(typed or "help", registry.handlers)
         if name is None:
             allowed = await is_coordinator(ctx)
@@ -85,7 +87,25 @@ def register(router: Router, registry: AdminRegistry) -> None:
         of the command itself happens again)."""
         return await dispatch(ctx, value[:MAX_SUGGESTED])
 
+    async def staff_typo(ctx: Context, event: Event) -> list[Reply] | None:
+        """A coordinator's "/admn stats", "/stats" or "/jumeler @mia @nora": the admin
+        command they meant, one press away (for anyone else, the usual unknown command)."""
+        if not isinstance(event, Command):
+            return None
+        name = event.name.lower().lstrip("/").split("@", 1)[0]
+        if name in router.commands:
+            return None
+        line = admin_help.meant_line(name, event.args, registry.handlers)
+        if line is None or len(line) > MAX_SUGGESTED or not await is_coordinator(ctx):
+            return None
+        command = f"/admin {line}"
+        return [ctx.reply(ctx.t("admin.did_you_mean_command", name=name[:30],
+                                command=command[:80]),
+                          [Button(ctx.t("admin.run_suggested", command=command[:60]),
+                                  A_SUGGESTED, line)])]
+
     router.command("admin", dispatch, admin=True)
+    router.gate(staff_typo)
     admin_action(router, A_SUGGESTED, press_suggested)
     router.action(coordinator_home.A_JOIN, coordinator_home.press_join)
     router.hooks.on(Started, sync_config_coordinators)

@@ -121,3 +121,20 @@ def sections(commands: Iterable[str]) -> list[tuple[str, list[str]]]:
     if rest:
         grouped.append(("other", rest))
     return grouped
+
+
+def meant_line(name: str, args: str, commands: Iterable[str]) -> str | None:
+    """The `/admin` line a top-level command nobody knows most likely meant: "/admn stats"
+    → "stats", "/stats" → "stats", "/jumeler @mia @nora" → "match @mia @nora"; or None."""
+    folded, args = fold(name), " ".join(args.split())
+    if not folded:
+        return None
+    if DamerauLevenshtein.normalized_similarity(folded, "admin") >= 0.6:  # admn, amdin, admi
+        typed, _, rest = args.partition(" ")
+        if not typed:
+            return "help"
+        command = canonical(typed, commands) or suggest(typed, commands)
+        return f"{command} {rest}".strip() if command else None
+    command = canonical(folded, commands) or (suggest(folded, commands) if len(folded) > 3
+                                              else None)
+    return f"{command} {args}".strip() if command else None

@@ -46,17 +46,56 @@ END_CODE = "coordinator"
 
 async def _two_people(ctx: Context, args: str,
                       usage: str = "pairing.usage") -> tuple[Person, Person, str] | Reply:
-    """The two people named first in `args` (own programme), and the rest of the text."""
-    parts = args.split(maxsplit=2)
-    if len(parts) < 2:
+    """The two people named first in `args` (own programme), and the rest of the text.
+    Names of several words are understood too ("niamh gallagher marcus delgado")."""
+    words = args.split()
+    if len(words) < 2:
         return ctx.say(usage)
     found = []
-    for token in parts[:2]:
-        person = await find_named(ctx, token)
+    for token in words[:2]:
+        found.append(await find_named(ctx, token))
+    first, second = found
+    handles = words[0].startswith("@") or words[1].startswith("@")
+    if isinstance(first, Person) and isinstance(second, Person) and (
+            first.id != second.id or handles):  # "@mia @mia" is refused by the checks
+        return first, second, " ".join(words[2:])
+    if not handles:
+        by_names = await _full_names(ctx, words)
+        if by_names is not None:
+            return by_names
+    for person in found:
         if isinstance(person, Reply):  # nobody, or several people, go by that name
             return person
-        found.append(person)
-    return found[0], found[1], parts[2] if len(parts) > 2 else ""
+    assert isinstance(first, Person)
+    return ctx.say("pairing.same_person", name=first.name,
+                   handle=f"@{first.handle}" if first.handle else first.name)
+
+
+MAX_NAME_WORDS = 3
+
+
+async def _full_names(ctx: Context, words: list[str]) -> tuple[Person, Person, str] | None:
+    """Two people named by their full names: the first way of cutting the words into two
+    names that each name exactly one person (two different people). Tried only when the
+    first two words alone do not name two people, with each name looked up once."""
+    from bot.onboarding.identities import find_people
+
+    seen: dict[str, list[Person]] = {}
+
+    async def one(name: str) -> Person | None:
+        if name not in seen:
+            seen[name] = await find_people(ctx.tx, ctx.person.programme_id, name)
+        return seen[name][0] if len(seen[name]) == 1 else None
+
+    for cut in range(1, min(MAX_NAME_WORDS, len(words) - 1) + 1):
+        first = await one(" ".join(words[:cut]))
+        if first is None:
+            continue
+        for end in range(min(len(words), cut + MAX_NAME_WORDS), cut, -1):  # longest first
+            second = await one(" ".join(words[cut:end]))
+            if second is not None and second.id != first.id:
+                return first, second, " ".join(words[end:])
+    return None
 
 
 async def _check(ctx: Context, mentee: Person, mentor: Person) -> Suggestion | Reply:
