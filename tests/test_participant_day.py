@@ -53,13 +53,18 @@ async def test_eastern_time_offers_toronto_and_new_york(app: App) -> None:
     assert await zone_of(app, "sam") == "America/New_York"
 
 
-async def amelie_has_asked_karim(app: App) -> tuple[Inbox, Chat, Chat]:
-    """Amélie (Montréal) has asked Karim (Paris) to be her mentor, in French."""
+async def amelie_has_asked_karim_setup(app: App) -> None:
+    """Karim (Paris) mentors; Amélie (Montréal) looks for help in project management."""
     await add_person(app, "karim", "mentor", language="fr", languages=("fr", "en"),
                      offered="gestion de projet, prise de parole", timezone="Europe/Paris",
                      seniority=4, capacity=2)
     await add_person(app, "amelie", "mentee", language="fr", languages=("fr",),
                      sought="gestion de projet", timezone="America/Toronto", seniority=2)
+
+
+async def amelie_has_asked_karim(app: App) -> tuple[Inbox, Chat, Chat]:
+    """Amélie (Montréal) has asked Karim (Paris) to be her mentor, in French."""
+    await amelie_has_asked_karim_setup(app)
     inbox = Inbox(app)
     amelie, karim = Chat(app, "amelie"), Chat(app, "karim")
     await amelie.say("/find")
@@ -371,3 +376,15 @@ async def test_a_meeting_time_pressed_after_the_relationship_ended(app: App) -> 
     await nora.press_label("Tue 12 Jan")  # the times offered before Mia ended it
     assert nora.text == ("This mentoring relationship has ended, so there's no meeting to "
                          "plan any more.")
+
+
+async def test_a_request_note_too_long_says_how_long_and_that_nothing_left(app: App) -> None:
+    await amelie_has_asked_karim_setup(app)
+    amelie = Chat(app, "amelie")
+    await amelie.say("/find")
+    await amelie.press_label("Solliciter Karim")
+    await amelie.say("Bonjour Karim ! " + "J'aimerais progresser en prise de parole. " * 60)
+    assert f"Votre message fait 2\u202f535 caractères, et je ne peux en transmettre que 500 au " \
+           f"maximum{NB}: rien n'est encore parti." in amelie.text
+    await amelie.say("Bonjour Karim ! J'aimerais progresser en prise de parole.")
+    assert "Votre demande est partie chez Karim." in amelie.text

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from babel.numbers import format_decimal
+
 from bot.admin import conduct, export
 from bot.kernel import outbox, people
 from bot.kernel.clock import from_iso, to_iso
@@ -296,7 +298,8 @@ async def press_send(ctx: Context, value: str) -> list[Reply]:
 
 async def flow_note(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
     if len(text) > MAX_NOTE:
-        return [ctx.say("request.note_too_long", limit=MAX_NOTE)]
+        return [ctx.say("request.note_too_long", limit=MAX_NOTE,
+                        length=format_decimal(len(text), locale=ctx.lang))]  # "2 535"
     if (refusal := refuse_contact_details(ctx, text)) is not None:  # relay mode: no contacts
         return [refusal]
     mentor = await _mentor_from(ctx, str(conv.data.get("mentor_id", "")))
@@ -596,7 +599,8 @@ _ANSWER = _Relay("mentee", "mentor_id", "request.answer_to_mentor", "answer", "a
 
 async def _relay(ctx: Context, conv: Conversation, text: str, relay: _Relay) -> list[Reply]:
     if len(text) > MAX_NOTE:  # the flow stays open: they can send a shorter text
-        return [ctx.say("request.note_too_long", limit=MAX_NOTE)]
+        return [ctx.say("request.note_too_long", limit=MAX_NOTE,
+                        length=format_decimal(len(text), locale=ctx.lang))]  # "2 535"
     if (refusal := refuse_contact_details(ctx, text)) is not None:  # relay mode: no contacts
         return [refusal]
     await clear_conversation(ctx.tx, ctx.person.id)
