@@ -388,3 +388,18 @@ async def test_a_request_note_too_long_says_how_long_and_that_nothing_left(app: 
            f"maximum{NB}: rien n'est encore parti." in amelie.text
     await amelie.say("Bonjour Karim ! J'aimerais progresser en prise de parole.")
     assert "Votre demande est partie chez Karim." in amelie.text
+
+
+async def test_a_paused_mentor_is_not_told_their_place_is_free(app: App) -> None:
+    inbox, amelie, karim = await amelie_has_asked_karim(app)
+    inbox.give_buttons(karim)
+    await karim.press_label("Accepter")
+    await karim.say("/pause")
+    await inbox.deliver()
+    await amelie.say("/end")
+    await amelie.press_label("Terminer la relation")
+    await amelie.say("/skip")
+    told = (await inbox.deliver())["karim"][0]
+    assert "Amelie a mis fin à votre relation de mentorat." in told
+    assert "Votre place est de nouveau libre" not in told
+    assert f"Vous êtes en pause{NB}: tapez /resume" in told

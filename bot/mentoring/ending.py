@@ -132,8 +132,10 @@ async def _end(ctx: Context, value: str, reason: str, find: CommandHandler) -> l
     other = await people.get(ctx.tx, other_side(match, ctx.person.id))
     name = other.name if other else "—"
     if other is not None:  # queued before the survey (same due time, earlier row): read first
+        told = "told_mentor_paused" if side == "mentee" and other.paused else \
+            f"told_{'mentor' if side == 'mentee' else 'mentee'}"  # a paused mentor has no "place"
         await ctx.notify(other.id, Outgoing(
-            key=f"ending.told_{'mentor' if side == 'mentee' else 'mentee'}",
+            key=f"ending.{told}",
             params={"name": ctx.person.name},
             buttons=(OutButton("ending.see_mentors", FIND_MORE, "0"),) if side == "mentor"
             else ()), key=f"ending:{match['id']}:to-{other.id}")
