@@ -403,3 +403,21 @@ async def test_a_paused_mentor_is_not_told_their_place_is_free(app: App) -> None
     assert "Amelie a mis fin à votre relation de mentorat." in told
     assert "Votre place est de nouveau libre" not in told
     assert f"Vous êtes en pause{NB}: tapez /resume" in told
+
+
+async def test_an_account_in_america_montreal_reads_heure_de_montreal(app: App) -> None:
+    gab = Chat(app, "gab", locale="fr-CA", timezone="America/Montreal")
+    await gab.say("Bonjour!")
+    await gab.press_label("Français")
+    await gab.say("oui")
+    await gab.say("je cherche une mentore")
+    await gab.say("marketing numérique, réseautage")
+    await gab.say("Je veux changer de domaine et me bâtir un réseau.")
+    await gab.say("français")
+    assert "Votre compte indique *America/Montreal*" in gab.text
+    await gab.press_label("Garder")
+    # It read "America/Toronto (Toronto, UTC-05:00)", the account's city lost.
+    assert f"Fuseau horaire{NB}: America/Toronto (Montréal, UTC-05:00)." in gab.text
+    async with app.db.read() as tx:
+        row = await tx.one("SELECT timezone, timezone_place FROM people WHERE handle = 'gab'")
+    assert (row["timezone"], row["timezone_place"]) == ("America/Toronto", "Montréal")

@@ -275,11 +275,22 @@ async def parse_spoken(ctx: Context, text: str) -> Accepted:
 
 def ask_timezone(ctx: Context) -> Reply:
     known = ctx.address.timezone
-    if known and resolve_timezone(known).exact:
+    exact = resolve_timezone(known).exact if known else None
+    if exact:
         return ctx.reply(ctx.t("onboarding.ask_timezone_known", timezone=known), [
-            Button(ctx.t("onboarding.timezone_use", timezone=known), ACTION, f"timezone|{known}")
+            Button(ctx.t("onboarding.timezone_use", timezone=known), ACTION,
+                   f"timezone|{zone_choice(exact, _legacy_place(known, exact))}")
         ])
     return ctx.say("onboarding.ask_timezone")
+
+
+def _legacy_place(name: str, exact: str) -> str:
+    """The city of an account's legacy zone name ("America/Montreal" is Toronto's zone):
+    kept, so that the person reads "heure de Montréal" as their account says."""
+    if name == exact:
+        return ""
+    guess = resolve_timezone(name.rsplit("/", 1)[-1].replace("_", " "))
+    return guess.place if exact in guess.suggestions else ""
 
 
 async def parse_timezone(ctx: Context, text: str) -> Accepted:
