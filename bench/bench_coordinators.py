@@ -10,6 +10,8 @@ never take part (their rows must leave the headcount). Timed, each `--rounds` ti
   LIKE pre-filter then the exact test in Python
 - `/admin person <first name>`    a common first name: a choice among many
 - `/admin stats`                  the headcount minus the coordinators, and the rest
+- `/admin person @<typo>`          nobody: the closest handles and names (every name read)
+- `/admin match @<typo> @<handle>` the same, inside the command's write transaction
 
     .venv/bin/python -m bench.bench_coordinators [--sizes 10000,100000] [--rounds 50]
 
@@ -117,6 +119,12 @@ async def main() -> None:
                 app, Command(coord, "admin", f"person {fold(name)}"), args.rounds))
             show("/admin person marie (a choice)", await timed(
                 app, Command(coord, "admin", "person marie"), args.rounds))
+            typo = handle[:3] + handle[4:]  # one letter missing: nobody, then the closest
+            show(f"/admin person @{typo[:20]}… (a typo)", await timed(
+                app, Command(coord, "admin", f"person @{typo}"), max(5, args.rounds // 5)))
+            show("/admin match <a typo> <a handle>", await timed(
+                app, Command(coord, "admin", f"match @{typo} @{handle}"),
+                max(5, args.rounds // 5)))
             show("/admin stats", stats)
             await app.close()
 

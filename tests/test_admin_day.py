@@ -133,8 +133,15 @@ async def test_a_mistyped_name_offers_the_closest_people(app: App) -> None:
     await coord.press(1)
     assert coord.text.startswith("*Niamh.Gallagher* (@niamh.gallagher) — coordinators' view")
     await coord.say("/admin match @niamh.galager @marcus")
-    assert coord.text == ("I couldn't find anyone called “@niamh.galager” in your programme. Did"
-                          " you mean Niamh.Gallagher (@niamh.gallagher)?")
+    assert coord.text == ("I couldn't find anyone called “@niamh.galager” in your programme.\n"
+                          "Did you mean Niamh.Gallagher (@niamh.gallagher)?")
+    await coord.say("/admin match @marcus @niamh.galager")  # only the name not found
+    assert coord.text.splitlines() == [
+        "I couldn't find anyone called “@niamh.galager” in your programme.",
+        "Did you mean Niamh.Gallagher (@niamh.gallagher)?"]
+    await coordfr.say("/admin grant @niamh.galager")
+    assert coordfr.text.splitlines()[1] == ("Vouliez-vous dire Niamh.Gallagher"
+                                            " (@niamh.gallagher)\u202f?")
     await coordfr.say("/admin person gallager")  # a last name, misspelt
     assert coordfr.text.startswith("Personne ne s'appelle «\u00a0gallager\u00a0» dans votre")
     await coord.say("/admin person @zq")  # nothing close: no guess

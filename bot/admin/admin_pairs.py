@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.admin.admin import AdminRegistry, admin_action
+from bot.admin.admin import AdminRegistry, admin_action, suggest_close
 from bot.admin.admin_people import find_named
 from bot.kernel import outbox, people
 from bot.kernel.clock import to_iso
@@ -52,8 +52,8 @@ async def _two_people(ctx: Context, args: str,
     if len(words) < 2:
         return ctx.say(usage)
     found = []
-    for token in words[:2]:
-        found.append(await find_named(ctx, token))
+    for token in words[:2]:  # "Did you mean…" only for the name finally said not found
+        found.append(await find_named(ctx, token, suggest=False))
     first, second = found
     handles = words[0].startswith("@") or words[1].startswith("@")
     if isinstance(first, Person) and isinstance(second, Person) and (
@@ -63,8 +63,10 @@ async def _two_people(ctx: Context, args: str,
         by_names = await _full_names(ctx, words)
         if by_names is not None:
             return by_names
-    for person in found:
+    for token, person in zip(words[:2], found, strict=True):
         if isinstance(person, Reply):  # nobody, or several people, go by that name
+            if person.text == ctx.t("admin.no_person", name=token.strip()[:40]):
+                suggest_close(ctx, token)  # nobody: "Did you mean …?" follows
             return person
     assert isinstance(first, Person)
     return ctx.say("pairing.same_person", name=first.name,

@@ -33,11 +33,11 @@ END_REASONS = ("completed", "blocked", "moderation", "suspended", "coordinator",
                "ended_by_mentee", "ended_by_mentor")  # the last two: bot/mentoring/ending.py
 
 
-async def find_named(ctx: Context, token: str) -> Person | Reply:
+async def find_named(ctx: Context, token: str, *, suggest: bool = True) -> Person | Reply:
     """`@mia`, `mia`, a Slack mention `<@U123|mia>`, a user id, a Slack or Telegram username
     or a name (case and accents ignored) — in the coordinator's own programme only; or the
     answer that says nobody, or several people, match."""
-    return await named(ctx, token)
+    return await named(ctx, token, suggest=suggest)
 
 
 def _date(ctx: Context, iso: str) -> str:
