@@ -421,3 +421,26 @@ async def test_an_account_in_america_montreal_reads_heure_de_montreal(app: App) 
     async with app.db.read() as tx:
         row = await tx.one("SELECT timezone, timezone_place FROM people WHERE handle = 'gab'")
     assert (row["timezone"], row["timezone_place"]) == ("America/Toronto", "Montréal")
+
+
+async def test_find_says_which_requests_are_still_waiting(app: App) -> None:
+    _inbox, amelie, _karim = await amelie_has_asked_karim(app)
+    await add_person(app, "lina", "mentor", language="fr", languages=("fr",),
+                     offered="gestion de projet", capacity=1)
+    await amelie.say("/find")  # Karim is not listed again: she is told why
+    assert amelie.text.startswith(f"En attente de réponse{NB}: Karim. Vous pouvez solliciter")
+    assert "*Karim*" not in amelie.text and "*Lina*" in amelie.text
+    _inbox, mia, _nora = await mia_has_asked_nora_again(app)
+    await mia.say("/find")
+    assert mia.text.startswith("Waiting for an answer: Nora. You can ask others meanwhile.")
+
+
+async def mia_has_asked_nora_again(app: App) -> tuple[Inbox, Chat, Chat]:
+    await add_person(app, "nora", "mentor", offered="project management", capacity=1)
+    await add_person(app, "omar", "mentor", offered="project management", capacity=1)
+    await add_person(app, "mia", "mentee", sought="project management")
+    inbox, mia, nora = Inbox(app), Chat(app, "mia"), Chat(app, "nora")
+    await mia.say("/find")
+    await mia.press_label("Request Nora")
+    await mia.press_label("Send without a message")
+    return inbox, mia, nora

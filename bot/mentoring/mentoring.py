@@ -171,6 +171,9 @@ async def _suggestions(ctx: Context, before: set[int], record: bool = False) -> 
     if record:
         await _record(ctx, [suggestion.mentor_id for suggestion, _ in page])
     replies = [ctx.say("find.intro" if not before else "find.more_intro")]
+    if not before and (waiting := await _waiting_for(ctx)):  # why they are not in the list
+        replies[0] = ctx.reply(ctx.t("find.pending", names=ctx.join(waiting)) + "\n"
+                               + replies[0].text)
     replies += [mentor_card(ctx, mentor, suggestion) for suggestion, mentor in page]
     total = len(before) + len(page)
     if len(found) <= per_page:
@@ -182,6 +185,14 @@ async def _suggestions(ctx: Context, before: set[int], record: bool = False) -> 
         replies.append(ctx.reply(ctx.t("find.more_hint"), [
             Button(ctx.t("find.more"), A_MORE, f"{total}:{ids}")]))
     return replies
+
+
+async def _waiting_for(ctx: Context) -> list[str]:
+    """The mentors this mentee's pending requests are waiting for."""
+    rows = await ctx.tx.all("SELECT mentor_id FROM requests WHERE mentee_id = ?"
+                            " AND status = 'pending' ORDER BY created_at", (ctx.person.id,))
+    found = [await people.get(ctx.tx, row["mentor_id"]) for row in rows]
+    return [mentor.name for mentor in found if mentor is not None]
 
 
 def _the_end(ctx: Context, text: str, why: str = "") -> Reply:
