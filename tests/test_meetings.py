@@ -351,10 +351,10 @@ async def test_reminders_then_both_say_it_took_place(app: App) -> None:
     inbox, mia, nora = await confirmed_meeting(app)
     advance_to(app, datetime(2027, 1, 13, 16, 1, tzinfo=UTC))
     received = await inbox.deliver()
-    assert "⏰ Rappel\xa0: votre rencontre avec Nora a lieu dans 1 jour\xa0: " \
+    assert "⏰ Rappel\xa0: votre rencontre avec Nora a lieu demain\xa0: " \
            "jeudi 14 janvier 2027, 17\xa0h – 17\xa0h\xa045 (heure de Paris)." \
         in texts(received, "mia")
-    assert "⏰ Reminder: your meeting with Mia is in 1 day: Thursday, January 14, 2027, " \
+    assert "⏰ Reminder: your meeting with Mia is tomorrow: Thursday, January 14, 2027, " \
            "11:00–11:45 (Toronto time)." in texts(received, "nora")
     assert "https://meet.example/m-1" in texts(received, "nora")
     advance_to(app, datetime(2027, 1, 14, 15, 1, tzinfo=UTC))

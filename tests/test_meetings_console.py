@@ -160,8 +160,8 @@ def test_a_relationship_from_introduction_to_closing_survey(tmp_path: Path) -> N
 
         start = from_iso(str(console.value("SELECT starts_at FROM meetings")))
         day_before = console.advance_to(start - timedelta(hours=24) + timedelta(minutes=2))
-        assert "⏰ Reminder: your meeting with Mia is in 1 day" in day_before
-        assert "⏰ Rappel\xa0: votre rencontre avec Nora a lieu dans 1 jour" in day_before
+        assert "⏰ Reminder: your meeting with Mia is tomorrow" in day_before
+        assert "⏰ Rappel\xa0: votre rencontre avec Nora a lieu demain" in day_before
         hour_before = console.advance_to(start - timedelta(minutes=58))
         assert "in 1 hour" in hour_before and "dans 1 heure" in hour_before
         after = console.advance_to(start + timedelta(hours=1))
@@ -311,7 +311,7 @@ def test_killed_while_reminders_go_out_then_restarted(tmp_path: Path, now: datet
     assert len(repeated) <= FLUSH_EVERY + 1  # unflushed ones and the one being sent
     assert all(times <= 2 for times in delivered.values())
     real = first_run + restarted.stdout
-    assert real.count("⏰ Reminder: your meeting with Mia is in 1 day") == 1
+    assert real.count("⏰ Reminder: your meeting with Mia is tomorrow") == 1
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"
                             " AND kind = 'reminder' AND due_at <= ?",

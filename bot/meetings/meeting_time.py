@@ -93,8 +93,11 @@ def _elided(key: str, city: str) -> str:
     return f"{key}_elided" if first in _VOWELS else key
 
 
-def ahead(delta: timedelta, lang: str) -> str:
-    """ "in 1 day" / "dans 1 jour"."""
+def ahead(delta: timedelta, lang: str, catalogue: Catalogue | None = None) -> str:
+    """ "in 1 hour" / "dans 1 heure"; a day exactly is "tomorrow" / "demain" (a reminder a day
+    before falls the day before, at the same time), not "in 1 day" / "dans 1 jour"."""
+    if catalogue is not None and delta == timedelta(days=1):
+        return catalogue.text(lang, "meetings.tomorrow")
     return format_timedelta(delta, locale=_locale(lang), add_direction=True)
 
 

@@ -125,7 +125,7 @@ async def schedule_followups(tx: Tx, services: Services, meeting: Meeting,
             await outbox.enqueue(tx, reader.id, Outgoing(key="meetings.reminder", params={
                 "names": every_language(lambda lang, r=reader: names_for(services, parts, r.id,
                                                                          lang)),
-                "ahead": every_language(lambda lang, b=before: ahead(b, lang)),
+                "ahead": every_language(lambda lang, b=before: ahead(b, lang, services.catalogue)),
                 "when": every_language(lambda lang, r=reader: long_form(
                     services.catalogue, start, meeting.length, r.timezone, lang,
                     place=r.timezone_place)),
