@@ -444,3 +444,33 @@ async def mia_has_asked_nora_again(app: App) -> tuple[Inbox, Chat, Chat]:
     await mia.press_label("Request Nora")
     await mia.press_label("Send without a message")
     return inbox, mia, nora
+
+
+async def test_a_mentor_answers_a_check_in_in_words(app: App) -> None:
+    from datetime import timedelta
+
+    from tests.test_meetings import Inbox as MeetingInbox
+    from tests.test_meetings import advance, match, nora_and_mia
+
+    karim = await add_person(app, "karim", "mentor", language="fr", languages=("fr",),
+                             timezone="Europe/Paris", capacity=2)
+    amelie = await add_person(app, "amelie", "mentee", language="fr", languages=("fr",),
+                              timezone="America/Toronto")
+    await match(app, amelie, karim)
+    await nora_and_mia(app)  # Nora (English, Toronto) mentors Mia
+    inbox = MeetingInbox(app)
+    await inbox.deliver()
+    advance(app, timedelta(weeks=3, hours=6))
+    received = await inbox.deliver()
+    assert "Comment ça se passe avec *Amelie*" in "\n".join(r.text for r in received["karim"])
+    assert "How is it going with *Mia*" in "\n".join(r.text for r in received["nora"])
+    karim_chat, nora_chat = Chat(app, "karim"), Chat(app, "nora")
+    # Typed instead of pressed: "Je ne suis pas sûr de comprendre" before.
+    await karim_chat.say("Ça va bien, merci !")
+    assert karim_chat.text == ("Bonne nouvelle\u202f! Je reviendrai vers vous dans quelques "
+                               "semaines.")
+    await nora_chat.say("yes, let's schedule it")
+    assert "I've offered Mia these times" in nora_chat.text
+    async with app.db.read() as tx:
+        answers = [r["answer"] for r in await tx.all("SELECT answer FROM checkins ORDER BY id")]
+    assert sorted(answers) == ["fine", "schedule"]

@@ -14,6 +14,9 @@ at risk, stops its check-ins and quiet-relationship prompts, tells the person wh
 next and alerts the programme's coordinators once. A meeting agreed or held since, or the
 relationship's end, settles it (and the prompts may resume).
 
+The check-in's other answers may be typed too: "ça va bien" / "all good" is *All is well*,
+"oui, planifions" / "let's schedule" is *Schedule*.
+
 One job per relationship (`quiet_check`) does it all: each run looks at the relationship and
 schedules the next run, so nothing has to be cancelled when a meeting happens.
 """
@@ -295,10 +298,35 @@ async def _forget_reply(ctx: Context) -> None:
         await clear_conversation(ctx.tx, ctx.person.id)
 
 
-def says_not_working(text: str) -> bool:
+def _plain(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+def says_not_working(text: str) -> bool:
+    plain = _plain(text)
     return len(plain.split()) <= MAX_REPLY_WORDS and NOT_WORKING.search(plain) is not None
+
+
+# The other answers people type to "How is it going with …? Shall we schedule the next one?":
+# "ça va bien", "all good" (the *All is well* button) and "oui, planifions" (*Schedule*).
+FINE = re.compile(r"^\W*(?:(?:oui|yes|yep)\W+)?(?:(?:ca|tout|all|it'?s|its|everything'?s?)\s+)?"
+                  r"(?:va\s+)?(?:(?:tres\s+)?bien|super|parfait|good|fine|great|well|going well"
+                  r"|goes well|excellent)\b")
+SCHEDULE = re.compile(r"\b(?:planifi\w*|on planifie|schedule|let'?s plan|plan it|oui|yes|ok"
+                      r"|d'accord|volontiers|sure)\b")
+
+
+def typed_answer(text: str) -> str | None:
+    """"fine", "schedule" or None for a short typed reply to a check-in."""
+    plain = _plain(text)
+    if len(plain.split()) > MAX_REPLY_WORDS or says_not_working(text):
+        return None
+    if re.search(r"\b(?:planifi\w*|schedule|plan|bien sur|of course|sure|volontiers)\b", plain):
+        return "schedule"
+    if FINE.search(plain):
+        return "fine"
+    return "schedule" if SCHEDULE.search(plain) else None
 
 
 async def flow_reply(ctx: Context, conv: Conversation, text: str) -> list[Reply]:
@@ -307,6 +335,10 @@ async def flow_reply(ctx: Context, conv: Conversation, text: str) -> list[Reply]
     await clear_conversation(ctx.tx, ctx.person.id)
     asked = conv.data.get("asked_at")
     recent = isinstance(asked, str) and from_iso(asked) + REPLY_WINDOW > ctx.now
+    if recent and (answer := typed_answer(text)) is not None:
+        checkin = await _open_checkin(ctx, conv)
+        if checkin is not None:  # "ça va bien" / "oui, planifions": the check-in's buttons
+            return await press_answer(ctx, f"{checkin}:{answer}")
     if not (recent and says_not_working(text)):
         return [ctx.say("common.not_understood")]
     matches = [m for m in [await _own_active_match(ctx, mid)
@@ -321,6 +353,18 @@ async def flow_reply(ctx: Context, conv: Conversation, text: str) -> list[Reply]
                                  match["mentee_id"] else match["mentee_id"])
         buttons.append(Button(other.name if other else "—", A_NOT_WORKING, str(match["id"])))
     return [ctx.reply(ctx.t("checkin.not_working_which"), buttons)]
+
+
+async def _open_checkin(ctx: Context, conv: Conversation) -> int | None:
+    """The one check-in this person was asked and has not answered, among the prompt's
+    relationships (several open: None, the buttons tell them apart)."""
+    ids = [m for m in conv.data.get("match_ids", []) if isinstance(m, int)]
+    if not ids:
+        return None
+    rows = await ctx.tx.all(
+        f"SELECT id FROM checkins WHERE person_id = ? AND closed_at IS NULL AND match_id IN"
+        f" ({','.join('?' * len(ids))})", (ctx.person.id, *ids))
+    return rows[0]["id"] if len(rows) == 1 else None
 
 
 def register(router: Router, registry: AdminRegistry) -> None:
