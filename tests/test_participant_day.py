@@ -4,6 +4,7 @@ lived it, and what they read now."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.kernel.app import App, build_app
@@ -474,3 +475,24 @@ async def test_a_mentor_answers_a_check_in_in_words(app: App) -> None:
     async with app.db.read() as tx:
         answers = [r["answer"] for r in await tx.all("SELECT answer FROM checkins ORDER BY id")]
     assert sorted(answers) == ["fine", "schedule"]
+
+
+async def test_did_the_meeting_take_place_answered_in_words(app: App) -> None:
+    from tests.test_meetings import advance_to, confirmed_meeting, nora_and_mia
+
+    await nora_and_mia(app)
+    inbox, _, _ = await confirmed_meeting(app)  # Thursday 14 January, Nora in English
+    mia, nora = Chat(app, "mia"), Chat(app, "nora")
+    await mia.say("oui")  # before the question: not an answer to anything yet
+    assert "Je ne suis pas sûr de comprendre" in mia.text
+    advance_to(app, datetime(2027, 1, 14, 17, 0, tzinfo=UTC))
+    received = await inbox.deliver()
+    assert "A-t-elle eu lieu" in "\n".join(r.text for r in received["mia"])
+    await mia.say("Oui, c'était très bien !")  # was "Je ne suis pas sûr de comprendre"
+    assert mia.text.startswith("Tant mieux\u202f! À quel point vous a-t-elle été utile")
+    await nora.say("no, it was cancelled")
+    assert nora.text == "Sorry to hear that. What happened?"
+    async with app.db.read() as tx:
+        answers = {r["person_id"]: r["took_place"] for r in await tx.all(
+            "SELECT person_id, took_place FROM meeting_participants")}
+    assert sorted(answers.values(), key=str) == [1, None]  # Nora's waits for her reason

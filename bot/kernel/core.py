@@ -197,6 +197,9 @@ class Bot:
             log.info("message.understood", extra={"command": meaning.command,
                                                   "person": ctx.person.id})
             return await self._command(ctx, Command(event.user, meaning.command, meaning.args))
+        for answer_to in self.router.texts:  # a question asked earlier, answered in words
+            if (replies := await answer_to(ctx, text)) is not None:
+                return replies
         return [ctx.say("phrases.not_understood")]
 
 

@@ -20,6 +20,10 @@ FlowHandler = Callable[[Context, Conversation, str], Awaitable[list[Reply]]]
 # What /skip does in a flow whose question has a skip button ("Passer", "Send without a
 # message"): the same as the button, so typing /skip is never "nothing to skip".
 SkipHandler = Callable[[Context, Conversation], Awaitable[list[Reply]]]
+# Free text outside any conversation that no plain-word command matched: a feature may take
+# it as the answer to a question it asked earlier ("oui" after "did your meeting take
+# place?"), or return None to let the next one try ("I'm not sure what you mean" at last).
+TextHandler = Callable[[Context, str], Awaitable[list[Reply] | None]]
 # Asked before any event is routed: replies that take its place (a changed code of conduct
 # to accept first), or None to let the event through.
 Gate = Callable[[Context, Event], Awaitable[list[Reply] | None]]
@@ -43,6 +47,7 @@ class Router:
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     flows: dict[str, FlowHandler] = field(default_factory=dict)
     skips: dict[str, SkipHandler] = field(default_factory=dict)
+    texts: list[TextHandler] = field(default_factory=list)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
     hooks: Hooks = field(default_factory=Hooks)
     help_order: list[str] = field(default_factory=list)
@@ -67,6 +72,9 @@ class Router:
         self.flows[name] = handler
         if skip is not None:
             self.skips[name] = skip
+
+    def text(self, handler: TextHandler) -> None:
+        self.texts.append(handler)
 
     def gate(self, gate: Gate) -> None:
         self.gates.append(gate)

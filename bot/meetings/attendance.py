@@ -19,8 +19,10 @@ contradiction settles it as held or not held.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.kernel.alerts import alert_coordinators
@@ -267,11 +269,55 @@ async def job_outcome(tx: Tx, params: dict[str, Any], *, services: Services) -> 
     await decide(tx, services, meeting, services.clock.now(), final=True)
 
 
+# --- the question answered in words ----------------------------------------------------------
+
+# "Did your meeting with … take place?" answered by typing: "oui, c'était très bien",
+# "non, Karim n'est pas venu", "yes it did", "no, it was cancelled".
+_YES = re.compile(r"^\W*(?:oui|ouais|yes|yep|yeah|bien sur|absolument|of course|it did"
+                  r"|elle a eu lieu|c'?etait|it was (?:great|good|useful)|super|tres bien)\b")
+_NO = re.compile(r"^\W*(?:non|no|nope|pas eu lieu|elle n'a pas eu lieu|it didn'?t|it did not"
+                 r"|annulee?|cancell?ed)\b")
+_REPLY_WORDS = 15
+_ASKED_WITHIN = timedelta(days=7)
+
+
+async def typed_answer(ctx: Context, text: str) -> list[Reply] | None:
+    """A yes or no typed after the question "did it take place?", for the latest meeting this
+    person was asked about and hasn't answered; None when the text is not that."""
+    plain = _plain(text)
+    if len(plain.split()) > _REPLY_WORDS:
+        return None
+    said = "yes" if _YES.search(plain) else "no" if _NO.search(plain) else None
+    if said is None:
+        return None
+    row = await ctx.tx.one(
+        "SELECT m.id, m.sequence FROM meeting_participants p JOIN meetings m"
+        " ON m.id = p.meeting_id WHERE p.person_id = ? AND p.answered_at IS NULL"
+        " AND m.status IN ('confirmed', 'unknown') AND m.starts_at BETWEEN ? AND ?"
+        " ORDER BY m.starts_at DESC LIMIT 1",
+        (ctx.person.id, to_iso(ctx.now - _ASKED_WITHIN), to_iso(ctx.now)))
+    if row is None:
+        return None
+    # The question's own outbox row (bot/onboarding/invitations.py keys it so), once sent.
+    asked = f"meeting:{row['id']}:seq{row['sequence']}:p{ctx.person.id}:after"
+    if not await ctx.tx.value(
+            "SELECT 1 FROM outbox WHERE idempotency_key = ? AND status = 'sent'", (asked,)):
+        return None  # never asked (or not yet): not an answer to it
+    value = f"{row['id']}:{row['sequence']}"
+    return await (press_took_place if said == "yes" else press_did_not)(ctx, value)
+
+
+def _plain(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
 def register(router: Router, registry: AdminRegistry) -> None:
     for action_id, handler in [(A_TOOK_PLACE, press_took_place), (A_DID_NOT, press_did_not),
                                (A_WHY, press_why), (A_RATE, press_rate),
                                (A_NO_NOTE, press_no_note)]:
         router.action(action_id, handler)
+    router.text(typed_answer)
     router.flow(F_NOTE, flow_note, skip=lambda ctx, conv: press_no_note(
         ctx, str(conv.data.get("meeting_id", ""))))
     router.job(JOB_OUTCOME, job_outcome)
