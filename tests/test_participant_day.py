@@ -490,9 +490,13 @@ async def test_did_the_meeting_take_place_answered_in_words(app: App) -> None:
     assert "A-t-elle eu lieu" in "\n".join(r.text for r in received["mia"])
     await mia.say("Oui, c'était très bien !")  # was "Je ne suis pas sûr de comprendre"
     assert mia.text.startswith("Tant mieux\u202f! À quel point vous a-t-elle été utile")
+    await mia.say("4")  # typed, not pressed
+    assert "Quelque chose à noter sur cette rencontre" in mia.text
     await nora.say("no, it was cancelled")
     assert nora.text == "Sorry to hear that. What happened?"
     async with app.db.read() as tx:
         answers = {r["person_id"]: r["took_place"] for r in await tx.all(
             "SELECT person_id, took_place FROM meeting_participants")}
     assert sorted(answers.values(), key=str) == [1, None]  # Nora's waits for her reason
+    async with app.db.read() as tx:
+        assert await tx.value("SELECT max(usefulness) FROM meeting_participants") == 4

@@ -287,6 +287,8 @@ async def typed_answer(ctx: Context, text: str) -> list[Reply] | None:
     plain = _plain(text)
     if len(plain.split()) > _REPLY_WORDS:
         return None
+    if (rating := re.fullmatch(r"\W*([1-5])\s*(?:/\s*5)?\W*", plain)) is not None:
+        return await _typed_rating(ctx, rating.group(1))
     said = "yes" if _YES.search(plain) else "no" if _NO.search(plain) else None
     if said is None:
         return None
@@ -305,6 +307,16 @@ async def typed_answer(ctx: Context, text: str) -> list[Reply] | None:
         return None  # never asked (or not yet): not an answer to it
     value = f"{row['id']}:{row['sequence']}"
     return await (press_took_place if said == "yes" else press_did_not)(ctx, value)
+
+
+async def _typed_rating(ctx: Context, rating: str) -> list[Reply] | None:
+    """"4" typed under "how useful was it, from 1 to 5?", just asked (the person said today
+    that the meeting took place and has not rated it)."""
+    row = await ctx.tx.one(
+        "SELECT meeting_id FROM meeting_participants WHERE person_id = ? AND took_place = 1"
+        " AND usefulness IS NULL AND answered_at >= ? ORDER BY answered_at DESC LIMIT 1",
+        (ctx.person.id, to_iso(ctx.now - timedelta(days=1))))
+    return None if row is None else await press_rate(ctx, f"{row['meeting_id']}:{rating}")
 
 
 def _plain(text: str) -> str:
