@@ -55,7 +55,7 @@ async def test_on_telegram_what_people_typed_links_nowhere(
         assert telegram_links(question["html"]) == []
 
         fake.press(nora, request, "Accept")
-        intro = await fake.wait_for(lambda: newest(7001, "accepted"), what="Mia's intro")
+        intro = await fake.wait_for(lambda: newest(7001, "agreed"), what="Mia's intro")
         assert telegram_links(intro["html"]) == ["tg://user?id=7002"]  # the contact only
         to_nora = await fake.wait_for(lambda: newest(7002, "You are now"))
         assert telegram_links(to_nora["html"]) == ["tg://user?id=7001"]

@@ -63,7 +63,7 @@ async def test_one_process_serves_both_platforms(tmp_path: Path) -> None:
             raise AssertionError("the request never reached Slack")
         await nora.press("Accept")
         intro = await telegram_fake.wait_for(lambda: next(
-            (m for m in telegram_fake.messages_to(7001) if "accepted" in m["text"]), None))
+            (m for m in telegram_fake.messages_to(7001) if "agreed" in m["text"]), None))
         assert "Nora (Slack" in intro["text"]  # the mentor's contact, said across platforms
         for _ in range(100):
             if any("You are now *Mia*" in section_texts(m) for m in nora.inbox):

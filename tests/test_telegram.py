@@ -435,7 +435,7 @@ async def test_find_request_accept_and_introduction_on_telegram(app: App,
 
         fake.press(nora, request, "Accept")
         intro = await fake.wait_for(lambda: next((m for m in fake.messages_to(7001)
-                                                  if "accepted" in m["text"]), None),
+                                                  if "agreed" in m["text"]), None),
                                     what="Mia's introduction")
         assert '<a href="tg://user?id=7002">' in intro["html"]
         await fake.wait_for(lambda: any("You are now" in t for t in fake.texts_to(7002)))
@@ -671,7 +671,7 @@ async def test_mentee_on_telegram_and_mentor_in_the_console(app: App, fake: Fake
             console.show(reply)
         process.wake()
         intro = await fake.wait_for(lambda: next(
-            (m for m in fake.messages_to(7001) if "accepted" in m["text"]), None))
+            (m for m in fake.messages_to(7001) if "agreed" in m["text"]), None))
         assert "(console: @nora)" in intro["text"]
         await fake.wait_for(lambda: "tg://user?id=7001" in console.out.getvalue())  # type: ignore[attr-defined]
     shown = console.out.getvalue()  # type: ignore[attr-defined]
