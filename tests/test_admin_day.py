@@ -331,3 +331,13 @@ async def test_a_coordinator_who_forgets_or_mistypes_admin_is_offered_the_admin_
     assert mia.text == "I don't know the command /stats. Did you mean /start?"
     await mia.say("/admn stats")
     assert "admin" not in mia.text
+
+
+async def test_an_insight_question_with_a_typo_is_still_answered(app: App) -> None:
+    coord, coordfr = staff(app)
+    await coord.say("/admin insight attendence")
+    assert coord.text.startswith("*Attendance*")
+    await coordfr.say("/admin insight présense")
+    assert coordfr.text.startswith("*Présence*")
+    await coord.say("/admin insight everything")
+    assert coord.text.startswith("Which question?")

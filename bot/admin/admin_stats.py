@@ -322,7 +322,15 @@ ALIASES = {"benefits": "benefit", "benefice": "benefit", "benefices": "benefit",
 def _question(args: str) -> str | None:
     word = "".join(c for c in unicodedata.normalize("NFKD", args.strip().casefold())
                    if not unicodedata.combining(c))
-    return word if word in QUESTIONS else ALIASES.get(word)
+    found = word if word in QUESTIONS else ALIASES.get(word)
+    if found is None and len(word) > 3:  # "attendence", "mentros": one typo away
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        scored = [(DamerauLevenshtein.normalized_similarity(word, name), name)
+                  for name in (*QUESTIONS, *ALIASES)]
+        score, name = max(scored)
+        found = (name if name in QUESTIONS else ALIASES[name]) if score >= 0.75 else None
+    return found
 
 
 async def cmd_insight(ctx: Context, args: str) -> list[Reply]:
