@@ -45,7 +45,11 @@ async def test_stats_in_english_match_the_hand_computed_programme(app: App) -> N
         "*Relationship at risk* (1)",
         "- Leo & Nora — since March 8, 2027: not working, says the mentor",
         "Charts: /admin insight · lists: /admin pairs, /admin unmatched, /admin requests",
+        "The same, every Monday morning: /admin digest on",  # until it is on
     ]
+    await coord.say("/admin digest on")
+    await coord.say("/admin stats")
+    assert coord.text.split("\n")[-1].startswith("Charts: /admin insight")
 
 
 async def test_stats_in_french_use_french_numbers_and_words(app: App) -> None:

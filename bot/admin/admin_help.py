@@ -17,7 +17,8 @@ from rapidfuzz.distance import DamerauLevenshtein
 # data and the settings. A command no section names is listed last ("other"), so a new one
 # is never hidden.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("day", ("stats", "insight", "unmatched", "waiting", "requests", "pairs", "person")),
+    ("day", ("stats", "insight", "unmatched", "waiting", "requests", "pairs", "person",
+             "digest")),
     ("matching", ("match", "end", "cohort", "cohort-window", "weights", "pending", "approve",
                   "decline")),
     ("people", ("import", "invitations", "broadcast", "recognise")),
@@ -29,6 +30,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # one `/admin help <command>` shows; then other spellings people type.
 ALIASES: dict[str, tuple[str, ...]] = {
     "help": ("aide",),
+    "digest": ("bilan", "bilan-hebdo"),
     "stats": ("statistiques", "statistique", "chiffres", "statistics"),
     "insight": ("analyse", "analyses", "graphiques"),
     "unmatched": ("seules", "sans-binome", "sans-mentor"),

@@ -271,7 +271,7 @@ async def _requests_of(ctx: Context, target: Person) -> list[str]:
 def register(router: Router, registry: AdminRegistry) -> None:
     from bot.admin import digest  # it reads the lists of this module: imported here
 
-    digest.register(router)
+    digest.register(router, registry)
     registry.add("unmatched", cmd_unmatched, "coordinators.help.unmatched")
     registry.add("requests", cmd_requests, "coordinators.help.requests")
     registry.add("pairs", cmd_pairs, "coordinators.help.pairs")

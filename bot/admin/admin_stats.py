@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from bot.admin import figures, staff_time
+from bot.admin import digest, figures, staff_time
 from bot.admin.admin import AdminRegistry
 from bot.admin.charts import Bars, Chart, Series, render_png
 from bot.admin.figures import Attendance, GroupFigures, ProgrammeStats
@@ -48,7 +48,10 @@ async def cmd_stats(ctx: Context, args: str) -> list[Reply]:
     async def answer(snapshot: Tx) -> list[Reply]:
         stats = await figures.programme_stats(snapshot, ctx.person.programme_id, ctx.now)
         titles = await asyncio.to_thread(lesson_titles, ctx)
-        return [ctx.reply("\n".join(stats_lines(ctx, stats, titles)))]
+        lines = stats_lines(ctx, stats, titles)
+        if not await digest.is_on(snapshot, ctx.person.programme_id):  # where to find it
+            lines.append(ctx.t("stats.digest_hint"))
+        return [ctx.reply("\n".join(lines))]
     return ctx.answer_from_snapshot(answer)
 
 
