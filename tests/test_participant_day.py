@@ -500,3 +500,21 @@ async def test_did_the_meeting_take_place_answered_in_words(app: App) -> None:
     assert sorted(answers.values(), key=str) == [1, None]  # Nora's waits for her reason
     async with app.db.read() as tx:
         assert await tx.value("SELECT max(usefulness) FROM meeting_participants") == 4
+
+
+async def test_help_typed_in_the_middle_of_a_question(app: App) -> None:
+    zoe, sam = Chat(app, "zoe"), Chat(app, "sam")
+    await zoe.say("/start")
+    await zoe.press_label("Français")
+    await zoe.press_label("J'accepte")
+    await zoe.press_label("Personne mentorée")
+    await zoe.say("aide")  # was "Je n'ai trouvé aucun sujet dans ce message"
+    assert zoe.text.startswith("Je vous ai posé une question (voir mon dernier message)")
+    await zoe.say("marketing")  # the question is still open
+    assert f"C'est noté{NB}: Marketing." in zoe.text
+    await sam.say("/start")
+    await sam.press_label("English")
+    await sam.press_label("I agree")
+    await sam.press_label("Mentee")
+    await sam.say("?")
+    assert sam.text.startswith("I've asked you a question (see my last message)")

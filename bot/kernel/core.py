@@ -189,6 +189,8 @@ class Bot:
                 return [ctx.say("common.empty")]
             if self.phrases.in_flow(text) is not None:  # "stop" in a question: /cancel
                 return await self._command(ctx, Command(event.user, "cancel", ""))
+            if self.phrases.asks_for_help(text):  # "aide" is not a topic, a reason, a note…
+                return [ctx.say("help.in_question")]
             return await self.router.flows[conv.flow](ctx, conv, text)
         if ctx.person.status == "new":  # a coordinator is welcomed as one, not onboarded
             return await coordinator_home.start(ctx)

@@ -112,6 +112,11 @@ class PhraseBook:
             folded = pattern.sub(" ", folded)
         return " ".join(folded.split())
 
+    def asks_for_help(self, text: str) -> bool:
+        """A whole message asking for help ("aide", "?", "je ne comprends pas"): in the middle
+        of a question it is not an answer to it."""
+        return fold(text) in _HELP or text.strip() in {"?", "??", "???"}
+
     def in_flow(self, text: str) -> Meaning | None:
         """The meaning of a whole message typed in the middle of a question, if it has one."""
         meaning = self.meanings.get(self._clean(text))
@@ -156,6 +161,12 @@ class PhraseBook:
         longest = max(size for size, _ in candidates)
         meanings = {meaning for size, meaning in candidates if size == longest}
         return meanings.pop() if len(meanings) == 1 else None
+
+
+_HELP = frozenset(fold(t) for t in (
+    "aide", "à l'aide", "aide-moi", "aidez-moi", "au secours", "je ne comprends pas",
+    "je comprends pas", "comprends pas", "quoi", "hein", "help", "help me", "what",
+    "i don't understand", "i dont understand", "huh"))
 
 
 def _meaning(path: Path, number: int, entry: Any) -> Meaning:
