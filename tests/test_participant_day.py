@@ -518,3 +518,35 @@ async def test_help_typed_in_the_middle_of_a_question(app: App) -> None:
     await sam.press_label("Mentee")
     await sam.say("?")
     assert sam.text.startswith("I've asked you a question (see my last message)")
+
+
+async def test_the_closing_survey_answered_by_typing(app: App) -> None:
+    from datetime import timedelta
+
+    from tests.test_meetings import advance
+
+    inbox, amelie, karim = await amelie_has_asked_karim(app)
+    inbox.give_buttons(karim)
+    await karim.press_label("Accepter")
+    await inbox.deliver()
+    await amelie.say("/end")
+    await amelie.press_label("Terminer la relation")
+    await amelie.say("/skip")
+    await inbox.deliver()
+    await amelie.say("4")  # the survey waits for her morning: not an answer to anything yet
+    assert "Je ne suis pas sûr de comprendre" in amelie.text
+    advance(app, timedelta(days=1, hours=5))  # 9:00 in Montréal the next day
+    await inbox.deliver()  # the survey reaches both
+    await amelie.say("4")  # was "Je ne suis pas sûr de comprendre"
+    assert amelie.text.startswith("Qu'en avez-vous retiré")
+    await amelie.say("J'ai pris confiance pour parler en réunion.")
+    assert "Recommanderiez-vous le programme" in amelie.text
+    await amelie.say("oui, sans hésiter")
+    assert amelie.text.startswith("Merci\u202f! Vos réponses aident")
+    await karim.say("5/5")
+    assert karim.text.startswith("Qu'en avez-vous retiré")
+    async with app.db.read() as tx:
+        rows = await tx.all("SELECT satisfaction, would_recommend FROM relationship_surveys"
+                            " ORDER BY person_id")
+    assert sorted((r["satisfaction"], r["would_recommend"]) for r in rows) == \
+        [(4, 1), (5, None)]

@@ -17,6 +17,8 @@ were scheduled for: after an extension the old ones find a different date and do
 from __future__ import annotations
 
 import calendar
+import re
+import unicodedata
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -259,6 +261,38 @@ async def press_recommend(ctx: Context, value: str) -> list[Reply]:
     return [ctx.say("survey.thanks")]
 
 
+_SURVEY_WITHIN = timedelta(days=14)
+_YES = re.compile(r"^\W*(?:oui|ouais|yes|yep|yeah|bien sur|absolument|of course|sure"
+                  r"|certainement|definitely)\b")
+_NO = re.compile(r"^\W*(?:non|no|nope|pas vraiment|not really)\b")
+
+
+async def typed_answer(ctx: Context, text: str) -> list[Reply] | None:
+    """The survey's questions answered by typing: "4" for the satisfaction, "oui" / "no"
+    for the recommendation, when that question is the one this person was just asked."""
+    plain = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    if len(plain.split()) > 8 or not ctx.person.active:
+        return None
+    score = re.fullmatch(r"\W*([1-5])\s*(?:/\s*5)?\W*", plain)
+    said = "yes" if _YES.search(plain) else "no" if _NO.search(plain) else None
+    if score is None and said is None:
+        return None
+    waiting = "satisfaction IS NULL" if score else \
+        "satisfaction IS NOT NULL AND benefits IS NOT NULL AND would_recommend IS NULL"
+    row = await ctx.tx.one(
+        f"SELECT match_id FROM relationship_surveys WHERE person_id = ? AND {waiting}"
+        " AND answered_at IS NULL AND asked_at >= ? ORDER BY asked_at DESC LIMIT 1",
+        (ctx.person.id, to_iso(ctx.now - _SURVEY_WITHIN)))
+    if row is None or not await ctx.tx.value(  # the survey's message was delivered
+            "SELECT 1 FROM outbox WHERE idempotency_key = ? AND status = 'sent'",
+            (f"survey:{row['match_id']}:p{ctx.person.id}",)):
+        return None
+    if score:
+        return await press_rate(ctx, f"{row['match_id']}:{score.group(1)}")
+    return await press_recommend(ctx, f"{row['match_id']}:{said}")
+
+
 async def on_ended(tx: Tx, services: Services, event: RelationshipEnded) -> None:
     """However a relationship ends (its term, a coordinator, a block, /forget), its future
     meetings are cancelled for both and its pending prompts and reminders are dropped."""
@@ -279,6 +313,7 @@ def register(router: Router, registry: AdminRegistry) -> None:
     for action_id, handler in [(A_CHOICE, press_choice), (A_RATE, press_rate),
                                (A_SKIP, press_skip), (A_RECOMMEND, press_recommend)]:
         router.action(action_id, active_only(handler))
+    router.text(typed_answer)
     router.flow(F_BENEFITS, flow_benefits, skip=lambda ctx, conv: press_skip(
         ctx, str(conv.data.get("match_id", ""))))
     router.job(JOB_NEAR_END, job_near_end)
