@@ -550,3 +550,16 @@ async def test_the_closing_survey_answered_by_typing(app: App) -> None:
                             " ORDER BY person_id")
     assert sorted((r["satisfaction"], r["would_recommend"]) for r in rows) == \
         [(4, 1), (5, None)]
+
+
+async def test_thanks_gets_a_kind_answer_not_a_shrug(app: App) -> None:
+    await add_person(app, "amelie", "mentee", language="fr", languages=("fr",))
+    await add_person(app, "sam", "mentee")
+    amelie, sam = Chat(app, "amelie"), Chat(app, "sam")
+    for said in ("merci", "Merci beaucoup !", "👍", "🙏🙏", "ok"):
+        await amelie.say(said)  # was "Je ne suis pas sûr de comprendre"
+        assert amelie.text.startswith("Avec plaisir\u202f!"), said
+    await amelie.say("😡")
+    assert "Je ne suis pas sûr de comprendre" in amelie.text
+    await sam.say("thanks!")
+    assert sam.text.startswith("You're welcome!")

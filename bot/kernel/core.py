@@ -202,6 +202,8 @@ class Bot:
         for answer_to in self.router.texts:  # a question asked earlier, answered in words
             if (replies := await answer_to(ctx, text)) is not None:
                 return replies
+        if self.phrases.acknowledges(text):  # "merci", "👍": not "I'm not sure what you mean"
+            return [ctx.say("phrases.welcome")]
         return [ctx.say("phrases.not_understood")]
 
 

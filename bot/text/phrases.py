@@ -112,6 +112,12 @@ class PhraseBook:
             folded = pattern.sub(" ", folded)
         return " ".join(folded.split())
 
+    def acknowledges(self, text: str) -> bool:
+        """"merci", "ok", "super", "👍": a thank-you or an acknowledgement, not a request."""
+        if fold(text) in _THANKS:
+            return True
+        return bool(text.strip()) and all(c in _KIND_EMOJI or c.isspace() for c in text.strip())
+
     def asks_for_help(self, text: str) -> bool:
         """A whole message asking for help ("aide", "?", "je ne comprends pas"): in the middle
         of a question it is not an answer to it."""
@@ -163,6 +169,13 @@ class PhraseBook:
         return meanings.pop() if len(meanings) == 1 else None
 
 
+_THANKS = frozenset(fold(t) for t in (
+    "merci", "merci beaucoup", "mille mercis", "merci bien", "merci à vous", "merci !",
+    "ok", "okay", "ok merci", "d'accord", "parfait", "super", "génial", "top", "cool",
+    "ça marche", "c'est noté", "bien reçu", "entendu", "thanks", "thank you", "thanks a lot",
+    "thank you very much", "thx", "ty", "great", "perfect", "awesome", "got it", "noted",
+    "ok thanks", "ok thank you", "sounds good", "nice"))
+_KIND_EMOJI = frozenset("👍🙏😊🙂😀😃😄😁❤♥💙💚👌🎉✅💪🤝👏🥰😍☺✨🌟\ufe0f")
 _HELP = frozenset(fold(t) for t in (
     "aide", "à l'aide", "aide-moi", "aidez-moi", "au secours", "je ne comprends pas",
     "je comprends pas", "comprends pas", "quoi", "hein", "help", "help me", "what",
