@@ -8,6 +8,7 @@ A coordinator needs no participant profile: the check is the immutable id alone.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
@@ -199,17 +200,24 @@ async def _maybe(ctx: Context, typed: str) -> list[Reply]:
 async def close_to(ctx: Context, typed: str, limit: int = 3) -> list[people.Person]:
     """The people whose handle or name `typed` is most likely a typo of ("@niamh.galager"):
     read only when nobody matches, so the common case pays nothing for it."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import DamerauLevenshtein
-
     wanted = _quick_fold(typed.lstrip("@"))[:100]
     if len(wanted) < 3:
         return []
-    choices: dict[tuple[int, str], str] = {}
+    rows = await ctx.tx.all("SELECT id, display_name, handle FROM people"
+                            " WHERE programme_id = ?", (ctx.person.programme_id,))
+    # Folding and comparing every name takes most of a second at 100k people: in a thread,
+    # so that the event loop goes on serving everyone else meanwhile.
+    ids = await asyncio.to_thread(_closest_ids, wanted, [tuple(row) for row in rows], limit)
+    return [person for pid in ids if (person := await people.get(ctx.tx, pid)) is not None]
+
+
+def _closest_ids(wanted: str, rows: list[tuple[int, str, str]], limit: int) -> list[int]:
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    choices: dict[tuple[int, str | int], str] = {}
     one_word = " " not in wanted  # a first or last name alone: each word is a choice too
-    for pid, name, handle in await ctx.tx.all(
-            "SELECT id, display_name, handle FROM people WHERE programme_id = ?",
-            (ctx.person.programme_id,)):
+    for pid, name, handle in rows:
         if handle:
             choices[(pid, "handle")] = _quick_fold(handle)
         if name:
@@ -219,8 +227,7 @@ async def close_to(ctx: Context, typed: str, limit: int = 3) -> list[people.Pers
                     choices[(pid, number)] = word
     found = process.extract(wanted, choices, scorer=DamerauLevenshtein.normalized_similarity,
                             score_cutoff=0.75, limit=limit * 2)
-    ids = list(dict.fromkeys(key[0] for _, _, key in found))[:limit]
-    return [person for pid in ids if (person := await people.get(ctx.tx, pid)) is not None]
+    return list(dict.fromkeys(key[0] for _, _, key in found))[:limit]
 
 
 def _quick_table() -> dict[int, str]:
