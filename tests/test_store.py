@@ -106,7 +106,8 @@ async def test_writes_that_never_pause_keep_the_wal_bounded(tmp_path: Path) -> N
     async with db.read() as tx:
         assert await tx.value("SELECT count(*) FROM meta WHERE key LIKE 'k%'") == 4000
     await db.close()
-    # Never started over, the WAL would hold some 17,000 pages (70 MB); started over, it
-    # holds what is written between two checkpoints and during the copy rounds (about 3,000
-    # pages here, more on a slower disk).
-    assert wal_bytes < 7000 * 4096, wal_bytes
+    # Never started over, the WAL holds some 17,000 pages (70 MB) at the end; started over,
+    # what is written between two checkpoints and during the copy rounds: about 3,000 pages
+    # on a quiet machine, and more while other jobs slow the disk's flushes (over 7,000 was
+    # seen with three test suites and benchmarks running at once), hence the margin.
+    assert wal_bytes < 12_000 * 4096, wal_bytes
