@@ -627,19 +627,24 @@ def _reason_builders(
     gaps = np.abs(
         space.mentor_side.level[mentor_idx] - space.mentee_side.level[mentee_idx]
     ).tolist()
-    spoken: dict[tuple[frozenset[str], frozenset[str]], tuple[str, ...]] = {}
+    # Per mentor once (most have several mentees): offered topics as a set.
+    offered = {j: frozenset(space.mentors[j].topics_offered) for j in set(mentor_idx.tolist())}
+    offered_to = [offered[j] for j in mentor_idx.tolist()]
+    # Languages spoken by both, per (mentee language set, mentor language set) code pair.
+    language_keys = list(zip(space.mentee_side.language[mentee_idx].tolist(),
+                             space.mentor_side.language[mentor_idx].tolist(), strict=True))
+    spoken: dict[tuple[int, int], tuple[str, ...]] = {}
+    for p, key in enumerate(language_keys):
+        if key not in spoken:
+            spoken[key] = tuple(sorted(set(mentees[p].languages) & set(mentors[p].languages)))
     mode = ctx.weights.department_mode
 
     def topics(p: int) -> Reason:
-        offered = set(mentors[p].topics_offered)
-        shared = tuple(t for t in unique(mentees[p].topics_sought) if t in offered)
+        shared = tuple(filter(offered_to[p].__contains__, unique(mentees[p].topics_sought)))
         return Reason("topics", {"count": len(shared), "topics": shared})
 
     def language(p: int) -> Reason:
-        key = (frozenset(mentees[p].languages), frozenset(mentors[p].languages))
-        both = spoken.get(key)
-        if both is None:
-            both = spoken[key] = tuple(sorted(key[0] & key[1]))
+        both = spoken[language_keys[p]]
         return Reason("language", {"count": len(both), "languages": both})
 
     def availability(p: int) -> Reason:

@@ -21,6 +21,8 @@ FEATURES = 1 << 20
 MAX_TOKENS = 400
 """Tokens read per text: goals are a few sentences; this bounds the work for a pasted novel."""
 
+_SUBLINEAR_TF = (0.0, *(1.0 + math.log(n) for n in range(1, MAX_TOKENS + 1)))
+"""1 + log(n), the weight of a term seen n times (n <= MAX_TOKENS), by table."""
 _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"[^\W_][\w+#]*")
 
@@ -69,31 +71,31 @@ def _stem(token: str) -> str:
 
 
 @lru_cache(maxsize=1 << 18)
-def tokens(text: str) -> tuple[tuple[str, str], ...]:
-    """(stem, surface word) pairs of the content words of `text`, in order."""
-    out: list[tuple[str, str]] = []
-    for match in _TOKEN.finditer(text[: MAX_TOKENS * 30].lower()):
-        surface = match.group()
-        stem = _stem_of(surface)
-        if stem is not None:
-            out.append((stem, surface))
-            if len(out) >= MAX_TOKENS:
-                break
-    return tuple(out)
+def _analysed(text: str) -> tuple[tuple[tuple[int, int], ...], dict[int, str]]:
+    """Content words of `text`: (feature, count) in order of first appearance, and the
+    first word seen for each feature.
+
+    Each text is tokenised once for every model: fitting IDF, weighing vectors and naming
+    shared words all read this (only the first MAX_TOKENS content words count).
+    """
+    words = _TOKEN.findall(text[: MAX_TOKENS * 30].lower())
+    terms = [term for term in zip(map(_word_feature, words), words, strict=True) if term[0] >= 0]
+    terms = terms[:MAX_TOKENS]
+    counts = Counter(f for f, _ in terms)
+    return tuple(counts.items()), dict(reversed(terms))
 
 
-@lru_cache(maxsize=200_000)
-def _stem_of(word: str) -> str | None:
-    """The stem of a lower-cased word, or None for a stop word, a number or a single letter."""
-    folded = word if word.isascii() else strip_accents(word)
-    if len(folded) < 2 or folded in _STOP_FOLDED or folded.isdigit():
-        return None
-    return _stem(folded)
-
-
-@lru_cache(maxsize=200_000)
 def feature(stem: str) -> int:
     return zlib.crc32(stem.encode("utf-8")) & (FEATURES - 1)
+
+
+@lru_cache(maxsize=200_000)
+def _word_feature(word: str) -> int:
+    """The feature of a lower-cased word's stem, -1 for a stop word, a number or one letter."""
+    folded = word if word.isascii() else strip_accents(word)
+    if len(folded) < 2 or folded in _STOP_FOLDED or folded.isdigit():
+        return -1
+    return feature(_stem(folded))
 
 
 class TextModel:
@@ -115,16 +117,14 @@ class TextModel:
         count = 0
         for doc in documents:
             count += 1
-            df.update({feature(stem) for stem, _ in tokens(doc)})
+            df.update(f for f, _ in _analysed(doc)[0])
         idf = {f: math.log((1 + count) / (1 + n)) + 1.0 for f, n in df.items()}
         return cls(idf, default_idf=math.log(1 + count) + 1.0)
 
     def _vector(self, text: str) -> dict[int, float]:
         """L2-normalised {feature: weight} of `text` (empty for a text without content words)."""
-        counts = Counter(feature(stem) for stem, _ in tokens(text))
-        weights = {
-            f: (1.0 + math.log(n)) * self.idf.get(f, self.default_idf) for f, n in counts.items()
-        }
+        idf, default_idf = self.idf, self.default_idf
+        weights = {f: _SUBLINEAR_TF[n] * idf.get(f, default_idf) for f, n in _analysed(text)[0]}
         norm = math.sqrt(sum(w * w for w in weights.values()))
         if norm == 0.0:
             return {}
@@ -141,10 +141,6 @@ class TextModel:
     def shared_words(self, a: str, b: str, limit: int = 3) -> tuple[str, ...]:
         """Words of `a` that also weigh in `b`, strongest first (for a reason's wording)."""
         va, vb = self.vector(a), self.vector(b)
-        best: dict[int, tuple[float, str]] = {}
-        for stem, surface in tokens(a):
-            f = feature(stem)
-            if f in vb and f not in best:
-                best[f] = (va[f] * vb[f], surface)
-        ranked = sorted(best.values(), key=lambda item: (-item[0], item[1]))
-        return tuple(surface for _, surface in ranked[:limit])
+        shared = [(va[f] * vb[f], word) for f, word in _analysed(a)[1].items() if f in vb]
+        shared.sort(key=lambda item: (-item[0], item[1]))
+        return tuple(word for _, word in shared[:limit])
