@@ -25,8 +25,9 @@ between a floor and a ceiling that each check tightens, using the max flow's min
 Probes alternate between the ceiling and the middle (7 max flows at 100k x 30k, where a
 plain bisection took 16).
 
-Reasons are computed for the chosen pairs only, vectorised (`CohortSpace.pair_criteria`),
-with the same values, order and parameters as `score_pair`.
+Scores are computed for the chosen pairs only, vectorised (`CohortSpace.pair_criteria`),
+with the same values as `score_pair`; each pair's reasons (the same order and parameters)
+are worked out when first read (`Pair.reasons`).
 
 `dense_assign` solves the same objective exactly with scipy's `linear_sum_assignment` on
 capacity-expanded columns (small sizes: checks and benchmarks). `greedy_assign` gives each
@@ -75,10 +76,25 @@ AUGMENT_K = 3
 
 @dataclass(frozen=True, slots=True)
 class Pair:
+    """A placed mentee, their mentor and the pair's score (as `score_pair`'s).
+
+    `reasons` (`score_pair`'s too) are worked out when first read: a plan shows a few dozen
+    pairs of thousands, and working out all of them took a fifth of a 20k x 5k run.
+    """
+
     mentee_id: int
     mentor_id: int
     score: float
-    reasons: tuple[Reason, ...]
+    explanations: _Explanations | None = field(default=None, repr=False, compare=False)
+    """Where the reasons come from (None: no reasons, see `assign`'s `with_reasons`)."""
+    index: int = field(default=0, repr=False, compare=False)
+    """This pair's place in `explanations`."""
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        if self.explanations is None:
+            return ()
+        return self.explanations.reasons(self.index)
 
 
 @dataclass
@@ -540,18 +556,18 @@ def _result(ctx: _Context, chosen: np.ndarray, edges: _Edges, with_reasons: bool
     space = ctx.space
     mentee_idx = np.flatnonzero(chosen >= 0)
     mentor_idx = chosen[mentee_idx]
+    explanations: _Explanations | None = None
     if with_reasons:
-        scores, reasons = _explained(ctx, mentee_idx, mentor_idx)
+        scores, explanations = _explained(ctx, mentee_idx, mentor_idx)
     else:
         score_of = np.zeros(len(space.mentees))
         hit = _chosen_edges(edges, chosen)
         score_of[edges.mentee[hit]] = edges.score[hit]
         scores = score_of[mentee_idx].tolist()
-        reasons = [()] * mentee_idx.size
     pairs = [
-        Pair(space.mentees[i].id, space.mentors[j].id, score, why)
-        for i, j, score, why in zip(
-            mentee_idx.tolist(), mentor_idx.tolist(), scores, reasons, strict=True
+        Pair(space.mentees[i].id, space.mentors[j].id, score, explanations, p)
+        for p, (i, j, score) in enumerate(
+            zip(mentee_idx.tolist(), mentor_idx.tolist(), scores, strict=True)
         )
     ]
     unmatched = _unmatched(ctx, chosen)
@@ -578,8 +594,8 @@ def _result(ctx: _Context, chosen: np.ndarray, edges: _Edges, with_reasons: bool
 
 def _explained(
     ctx: _Context, mentee_idx: np.ndarray, mentor_idx: np.ndarray
-) -> tuple[list[float], list[tuple[Reason, ...]]]:
-    """Scores and reasons of the given pairs, identical to `score_pair`'s."""
+) -> tuple[list[float], _Explanations]:
+    """Scores of the given pairs, and their reasons to work out, identical to `score_pair`'s."""
     space = ctx.space
     mentees = [space.mentees[i] for i in mentee_idx.tolist()]
     mentors = [space.mentors[j] for j in mentor_idx.tolist()]
@@ -602,19 +618,41 @@ def _explained(
     )
     keys = np.column_stack([-effective[name] * values[name] for name in CRITERIA])
     keys[~contributes] = np.inf
-    orders = np.argsort(keys, axis=1, kind="stable").tolist()
-    counts = contributes.sum(axis=1).tolist()
-    builders = _reason_builders(ctx, mentee_idx, mentor_idx, mentees, mentors, documents)
-    steps = [builders[name] for name in CRITERIA]
-    reasons = [
-        tuple([steps[c](p) for c in order[:count]])
-        for p, (order, count) in enumerate(zip(orders, counts, strict=True))
-    ]
-    return scores, reasons
+    orders = np.argsort(keys, axis=1, kind="stable")
+    counts = contributes.sum(axis=1)
+    # The same weights with an empty cache of vectors: pairs kept for their reasons do not
+    # keep every text's vector alive.
+    text_model = TextModel(ctx.text_model.idf, ctx.text_model.default_idf)
+    builders = _reason_builders(space, ctx.weights.department_mode, text_model,
+                                mentee_idx, mentor_idx, mentees, mentors, documents)
+    return scores, _Explanations(orders, counts, [builders[name] for name in CRITERIA])
+
+
+class _Explanations:
+    """The reasons of a batch of pairs, each pair's worked out when first asked for."""
+
+    def __init__(self, orders: np.ndarray, counts: np.ndarray,
+                 builders: list[Callable[[int], Reason]]) -> None:
+        self._orders = orders
+        """Per pair, criteria indices (into CRITERIA) strongest first..."""
+        self._counts = counts
+        """...of which this many contribute."""
+        self._builders = builders
+        self._done: dict[int, tuple[Reason, ...]] = {}
+
+    def reasons(self, p: int) -> tuple[Reason, ...]:
+        """The reasons of pair `p`, as `score_pair` gives them."""
+        done = self._done.get(p)
+        if done is None:
+            order = self._orders[p, : self._counts[p]].tolist()
+            done = self._done[p] = tuple(self._builders[c](p) for c in order)
+        return done
 
 
 def _reason_builders(
-    ctx: _Context,
+    space: CohortSpace,
+    department_mode: str,
+    text_model: TextModel,
     mentee_idx: np.ndarray,
     mentor_idx: np.ndarray,
     mentees: list[Profile],
@@ -622,42 +660,31 @@ def _reason_builders(
     documents: list[str],
 ) -> dict[str, Callable[[int], Reason]]:
     """Per criterion, the Reason of pair p, with `scoring.explain`'s parameters."""
-    space = ctx.space
-    hours = space.shared_hours(mentee_idx, mentor_idx).tolist()
-    gaps = np.abs(
-        space.mentor_side.level[mentor_idx] - space.mentee_side.level[mentee_idx]
-    ).tolist()
-    # Per mentor once (most have several mentees): offered topics as a set.
-    offered = {j: frozenset(space.mentors[j].topics_offered) for j in set(mentor_idx.tolist())}
-    offered_to = [offered[j] for j in mentor_idx.tolist()]
-    # Languages spoken by both, per (mentee language set, mentor language set) code pair.
-    language_keys = list(zip(space.mentee_side.language[mentee_idx].tolist(),
-                             space.mentor_side.language[mentor_idx].tolist(), strict=True))
-    spoken: dict[tuple[int, int], tuple[str, ...]] = {}
-    for p, key in enumerate(language_keys):
-        if key not in spoken:
-            spoken[key] = tuple(sorted(set(mentees[p].languages) & set(mentors[p].languages)))
-    mode = ctx.weights.department_mode
+    hours = space.shared_hours(mentee_idx, mentor_idx)
+    gaps = np.abs(space.mentor_side.level[mentor_idx] - space.mentee_side.level[mentee_idx])
 
     def topics(p: int) -> Reason:
-        shared = tuple(filter(offered_to[p].__contains__, unique(mentees[p].topics_sought)))
+        offered = set(mentors[p].topics_offered)
+        shared = tuple(t for t in unique(mentees[p].topics_sought) if t in offered)
         return Reason("topics", {"count": len(shared), "topics": shared})
 
     def language(p: int) -> Reason:
-        both = spoken[language_keys[p]]
+        both = tuple(sorted(set(mentees[p].languages) & set(mentors[p].languages)))
         return Reason("language", {"count": len(both), "languages": both})
 
     def availability(p: int) -> Reason:
-        return Reason("availability", {"count": hours[p], "hours": hours[p]})
+        shared = int(hours[p])
+        return Reason("availability", {"count": shared, "hours": shared})
 
     def seniority(p: int) -> Reason:
-        return Reason("seniority", {"count": gaps[p], "reverse": mentees[p].reverse})
+        return Reason("seniority", {"count": int(gaps[p]), "reverse": mentees[p].reverse})
 
     def department(p: int) -> Reason:
-        return Reason("department", {"department": mentors[p].department, "mode": mode})
+        return Reason("department", {"department": mentors[p].department,
+                                     "mode": department_mode})
 
     def goals(p: int) -> Reason:
-        words = ctx.text_model.shared_words(mentees[p].goals, documents[p])
+        words = text_model.shared_words(mentees[p].goals, documents[p])
         return Reason("goals", {"count": len(words), "words": words})
 
     def load(p: int) -> Reason:
