@@ -602,12 +602,9 @@ def _explained(
     for mentee, mentor in zip(mentees, mentors, strict=True):
         if unmet_constraint(mentee, mentor, ctx.constraints) is not None:
             raise RuntimeError("internal error: an assigned pair breaks a hard constraint")
-    # Redo the non-zero goals similarities with the text model: the same order of
-    # summation as score_pair, so scores (and ties between reasons) match to the bit.
-    documents = [mentor_document(mentor, ctx.taxonomy) for mentor in mentors]
-    goals = space.goals_similarity(mentee_idx, mentor_idx)
-    for p in np.flatnonzero(goals > 0).tolist():
-        goals[p] = ctx.text_model.similarity(mentees[p].goals, documents[p])
+    # Goals summed in score_pair's order, so that scores (and ties between reasons) match
+    # to the bit.
+    goals = space.exact_goals(mentee_idx, mentor_idx)
     values = space.pair_criteria(mentee_idx, mentor_idx, goals=goals)
     scores = space.weighted(values).tolist()
     # score_pair's order: contributing criteria (value and weight > 0), strongest first,
@@ -620,11 +617,7 @@ def _explained(
     keys[~contributes] = np.inf
     orders = np.argsort(keys, axis=1, kind="stable")
     counts = contributes.sum(axis=1)
-    # The same weights with an empty cache of vectors: pairs kept for their reasons do not
-    # keep every text's vector alive.
-    text_model = TextModel(ctx.text_model.idf, ctx.text_model.default_idf)
-    builders = _reason_builders(space, ctx.weights.department_mode, text_model,
-                                mentee_idx, mentor_idx, mentees, mentors, documents)
+    builders = _reason_builders(ctx, mentee_idx, mentor_idx, mentees, mentors)
     return scores, _Explanations(orders, counts, [builders[name] for name in CRITERIA])
 
 
@@ -650,18 +643,21 @@ class _Explanations:
 
 
 def _reason_builders(
-    space: CohortSpace,
-    department_mode: str,
-    text_model: TextModel,
+    ctx: _Context,
     mentee_idx: np.ndarray,
     mentor_idx: np.ndarray,
     mentees: list[Profile],
     mentors: list[Profile],
-    documents: list[str],
 ) -> dict[str, Callable[[int], Reason]]:
-    """Per criterion, the Reason of pair p, with `scoring.explain`'s parameters."""
+    """Per criterion, the Reason of pair p, with `scoring.explain`'s parameters.
+
+    The builders keep what they read, not `ctx`: pairs kept for their reasons do not keep
+    the whole scoring space alive.
+    """
+    space = ctx.space
     hours = space.shared_hours(mentee_idx, mentor_idx)
     gaps = np.abs(space.mentor_side.level[mentor_idx] - space.mentee_side.level[mentee_idx])
+    mode, text_model, taxonomy = ctx.weights.department_mode, ctx.text_model, ctx.taxonomy
 
     def topics(p: int) -> Reason:
         offered = set(mentors[p].topics_offered)
@@ -680,11 +676,10 @@ def _reason_builders(
         return Reason("seniority", {"count": int(gaps[p]), "reverse": mentees[p].reverse})
 
     def department(p: int) -> Reason:
-        return Reason("department", {"department": mentors[p].department,
-                                     "mode": department_mode})
+        return Reason("department", {"department": mentors[p].department, "mode": mode})
 
     def goals(p: int) -> Reason:
-        words = text_model.shared_words(mentees[p].goals, documents[p])
+        words = text_model.shared_words(mentees[p].goals, mentor_document(mentors[p], taxonomy))
         return Reason("goals", {"count": len(words), "words": words})
 
     def load(p: int) -> Reason:

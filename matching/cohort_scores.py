@@ -48,7 +48,7 @@ from matching.scoring import (
     seniority_value,
     unique,
 )
-from matching.text import TextModel
+from matching.text import TextModel, Vectors, similarities
 from matching.topics import Taxonomy
 
 FEASIBLE = -1.0
@@ -101,6 +101,17 @@ class People:
 
 
 @dataclass
+class GoalTexts:
+    """TF-IDF vectors of the distinct mentees' goals and mentors' documents, with the row
+    of each person's text."""
+
+    mentees: Vectors
+    mentee_row: np.ndarray
+    mentors: Vectors
+    mentor_row: np.ndarray
+
+
+@dataclass
 class CohortSpace:
     """Mentees and available mentors encoded for block scoring and exact pair scoring.
 
@@ -121,6 +132,8 @@ class CohortSpace:
     """compatible[s, j]: mentee language set s shares a language with mentor j."""
     goals_mentees: sp.csr_matrix
     goals_mentors: sp.csr_matrix
+    goal_texts: GoalTexts | None
+    """The same vectors in the text model's order, for `exact_goals` (None: goals weigh 0)."""
     goals_weight: float
     """Share of the goals criterion in the score (its weight over the sum of weights)."""
     exception_rows: np.ndarray
@@ -164,6 +177,14 @@ class CohortSpace:
             return np.zeros(i.size, dtype=np.float64)
         dots = self.goals_mentees[i].multiply(self.goals_mentors[j]).sum(axis=1)
         return np.clip(np.asarray(dots, dtype=np.float64).ravel(), 0.0, 1.0)
+
+    def exact_goals(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """`goals_similarity` summed in `score_pair`'s order, so equal to it to the bit (the
+        sparse product adds the same products in feature order)."""
+        if self.goal_texts is None:
+            return np.zeros(i.size, dtype=np.float64)
+        texts = self.goal_texts
+        return similarities(texts.mentees, texts.mentee_row[i], texts.mentors, texts.mentor_row[j])
 
     def pair_criteria(
         self,
@@ -300,6 +321,7 @@ def build_space(
         compatible=(language_share > 0)[:, m_side.language],
         goals_mentees=sp.csr_matrix((n_e, 0)),
         goals_mentors=sp.csr_matrix((n_m, 0)),
+        goal_texts=None,
         goals_weight=scale["goals"],
         exception_rows=np.zeros(0, dtype=np.int64),
         exception_cols=np.zeros(0, dtype=np.int64),
@@ -319,9 +341,8 @@ def build_space(
     )
     space.x, space.y = _features(space, scale, e_topics, m_topics, len(vocab), len(departments))
     if scale["goals"] > 0:
-        space.goals_mentees, space.goals_mentors = _goal_matrices(
-            mentees, pool, taxonomy, text_model
-        )
+        space.goal_texts = _goal_texts(mentees, pool, taxonomy, text_model)
+        space.goals_mentees, space.goals_mentors = _goal_matrices(space.goal_texts)
     space.exception_rows, space.exception_cols = _exceptions(mentees, pool, constraints)
     return space
 
@@ -523,47 +544,40 @@ def _features(
     return x.matrix(n_e, columns), y.matrix(n_m, columns)
 
 
-def _goal_matrices(
+def _goal_texts(
     mentees: list[Profile],
     mentors: list[Profile],
     taxonomy: Taxonomy | None,
     text_model: TextModel,
-) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+) -> GoalTexts:
+    mentee_texts, mentee_row = _distinct([m.goals for m in mentees])
+    mentor_texts, mentor_row = _distinct([mentor_document(m, taxonomy) for m in mentors])
+    return GoalTexts(text_model.vectors(mentee_texts), mentee_row,
+                     text_model.vectors(mentor_texts), mentor_row)
+
+
+def _distinct(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct texts, and the index among them of each text."""
+    index: dict[str, int] = {}
+    row_of = np.array([index.setdefault(t, len(index)) for t in texts], dtype=np.int64)
+    return list(index), row_of
+
+
+def _goal_matrices(texts: GoalTexts) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """TF-IDF rows of mentees' goals and mentors' documents, on the features both use."""
-    mentee_rows = _text_rows([m.goals for m in mentees], text_model)
-    mentor_rows = _text_rows([mentor_document(m, taxonomy) for m in mentors], text_model)
-    shared = np.intersect1d(mentee_rows[1], mentor_rows[1])
-    return _text_matrix(*mentee_rows, shared), _text_matrix(*mentor_rows, shared)
+    shared = np.intersect1d(texts.mentees.features, texts.mentors.features)
+    return (_text_matrix(texts.mentees, texts.mentee_row, shared),
+            _text_matrix(texts.mentors, texts.mentor_row, shared))
 
 
-def _text_rows(
-    texts: list[str], text_model: TextModel
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(row of each text among distinct texts, features, weights, indptr) of distinct texts."""
-    distinct: dict[str, int] = {}
-    row_of = np.array([distinct.setdefault(t, len(distinct)) for t in texts], dtype=np.int64)
-    vectors = [text_model.vector(t) for t in distinct]
-    lengths = np.array([len(v) for v in vectors], dtype=np.int64)
-    total = int(lengths.sum())
-    features = np.fromiter(chain.from_iterable(vectors), dtype=np.int64, count=total)
-    weights = np.fromiter(
-        chain.from_iterable(v.values() for v in vectors), dtype=np.float64, count=total
-    )
-    return row_of, features, weights, np.concatenate([[0], np.cumsum(lengths)])
-
-
-def _text_matrix(
-    row_of: np.ndarray,
-    features: np.ndarray,
-    weights: np.ndarray,
-    indptr: np.ndarray,
-    shared: np.ndarray,
-) -> sp.csr_matrix:
-    n_distinct = indptr.size - 1
-    owner = np.repeat(np.arange(n_distinct), np.diff(indptr))
-    keep = np.isin(features, shared)
+def _text_matrix(vectors: Vectors, row_of: np.ndarray, shared: np.ndarray) -> sp.csr_matrix:
+    """One row per person (the vector of their text's row), on the `shared` features."""
+    n_distinct = vectors.indptr.size - 1
+    owner = np.repeat(np.arange(n_distinct), vectors.lengths)
+    keep = np.isin(vectors.features, shared)
     matrix = sp.csr_matrix(
-        (weights[keep], (owner[keep], np.searchsorted(shared, features[keep]))),
+        (vectors.weights[keep],
+         (owner[keep], np.searchsorted(shared, vectors.features[keep]))),
         shape=(n_distinct, shared.size),
     )
     matrix.sort_indices()

@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matching.text import _STOP_FOLDED as STOP_FOLDED
 from matching.text import _TOKEN as TOKEN
-from matching.text import MAX_TOKENS, TextModel, _stem, feature, strip_accents
+from matching.text import MAX_TOKENS, TextModel, _stem, feature, similarities, strip_accents
 
 
 def plain_tokens(text: str) -> list[tuple[str, str]]:
@@ -83,11 +84,35 @@ def test_vectors_similarity_and_shared_words_match_the_plain_reading(documents, 
         assert model.shared_words(a, b) == plain.shared_words(a, b)
 
 
+@settings(max_examples=100, deadline=None)
+@given(documents=st.lists(TEXT, min_size=1, max_size=6), texts=st.lists(TEXT, max_size=8),
+       seed=st.integers(0, 1000))
+def test_vectors_and_similarities_at_once_are_the_same_to_the_bit(documents, texts, seed):
+    # The cohort's goals matrices and its pairs' goals come from these.
+    model = TextModel.fit(documents)
+    vectors = model.vectors(texts)
+    for row, text in enumerate(texts):
+        entries = slice(vectors.indptr[row], vectors.indptr[row + 1])
+        assert list(zip(vectors.features[entries].tolist(), vectors.weights[entries].tolist(),
+                        strict=True)) == list(model.vector(text).items())
+    if not texts:
+        return
+    rng = np.random.default_rng(seed)
+    others = model.vectors(documents)
+    rows_a = rng.integers(0, len(texts), 30)
+    rows_b = rng.integers(0, len(documents), 30)
+    assert similarities(vectors, rows_a, others, rows_b).tolist() == [
+        model.similarity(texts[a], documents[b]) for a, b in zip(rows_a, rows_b, strict=True)]
+    assert similarities(others, rows_b, vectors, rows_a).tolist() == [
+        model.similarity(documents[b], texts[a]) for a, b in zip(rows_a, rows_b, strict=True)]
+
+
 def test_only_the_first_content_words_of_a_long_text_count():
     model, plain = TextModel(), Plain([])
     plain.idf, plain.default_idf = {}, 1.0
     pasted = " ".join(["python"] * (MAX_TOKENS + 50) + ["kubernetes"] * 10)
     assert model.vector(pasted) == plain.vector(pasted)
+    assert model.vectors([pasted]).weights.tolist() == list(plain.vector(pasted).values())
     assert model.shared_words("kubernetes python", pasted) == ("python",)
 
 
