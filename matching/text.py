@@ -13,13 +13,14 @@ numpy, to the bit: the same products, and sums added in the same order as Python
 from __future__ import annotations
 
 import math
+import operator
 import re
 import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 from itertools import chain
 
 import numpy as np
@@ -190,10 +191,7 @@ class TextModel:
 def _sum(values: Iterable[float]) -> float:
     """`values` added left to right (what `sum` does up to Python 3.11; 3.12's compensates),
     so that `_row_sums` adds the same way."""
-    total = 0.0
-    for value in values:
-        total += value
-    return total
+    return reduce(operator.add, values, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
