@@ -7,7 +7,7 @@ linear_sum_assignment, to measure the share of the optimum), 20k x 5k and 100k x
 --quick runs 2k x 700 and 5k x 1.5k. Each size runs in its own process so that its peak
 resident memory (ru_maxrss) is its own. Profile generation is not timed.
 
-A pair's reasons are worked out when first read (`Pair.reasons`; a plan shows a few dozen):
+A pair's reasons are worked out when read (`Pair.reasons`; a plan shows a few dozen):
 "reasons of every pair" times reading all of them after assign, apart from assign's time.
 """
 

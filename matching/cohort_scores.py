@@ -15,7 +15,8 @@ The same criteria are encoded twice, for two jobs:
   hours as bit sets counted with `bitwise_count`, lookup tables for language, seniority and
   department, the goals cosine from TF-IDF rows. `pair_scores` sums them in the same order
   and in float64, so a pair's score is score_pair's (goals to the rounding of its dot
-  product, which `cohort` redoes with the text model for the chosen pairs).
+  product: the sparse product adds in feature order; `exact_goals`, used for the chosen
+  pairs, adds in the text model's order and is equal to the bit).
 
 Goals (cosine of TF-IDF vectors) is not low-rank, so it enters only for the pairs that can
 still reach a mentee's top K: the partial score picks each mentee's best `pool` = 3K
@@ -550,6 +551,7 @@ def _goal_texts(
     taxonomy: Taxonomy | None,
     text_model: TextModel,
 ) -> GoalTexts:
+    """Mentees' goals and mentors' documents vectorised, each distinct text once."""
     mentee_texts, mentee_row = _distinct([m.goals for m in mentees])
     mentor_texts, mentor_row = _distinct([mentor_document(m, taxonomy) for m in mentors])
     return GoalTexts(text_model.vectors(mentee_texts), mentee_row,

@@ -308,6 +308,27 @@ def test_pairs_carry_reasons_and_quality_figures(taxonomy):
     assert quality["min_score"] <= quality["p10_score"] <= quality["mean_score"] + 1e-9
 
 
+def test_reasons_read_late_and_in_any_order_are_score_pairs(taxonomy):
+    # A plan reads the reasons of the few pairs it shows, after the run, best first: each
+    # pair's are worked out when read, and must be what score_pair gives (the mentors'
+    # documents carry the topics' English and French labels).
+    mentees, mentors = random_people(11, 40, 15)
+    model = text_model_for(mentors, taxonomy)
+    by_id = {m.id: m for m in [*mentees, *mentors]}
+    for mode in MODES:
+        result = assign(mentees, mentors, WEIGHTS, mode=mode, taxonomy=taxonomy,
+                        text_model=model, reference_date=REFERENCE_DATE)
+        assert result.pairs
+        shown = sorted(result.pairs, key=lambda p: -p.score)
+        for pair in [*shown[:5], *shown]:
+            suggestion = score_pair(by_id[pair.mentee_id], by_id[pair.mentor_id], WEIGHTS,
+                                    taxonomy=taxonomy, text_model=model,
+                                    reference_date=REFERENCE_DATE)
+            assert pair.score == suggestion.score
+            assert pair.reasons == suggestion.reasons
+        assert any(r.code == "goals" for p in result.pairs for r in p.reasons)
+
+
 def test_a_run_leaves_the_garbage_collector_as_it_found_it():
     mentees, mentors = random_people(4, 6, 3)
     assert gc.isenabled()
